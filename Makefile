@@ -1,0 +1,57 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is set up by them.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8000
+
+.PHONY: run test bench lint format openapi lock migrate fuzz clean
+
+# The virtual environment is rebuilt whenever the lock file or the project metadata changes.
+$(STAMP): requirements-dev.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "ombuds needs $(PYTHON) on PATH"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+## Serve the API on $(PORT). Without DATABASE_URL an embedded PostgreSQL runs with its data in ./var/.
+run: $(STAMP)
+	PORT=$(PORT) $(BIN)/ombuds serve --migrate
+
+## Lint, check formatting, then run the whole test suite against a real PostgreSQL.
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+## Benchmarks (not part of the tests): filing throughput against a raw INSERT reference.
+bench: $(STAMP)
+	$(BIN)/python bench/filing.py
+
+## Long property-based run of the API against its own OpenAPI document.
+fuzz: $(STAMP)
+	OMBUDS_FUZZ_EXAMPLES=500 $(BIN)/python -m pytest tests/test_contract_fuzz.py
+
+migrate: $(STAMP)
+	$(BIN)/ombuds migrate
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## Regenerate the committed OpenAPI contract from the app.
+openapi: $(STAMP)
+	$(BIN)/ombuds openapi > openapi/openapi.json
+
+## Re-resolve the pinned dependency locks from pyproject.toml.
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml -q --extra build --generate-hashes --python-version 3.11 -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml -q --extra dev --extra build --generate-hashes --python-version 3.11 -o requirements-dev.lock
+
+clean:
+	rm -rf $(VENV) .ruff_cache

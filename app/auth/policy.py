@@ -1,0 +1,78 @@
+"""Who may do what: one table from role to permissions, plus the tracks each role works on.
+
+Object rules (own complaint, same track) are applied in SQL by app.complaints.queries, so a row
+outside a principal's reach is never loaded and answers 404.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from app.taxonomy import Track
+
+
+class Role(StrEnum):
+    complainant = "complainant"  # holder of a receipt token: one complaint
+    resident = "resident"  # signed-in resident: the complaints they filed
+    ombudsperson_staff = "ombudsperson_staff"
+    ombudsperson = "ombudsperson"  # head of office
+    oversight_officer = "oversight_officer"  # anti-corruption track
+    respondent = "respondent"  # municipal department, with a `department` claim
+    monitor = "monitor"  # anonymized statistics only
+    admin = "admin"  # runs the service; no access to case content
+
+
+_HANDLING = frozenset(
+    {
+        "complaint.list",
+        "complaint.read",
+        "complaint.read_contact",
+        "complaint.acknowledge",
+        "complaint.assess",
+        "complaint.investigate",
+        "complaint.decide",
+        "complaint.feedback",
+        "complaint.close",
+        "complaint.withdraw",
+    }
+)
+
+PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.complainant: frozenset({"complaint.read", "complaint.withdraw"}),
+    Role.resident: frozenset({"complaint.list", "complaint.read", "complaint.withdraw"}),
+    Role.ombudsperson_staff: _HANDLING,
+    Role.ombudsperson: _HANDLING | {"complaint.reopen"},
+    # Until a separate oversight head exists, the oversight officer also decides reopening.
+    Role.oversight_officer: _HANDLING | {"complaint.reopen"},
+    Role.respondent: frozenset(),
+    Role.monitor: frozenset(),
+    Role.admin: frozenset(),
+}
+
+# Staff roles see every complaint of their track(s) and none of the other's.
+STAFF_TRACKS: dict[Role, frozenset[Track]] = {
+    Role.ombudsperson_staff: frozenset({Track.ombudsperson}),
+    Role.ombudsperson: frozenset({Track.ombudsperson}),
+    Role.oversight_officer: frozenset({Track.anti_corruption}),
+}
+
+# Roles that ombuds itself mints tokens for with `ombuds token`; `complainant` comes from a receipt.
+MINTABLE_ROLES: frozenset[Role] = frozenset(Role) - {Role.complainant}
+
+
+def permissions_of(roles: frozenset[Role]) -> frozenset[str]:
+    granted: frozenset[str] = frozenset()
+    for role in roles:
+        granted |= PERMISSIONS[role]
+    return granted
+
+
+def tracks_of(roles: frozenset[Role]) -> frozenset[Track]:
+    tracks: frozenset[Track] = frozenset()
+    for role in roles:
+        tracks |= STAFF_TRACKS.get(role, frozenset())
+    return tracks
+
+
+def roles_holding(permission: str) -> list[Role]:
+    return [role for role in Role if permission in PERMISSIONS[role]]

@@ -1,0 +1,104 @@
+"""Access tokens. The ONLY module that imports jose.
+
+Tokens are HS256 JWTs signed with the server's secret. Decoding accepts exactly that algorithm and
+requires exp, iat, sub, aud and iss (python-jose accepts tokens without aud or exp unless told).
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from uuid import UUID
+
+from jose import JWTError, jwt
+
+from app.auth.policy import Role
+from app.auth.principals import Principal
+from app.config import Settings
+from app.errors import Unauthorized
+
+ALGORITHM = "HS256"
+_REQUIRED = ("exp", "iat", "sub", "aud", "iss")
+_OPTIONS = {
+    "verify_signature": True,
+    "verify_aud": True,
+    "verify_iat": True,
+    "verify_exp": True,
+    "verify_nbf": True,
+    "verify_iss": True,
+    "verify_sub": True,
+    "verify_jti": True,
+    **{f"require_{claim}": True for claim in _REQUIRED},
+    "leeway": 30,
+}
+
+
+def issue(
+    settings: Settings,
+    *,
+    subject: str,
+    roles: list[Role],
+    ttl_seconds: int,
+    department: str | None = None,
+    complaint_id: UUID | None = None,
+) -> str:
+    now = int(time.time())
+    claims: dict[str, object] = {
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "sub": subject,
+        "iat": now,
+        "exp": now + ttl_seconds,
+        "jti": uuid.uuid4().hex,
+        "roles": [r.value for r in roles],
+    }
+    if department is not None:
+        claims["department"] = department
+    if complaint_id is not None:
+        claims["cid"] = str(complaint_id)
+    return jwt.encode(claims, settings.jwt_secret.get_secret_value(), algorithm=ALGORITHM)
+
+
+def verify(settings: Settings, token: str) -> Principal:
+    """Decode and check a token; any defect is the same 401 to the caller."""
+    try:
+        header = jwt.get_unverified_header(token)
+        if header.get("alg") != ALGORITHM:
+            raise Unauthorized("The access token is not valid.")
+        claims = jwt.decode(
+            token,
+            settings.jwt_secret.get_secret_value(),
+            algorithms=[ALGORITHM],
+            audience=settings.jwt_audience,
+            issuer=settings.jwt_issuer,
+            options=_OPTIONS,
+        )
+    except JWTError as exc:
+        raise Unauthorized("The access token is not valid or has expired.") from exc
+    return _principal(claims)
+
+
+def _principal(claims: dict[str, object]) -> Principal:
+    raw_roles = claims.get("roles")
+    subject = claims.get("sub")
+    if not isinstance(raw_roles, list) or not isinstance(subject, str) or not subject:
+        raise Unauthorized("The access token is not valid.")
+    try:
+        roles = frozenset(Role(r) for r in raw_roles)
+    except ValueError as exc:
+        raise Unauthorized("The access token names an unknown role.") from exc
+    department = claims.get("department")
+    if department is not None and not isinstance(department, str):
+        raise Unauthorized("The access token is not valid.")
+    complaint_id: UUID | None = None
+    if Role.complainant in roles:
+        # A receipt token is good for one complaint and nothing else.
+        try:
+            complaint_id = UUID(str(claims["cid"]))
+        except (KeyError, ValueError) as exc:
+            raise Unauthorized("The access token is not valid.") from exc
+        if roles != {Role.complainant}:
+            raise Unauthorized("The access token is not valid.")
+    if Role.respondent in roles and not department:
+        raise Unauthorized("A respondent token needs a department.")
+    return Principal(subject=subject, roles=roles, department=department, complaint_id=complaint_id)

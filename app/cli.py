@@ -1,0 +1,115 @@
+"""The `ombuds` command: serve, migrate, token, openapi."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from app.config import get_settings
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from app.db import resolve_database_url
+    from app.migrate import upgrade
+
+    settings = get_settings()
+    # Resolve once here, so the embedded PostgreSQL lives exactly as long as this process.
+    url = resolve_database_url(settings)
+    if args.migrate:
+        upgrade(url)
+    port = args.port or int(os.environ.get("PORT", "8000"))
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=args.host,
+        port=port,
+        workers=args.workers,
+        proxy_headers=True,
+        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        log_level=args.log_level,
+        access_log=args.access_log,
+    )
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from app.db import resolve_database_url
+    from app.migrate import downgrade, upgrade
+
+    url = resolve_database_url(get_settings())
+    if args.downgrade:
+        downgrade(url, args.downgrade)
+    else:
+        upgrade(url, args.revision)
+    print(f"migrated to {args.downgrade or args.revision}")
+    return 0
+
+
+def _token(args: argparse.Namespace) -> int:
+    from app.auth.policy import MINTABLE_ROLES, Role
+    from app.auth.tokens import issue
+
+    settings = get_settings()
+    try:
+        roles = [Role(r) for r in args.role]
+    except ValueError:
+        print(f"unknown role; choose from: {', '.join(sorted(MINTABLE_ROLES))}", file=sys.stderr)
+        return 2
+    if any(r not in MINTABLE_ROLES for r in roles):
+        print("complainant tokens come from POST /v1/auth/receipt", file=sys.stderr)
+        return 2
+    if Role.respondent in roles and not args.department:
+        print("a respondent token needs --department", file=sys.stderr)
+        return 2
+    ttl = args.ttl or settings.access_token_ttl_seconds
+    print(
+        issue(settings, subject=args.sub, roles=roles, ttl_seconds=ttl, department=args.department)
+    )
+    return 0
+
+
+def _openapi(_: argparse.Namespace) -> int:
+    from app.main import create_app
+
+    print(json.dumps(create_app().openapi(), indent=2, ensure_ascii=False, sort_keys=False))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ombuds", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve the API with uvicorn")
+    serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=None, help="default: $PORT or 8000")
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--migrate", action="store_true", help="apply migrations first")
+    serve.add_argument("--log-level", default="info")
+    serve.add_argument("--no-access-log", dest="access_log", action="store_false")
+    serve.set_defaults(func=_serve)
+
+    mig = sub.add_parser("migrate", help="apply database migrations")
+    mig.add_argument("--revision", default="head")
+    mig.add_argument("--downgrade", metavar="REVISION", help="downgrade to REVISION instead")
+    mig.set_defaults(func=_migrate)
+
+    token = sub.add_parser("token", help="print a signed access token for local use and tests")
+    token.add_argument("--sub", required=True, help="subject (user id)")
+    token.add_argument("--role", required=True, action="append", help="role; repeat for several")
+    token.add_argument("--department", help="department, for respondents")
+    token.add_argument("--ttl", type=int, help="lifetime in seconds")
+    token.set_defaults(func=_token)
+
+    api = sub.add_parser("openapi", help="print the OpenAPI document")
+    api.set_defaults(func=_openapi)
+
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

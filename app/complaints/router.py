@@ -1,0 +1,229 @@
+"""HTTP routes for filing, following and handling complaints."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Header, Query, Request, Response, status
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from app.auth.deps import CurrentPrincipal, OptionalPrincipal
+from app.complaints import service
+from app.complaints.schemas import (
+    ComplaintIn,
+    ComplaintOut,
+    ComplaintPage,
+    Filed,
+    OverdueFilter,
+    Timeline,
+    TransitionIn,
+    TransitionOut,
+)
+from app.complaints.workflow import Status
+from app.db import Tx
+from app.errors import PreconditionRequired, Unprocessable, problem_responses
+from app.taxonomy import Track
+
+router = APIRouter(prefix="/v1")
+
+
+@router.post(
+    "/complaints",
+    status_code=status.HTTP_201_CREATED,
+    tags=["residents"],
+    summary="File a complaint (no account needed)",
+    description=(
+        "Anyone may file, free of charge. Omit `contact` to file anonymously. The response holds "
+        "the `receipt`, shown only once: with the `reference` it lets the complainant follow the "
+        "case. A resident token links the complaint to the resident's account."
+    ),
+    responses={
+        201: {
+            "headers": {
+                "Location": {
+                    "description": "URL of the new complaint",
+                    "schema": {"type": "string"},
+                }
+            }
+        },
+        **problem_responses(401, 413, 422, 503),
+    },
+)
+async def file_complaint(
+    body: ComplaintIn, request: Request, response: Response, tx: Tx, principal: OptionalPrincipal
+) -> Filed:
+    filed = await service.file_complaint(tx, request.app.state.settings, body, principal)
+    response.headers["Location"] = f"/v1/complaints/{filed.id}"
+    response.headers["Cache-Control"] = "no-store"
+    return filed
+
+
+class ReceiptLogin(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reference: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40)
+    ] = Field(examples=["HRC-2026-000123"])
+    receipt: Annotated[str, StringConstraints(min_length=16, max_length=80)]
+
+
+class AccessToken(BaseModel):
+    access_token: str
+    token_type: str = "bearer"  # noqa: S105 (a token type, not a secret)
+    expires_in: int = Field(description="Seconds until the token expires.")
+
+
+@router.post(
+    "/auth/receipt",
+    tags=["residents"],
+    summary="Exchange a reference and receipt for a short-lived token",
+    description=(
+        "The token reads that one complaint (status, deadlines, the timeline entries meant for "
+        "the complainant) and may withdraw it. A wrong pair is 401, whether or not the reference "
+        "exists."
+    ),
+    responses=problem_responses(401, 422, 503),
+)
+async def receipt_login(
+    body: ReceiptLogin, request: Request, response: Response, tx: Tx
+) -> AccessToken:
+    settings = request.app.state.settings
+    token = await service.receipt_login(tx, settings, body.reference, body.receipt)
+    response.headers["Cache-Control"] = "no-store"
+    return AccessToken(access_token=token, expires_in=settings.receipt_token_ttl_seconds)
+
+
+@router.get(
+    "/complaints",
+    tags=["case handling"],
+    summary="List complaints within your reach",
+    description=(
+        "Staff see their track's complaints; a resident sees the ones they filed. Newest first, "
+        "cursor-paginated."
+    ),
+    responses=problem_responses(401, 403, 422, 503),
+)
+async def list_complaints(
+    request: Request,
+    tx: Tx,
+    principal: CurrentPrincipal,
+    status_: Annotated[list[Status] | None, Query(alias="status", max_length=12)] = None,
+    track: Track | None = None,
+    overdue: Annotated[
+        OverdueFilter | None,
+        Query(description="Only complaints past their acknowledgement or feedback deadline."),
+    ] = None,
+    received_from: Annotated[datetime | None, Query(description="Inclusive, ISO 8601.")] = None,
+    received_to: Annotated[datetime | None, Query(description="Exclusive, ISO 8601.")] = None,
+    limit: Annotated[
+        int | None, Query(ge=1, description="Page size; at most the configured cap (default 100).")
+    ] = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> ComplaintPage:
+    settings = request.app.state.settings
+    if limit is not None and limit > settings.page_size_max:
+        raise Unprocessable(
+            f"limit may be at most {settings.page_size_max}.",
+            [
+                {
+                    "field": "query.limit",
+                    "message": f"at most {settings.page_size_max}",
+                    "type": "less_than_equal",
+                }
+            ],
+        )
+    for name, value in (("received_from", received_from), ("received_to", received_to)):
+        if value is not None and value.tzinfo is None:
+            raise Unprocessable(
+                f"{name} needs a UTC offset.",
+                [
+                    {
+                        "field": f"query.{name}",
+                        "message": "timezone offset required",
+                        "type": "timezone_aware",
+                    }
+                ],
+            )
+    return await service.list_complaints(
+        tx,
+        principal,
+        limit=limit or settings.page_size_default,
+        cursor=cursor,
+        statuses=status_,
+        track=track,
+        overdue=overdue,
+        received_from=received_from,
+        received_to=received_to,
+    )
+
+
+@router.get(
+    "/complaints/{complaint_id}",
+    tags=["case handling", "residents"],
+    summary="Read one complaint",
+    description=(
+        "What you see depends on your role: staff of the complaint's track see contact details; "
+        "the complainant sees their own case. Everyone else gets 404. The `ETag` header is what "
+        "`If-Match` needs for a transition."
+    ),
+    responses={
+        200: {"headers": {"ETag": {"description": "Version tag", "schema": {"type": "string"}}}},
+        **problem_responses(401, 404, 422, 503),
+    },
+)
+async def get_complaint(
+    complaint_id: UUID, response: Response, tx: Tx, principal: CurrentPrincipal
+) -> ComplaintOut:
+    complaint = await service.get_complaint(tx, principal, complaint_id)
+    response.headers["ETag"] = service.etag(complaint.version)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Vary"] = "Authorization"
+    return complaint
+
+
+@router.get(
+    "/complaints/{complaint_id}/timeline",
+    tags=["case handling", "residents"],
+    summary="The complaint's timeline",
+    description="Staff see every entry; the complainant sees the entries meant for them.",
+    responses=problem_responses(401, 404, 422, 503),
+)
+async def get_timeline(
+    complaint_id: UUID, response: Response, tx: Tx, principal: CurrentPrincipal
+) -> Timeline:
+    response.headers["Cache-Control"] = "private, no-store"
+    return await service.timeline(tx, principal, complaint_id)
+
+
+@router.post(
+    "/complaints/{complaint_id}/transitions",
+    tags=["case handling", "residents"],
+    summary="Move a complaint through the workflow",
+    description=(
+        "The only way `status` changes. Needs `If-Match` with the complaint's ETag. See "
+        "`GET /v1/workflow` for which action is allowed from which state, and by whom."
+    ),
+    responses={
+        200: {
+            "headers": {"ETag": {"description": "New version tag", "schema": {"type": "string"}}}
+        },
+        **problem_responses(401, 403, 404, 409, 412, 422, 428, 503),
+    },
+)
+async def post_transition(
+    complaint_id: UUID,
+    body: TransitionIn,
+    request: Request,
+    response: Response,
+    tx: Tx,
+    principal: CurrentPrincipal,
+    if_match: Annotated[str | None, Header(max_length=200, description="ETag from a read.")] = None,
+) -> TransitionOut:
+    if not if_match:
+        raise PreconditionRequired("Send If-Match with the ETag from GET /v1/complaints/{id}.")
+    result = await service.transition(
+        tx, request.app.state.settings, principal, complaint_id, body, if_match
+    )
+    response.headers["ETag"] = service.etag(result.version)
+    return result

@@ -1,0 +1,266 @@
+"""Request and response bodies of the complaint routes. Requests forbid unknown fields."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from app.complaints.workflow import Action, Status
+from app.taxonomy import CHARACTERISTICS, DISCRIMINATION_GROUNDS, LANGUAGES, RIGHTS, Track
+
+RightCode = StrEnum("RightCode", {r.code: r.code for r in RIGHTS})  # type: ignore[misc]
+GroundCode = StrEnum("GroundCode", {g: g for g in DISCRIMINATION_GROUNDS})  # type: ignore[misc]
+Language = StrEnum("Language", {code: code for code in LANGUAGES})  # type: ignore[misc]
+
+
+def _options(name: str) -> type[StrEnum]:
+    title = "".join(part.title() for part in name.split("_"))
+    return StrEnum(title, {o: o for o in CHARACTERISTICS[name]})  # type: ignore[return-value]
+
+
+SexGender = _options("sex_gender")
+AgeBand = _options("age_band")
+Disability = _options("disability")
+MigrationStatus = _options("migration_status")
+Ethnicity = _options("ethnicity")
+
+
+def _text(min_length: int, max_length: int) -> type[str]:
+    return Annotated[  # type: ignore[return-value]
+        str, StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)
+    ]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Incident(Strict):
+    """When and where it happened. Dates only: an exact time is rarely known and rarely needed."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    location: _text(1, 300) | None = None  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _period(self) -> Incident:
+        today = date.today()
+        for value in (self.date_from, self.date_to):
+            if value is not None and value > today:
+                raise ValueError("incident dates cannot be in the future")
+        if self.date_from and self.date_to and self.date_to < self.date_from:
+            raise ValueError("date_to must not be before date_from")
+        return self
+
+
+class Contact(Strict):
+    """How the office can reach the complainant. Omit it entirely to file anonymously."""
+
+    name: _text(1, 200) | None = None  # type: ignore[valid-type]
+    email: (
+        Annotated[
+            str,
+            StringConstraints(
+                strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+            ),
+        ]
+        | None
+    ) = None
+    phone: (
+        Annotated[
+            str,
+            StringConstraints(
+                strip_whitespace=True, max_length=32, pattern=r"^\+?[0-9 ()./-]{4,32}$"
+            ),
+        ]
+        | None
+    ) = None
+    postal_address: _text(1, 500) | None = None  # type: ignore[valid-type]
+    preferred_channel: Literal["email", "phone", "post"] | None = None
+
+    @model_validator(mode="after")
+    def _reachable(self) -> Contact:
+        if not (self.email or self.phone or self.postal_address):
+            raise ValueError("contact needs an email, a phone number or a postal address")
+        channel_field = {"email": self.email, "phone": self.phone, "post": self.postal_address}
+        if self.preferred_channel and not channel_field[self.preferred_channel]:
+            raise ValueError("preferred_channel names a channel with no value")
+        return self
+
+
+class Characteristics(Strict):
+    """Self-identified, optional, each with `prefer_not_to_say`. Only ever counted in aggregate."""
+
+    sex_gender: SexGender | None = None  # type: ignore[valid-type]
+    age_band: AgeBand | None = None  # type: ignore[valid-type]
+    disability: Disability | None = None  # type: ignore[valid-type]
+    migration_status: MigrationStatus | None = None  # type: ignore[valid-type]
+    ethnicity: Ethnicity | None = None  # type: ignore[valid-type]
+
+
+class ComplaintIn(Strict):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "track": "ombudsperson",
+                    "summary": "Eviction notice without a hearing",
+                    "description": "The housing department ordered our eviction unheard.",
+                    "rights_affected": ["adequate_housing", "good_administration"],
+                    "discrimination_grounds": ["disability"],
+                    "respondent": "Municipal Housing Department",
+                    "incident": {"date_from": "2026-10-02", "location": "Riverside estate"},
+                    "remedy_sought": "Suspend the eviction and hear us before any decision.",
+                    "language": "en",
+                    "characteristics": {"age_band": "35_44", "disability": "yes"},
+                }
+            ]
+        },
+    )
+
+    track: Track = Track.ombudsperson
+    summary: _text(3, 200)  # type: ignore[valid-type]
+    description: _text(10, 10_000)  # type: ignore[valid-type]
+    rights_affected: list[RightCode] = Field(min_length=1, max_length=10)  # type: ignore[valid-type]
+    discrimination_grounds: list[GroundCode] = Field(  # type: ignore[valid-type]
+        default_factory=list, max_length=10
+    )
+    respondent: _text(2, 200) | None = Field(  # type: ignore[valid-type]
+        default=None, description="Municipal department or body complained about, if known."
+    )
+    incident: Incident | None = None
+    remedy_sought: _text(3, 4_000)  # type: ignore[valid-type]
+    language: Language = Field(  # type: ignore[valid-type]
+        default=Language("en"), description="Language the complainant wants to be answered in."
+    )
+    contact: Contact | None = Field(default=None, description="Omit to file anonymously.")
+    characteristics: Characteristics | None = None
+
+    @model_validator(mode="after")
+    def _unique_codes(self) -> ComplaintIn:
+        if len(set(self.rights_affected)) != len(self.rights_affected):
+            raise ValueError("rights_affected lists a code twice")
+        if len(set(self.discrimination_grounds)) != len(self.discrimination_grounds):
+            raise ValueError("discrimination_grounds lists a code twice")
+        return self
+
+
+class Filed(BaseModel):
+    id: UUID
+    reference: str = Field(examples=["HRC-2026-000123"])
+    receipt: str = Field(
+        description="Secret for following the complaint. Shown only in this response.",
+        examples=["K3QZ-7XWA-PL2M-Q4TE-9JRB-HD6C-W2NS-EY5F"],
+    )
+    track: Track
+    status: Status
+    received_at: datetime
+    acknowledge_by: datetime
+    feedback_by: datetime
+
+
+class ContactOut(BaseModel):
+    name: str | None
+    email: str | None
+    phone: str | None
+    postal_address: str | None
+    preferred_channel: str | None
+
+
+class Incident_(BaseModel):
+    date_from: date | None
+    date_to: date | None
+    location: str | None
+
+
+class Deadlines(BaseModel):
+    acknowledge_by: datetime
+    acknowledged_at: datetime | None
+    acknowledgement_overdue: bool
+    feedback_by: datetime
+    feedback_given_at: datetime | None
+    feedback_overdue: bool
+
+
+class ComplaintOut(BaseModel):
+    id: UUID
+    reference: str
+    track: Track
+    status: Status
+    version: int
+    summary: str
+    description: str
+    rights_affected: list[str]
+    discrimination_grounds: list[str]
+    respondent: str | None
+    incident: Incident_
+    remedy_sought: str
+    language: str
+    anonymous: bool
+    received_at: datetime
+    updated_at: datetime
+    deadlines: Deadlines
+    contact: ContactOut | None = Field(
+        description="Present for staff of the complaint's track when the complainant gave one."
+    )
+
+
+class ComplaintListItem(BaseModel):
+    id: UUID
+    reference: str
+    track: Track
+    status: Status
+    summary: str
+    received_at: datetime
+    deadlines: Deadlines
+
+
+class ComplaintPage(BaseModel):
+    items: list[ComplaintListItem]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null at the end."
+    )
+
+
+class TransitionIn(Strict):
+    action: Action
+    reason: _text(1, 4_000) | None = Field(  # type: ignore[valid-type]
+        default=None,
+        description="Why; required for some actions (see /v1/workflow). Shown to the complainant "
+        "when the timeline entry is visible to them.",
+    )
+
+
+class TimelineEntryOut(BaseModel):
+    id: int
+    at: datetime
+    action: str
+    from_status: Status | None
+    to_status: Status
+    reason: str | None
+    actor_role: str
+    actor_subject: str | None = Field(description="Who acted; shown to staff only.")
+    visible_to_complainant: bool
+
+
+class TransitionOut(BaseModel):
+    id: UUID
+    reference: str
+    status: Status
+    version: int
+    updated_at: datetime
+    deadlines: Deadlines
+    entry: TimelineEntryOut
+
+
+class Timeline(BaseModel):
+    complaint_id: UUID
+    entries: list[TimelineEntryOut]
+
+
+OverdueFilter = Literal["acknowledgement", "feedback"]

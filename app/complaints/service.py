@@ -1,0 +1,385 @@
+"""Complaint use cases. Each takes the request's connection (already inside a transaction) and
+never commits: the transaction dependency commits once when the route returns."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from app.auth.policy import Role, roles_holding
+from app.auth.principals import Principal
+from app.auth.tokens import issue
+from app.complaints import queries, receipts
+from app.complaints.schemas import (
+    ComplaintIn,
+    ComplaintListItem,
+    ComplaintOut,
+    ComplaintPage,
+    ContactOut,
+    Deadlines,
+    Filed,
+    Incident_,
+    OverdueFilter,
+    Timeline,
+    TimelineEntryOut,
+    TransitionIn,
+    TransitionOut,
+)
+from app.complaints.workflow import Action, Status, permission_for, transition_for
+from app.config import Settings
+from app.db import Conn
+from app.errors import (
+    Forbidden,
+    InvalidTransition,
+    NotFound,
+    PreconditionFailed,
+    Unauthorized,
+    Unprocessable,
+)
+from app.taxonomy import Track
+
+ANONYMOUS = "anonymous"
+
+
+def _value(member: StrEnum | None) -> str | None:
+    return member.value if member is not None else None
+
+
+def actor(principal: Principal | None) -> tuple[str, str]:
+    """(subject, role) recorded on timeline and audit entries."""
+    if principal is None:
+        return ANONYMOUS, "public"
+    return principal.subject, principal.primary_role
+
+
+async def file_complaint(
+    conn: Conn, settings: Settings, body: ComplaintIn, principal: Principal | None
+) -> Filed:
+    receipt = receipts.new_receipt()
+    ack_days, feedback_months = settings.deadlines(body.track)
+    resident = principal.subject if principal and Role.resident in principal.roles else None
+    contact = body.contact
+    traits = body.characteristics
+    incident = body.incident
+    subject, role = actor(principal)
+    params: dict[str, Any] = {
+        "prefix": settings.reference_prefix,
+        "receipt_hash": receipts.receipt_hash(
+            settings.receipt_key.get_secret_value().encode(), receipt
+        ),
+        "track": body.track.value,
+        "summary": body.summary,
+        "description": body.description,
+        "rights": [r.value for r in body.rights_affected],
+        "grounds": [g.value for g in body.discrimination_grounds],
+        "respondent": body.respondent,
+        "incident_from": incident.date_from if incident else None,
+        "incident_to": incident.date_to if incident else None,
+        "incident_location": incident.location if incident else None,
+        "remedy_sought": body.remedy_sought,
+        "language": body.language.value,
+        "anonymous": contact is None and resident is None,
+        "complainant_subject": resident,
+        "ack_days": ack_days,
+        "feedback_months": feedback_months,
+        "has_contact": contact is not None,
+        "name": contact.name if contact else None,
+        "email": contact.email if contact else None,
+        "phone": contact.phone if contact else None,
+        "postal_address": contact.postal_address if contact else None,
+        "preferred_channel": contact.preferred_channel if contact else None,
+        "has_characteristics": traits is not None,
+        "sex_gender": _value(traits.sex_gender) if traits else None,
+        "age_band": _value(traits.age_band) if traits else None,
+        "disability": _value(traits.disability) if traits else None,
+        "migration_status": _value(traits.migration_status) if traits else None,
+        "ethnicity": _value(traits.ethnicity) if traits else None,
+        "actor_subject": subject,
+        "actor_role": role,
+    }
+    cur = await conn.execute(queries.FILE, params)
+    row = await cur.fetchone()
+    assert row is not None
+    return Filed(receipt=receipt, **row)
+
+
+async def receipt_login(conn: Conn, settings: Settings, reference: str, receipt: str) -> str:
+    cur = await conn.execute(queries.RECEIPT_LOOKUP, {"reference": reference.strip().upper()})
+    row = await cur.fetchone()
+    key = settings.receipt_key.get_secret_value().encode()
+    if not receipts.matches(key, receipt, row["receipt_hash"] if row else None):
+        raise Unauthorized("The reference and receipt do not match.")
+    assert row is not None
+    await _audit(conn, f"receipt:{reference}", Role.complainant.value, "auth.receipt", row["id"])
+    return issue(
+        settings,
+        subject=f"receipt:{reference.strip().upper()}",
+        roles=[Role.complainant],
+        ttl_seconds=settings.receipt_token_ttl_seconds,
+        complaint_id=row["id"],
+    )
+
+
+def _deadlines(row: dict[str, Any]) -> Deadlines:
+    return Deadlines(
+        acknowledge_by=row["acknowledge_by"],
+        acknowledged_at=row["acknowledged_at"],
+        acknowledgement_overdue=row["acknowledgement_overdue"],
+        feedback_by=row["feedback_by"],
+        feedback_given_at=row["feedback_given_at"],
+        feedback_overdue=row["feedback_overdue"],
+    )
+
+
+async def get_complaint(conn: Conn, principal: Principal, complaint_id: UUID) -> ComplaintOut:
+    visible, params = queries.visibility(principal)
+    read_contact = principal.may("complaint.read_contact") and principal.is_staff
+    cur = await conn.execute(
+        queries.GET.format(visible=visible),
+        {**params, "id": complaint_id, "read_contact": read_contact},
+    )
+    row = await cur.fetchone()
+    if row is None:
+        raise NotFound("No complaint with this id is within your reach.")
+    contact = None
+    if row["has_contact"]:
+        contact = ContactOut(
+            name=row["contact_name"],
+            email=row["contact_email"],
+            phone=row["contact_phone"],
+            postal_address=row["contact_postal_address"],
+            preferred_channel=row["contact_preferred_channel"],
+        )
+        # Reading someone's contact details is recorded.
+        await _audit(conn, *actor(principal), "complaint.read_contact", complaint_id)
+    return ComplaintOut(
+        id=row["id"],
+        reference=row["reference"],
+        track=row["track"],
+        status=row["status"],
+        version=row["version"],
+        summary=row["summary"],
+        description=row["description"],
+        rights_affected=row["rights_affected"],
+        discrimination_grounds=row["discrimination_grounds"],
+        respondent=row["respondent"],
+        incident=Incident_(
+            date_from=row["incident_from"],
+            date_to=row["incident_to"],
+            location=row["incident_location"],
+        ),
+        remedy_sought=row["remedy_sought"],
+        language=row["language"],
+        anonymous=row["anonymous"],
+        received_at=row["received_at"],
+        updated_at=row["updated_at"],
+        deadlines=_deadlines(row),
+        contact=contact,
+    )
+
+
+def parse_if_match(header: str) -> int | None:
+    """The version named by an If-Match header; None for `*` (any current version)."""
+    header = header.strip()
+    if header == "*":
+        return None
+    for tag in header.split(","):
+        tag = tag.strip()
+        if tag.startswith('"v') and tag.endswith('"') and tag[2:-1].isdigit():
+            return int(tag[2:-1])
+    return -1  # nothing we ever issued: cannot match
+
+
+def etag(version: int) -> str:
+    return f'"v{version}"'
+
+
+async def transition(
+    conn: Conn,
+    settings: Settings,
+    principal: Principal,
+    complaint_id: UUID,
+    body: TransitionIn,
+    if_match: str,
+) -> TransitionOut:
+    visible, params = queries.visibility(principal)
+    cur = await conn.execute(
+        queries.LOCK_FOR_TRANSITION.format(visible=visible), {**params, "id": complaint_id}
+    )
+    row = await cur.fetchone()
+    if row is None:
+        raise NotFound("No complaint with this id is within your reach.")
+    action = body.action
+    if not principal.may(permission_for(action)):
+        allowed = ", ".join(r.value for r in roles_holding(permission_for(action)))
+        raise Forbidden(f"`{action}` needs one of these roles: {allowed}.")
+    expected = parse_if_match(if_match)
+    if expected is not None and expected != row["version"]:
+        raise PreconditionFailed(
+            "The complaint changed since you read it; fetch it again and retry with its ETag."
+        )
+    source = Status(row["status"])
+    step = transition_for(source, action)
+    if step is None:
+        raise InvalidTransition(f"`{action}` is not allowed from `{source}`.")
+    if step.reason_required and not body.reason:
+        raise Unprocessable(
+            f"`{action}` needs a reason.",
+            [{"field": "body.reason", "message": "required for this action", "type": "missing"}],
+        )
+    subject, role = actor(principal)
+    _, feedback_months = settings.deadlines(row["track"])
+    cur = await conn.execute(
+        queries.TRANSITION,
+        {
+            "id": complaint_id,
+            "version": row["version"],
+            "source": source.value,
+            "target": step.target.value,
+            "action": action.value,
+            "reason": body.reason,
+            "visible": step.visible_to_complainant,
+            "acknowledges": step.acknowledges,
+            "gives_feedback": step.gives_feedback,
+            "feedback_months": feedback_months,
+            "actor_subject": subject,
+            "actor_role": role,
+        },
+    )
+    done = await cur.fetchone()
+    if done is None:  # the row is locked above, so only a concurrent schema change gets here
+        raise PreconditionFailed("The complaint changed while the action was applied.")
+    return TransitionOut(
+        id=done["id"],
+        reference=done["reference"],
+        status=done["status"],
+        version=done["version"],
+        updated_at=done["updated_at"],
+        deadlines=_deadlines(done),
+        entry=TimelineEntryOut(
+            id=done["entry_id"],
+            at=done["entry_at"],
+            action=action.value,
+            from_status=source,
+            to_status=step.target,
+            reason=body.reason,
+            actor_role=role,
+            actor_subject=subject if principal.is_staff else None,
+            visible_to_complainant=step.visible_to_complainant,
+        ),
+    )
+
+
+async def timeline(conn: Conn, principal: Principal, complaint_id: UUID) -> Timeline:
+    visible, params = queries.visibility(principal)
+    cur = await conn.execute(
+        queries.VISIBLE_ID.format(visible=visible), {**params, "id": complaint_id}
+    )
+    if await cur.fetchone() is None:
+        raise NotFound("No complaint with this id is within your reach.")
+    staff = principal.is_staff
+    cur = await conn.execute(queries.TIMELINE, {"id": complaint_id, "staff": staff})
+    entries = [
+        TimelineEntryOut(**{**r, "actor_subject": r["actor_subject"] if staff else None})
+        for r in await cur.fetchall()
+    ]
+    return Timeline(complaint_id=complaint_id, entries=entries)
+
+
+def encode_cursor(received_at: datetime, complaint_id: UUID) -> str:
+    raw = json.dumps([received_at.isoformat(), str(complaint_id)]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        at, cid = json.loads(raw)
+        return datetime.fromisoformat(at), UUID(cid)
+    except (binascii.Error, ValueError, TypeError) as exc:
+        raise Unprocessable(
+            "The cursor is not one this API issued.",
+            [{"field": "query.cursor", "message": "invalid cursor", "type": "value_error"}],
+        ) from exc
+
+
+async def list_complaints(
+    conn: Conn,
+    principal: Principal,
+    *,
+    limit: int,
+    cursor: str | None,
+    statuses: list[Status] | None,
+    track: Track | None,
+    overdue: OverdueFilter | None,
+    received_from: datetime | None,
+    received_to: datetime | None,
+) -> ComplaintPage:
+    if not principal.may("complaint.list"):
+        raise Forbidden("Your role cannot list complaints.")
+    visible, params = queries.visibility(principal)
+    filters: list[str] = []
+    if statuses:
+        filters.append("c.status = ANY(%(statuses)s)")
+        params["statuses"] = [s.value for s in statuses]
+    if track is not None:
+        filters.append("c.track = %(track)s")
+        params["track"] = track.value
+    if overdue == "acknowledgement":
+        filters.append(
+            "c.acknowledged_at IS NULL AND c.acknowledge_by < now() AND c.status <> 'withdrawn'"
+        )
+    elif overdue == "feedback":
+        filters.append(
+            "c.feedback_given_at IS NULL AND c.feedback_by < now() AND c.status <> 'withdrawn'"
+        )
+    if received_from is not None:
+        filters.append("c.received_at >= %(received_from)s")
+        params["received_from"] = received_from
+    if received_to is not None:
+        filters.append("c.received_at < %(received_to)s")
+        params["received_to"] = received_to
+    if cursor:
+        params["cursor_at"], params["cursor_id"] = decode_cursor(cursor)
+        filters.append("(c.received_at, c.id) < (%(cursor_at)s, %(cursor_id)s)")
+    sql = queries.LIST.format(visible=visible, filters="".join(f" AND {f}" for f in filters))
+    cur = await conn.execute(sql, {**params, "limit": limit + 1})
+    rows = await cur.fetchall()
+    items = [
+        ComplaintListItem(
+            id=r["id"],
+            reference=r["reference"],
+            track=r["track"],
+            status=r["status"],
+            summary=r["summary"],
+            received_at=r["received_at"],
+            deadlines=_deadlines(r),
+        )
+        for r in rows[:limit]
+    ]
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        next_cursor = encode_cursor(last["received_at"], last["id"])
+    return ComplaintPage(items=items, next_cursor=next_cursor)
+
+
+async def _audit(conn: Conn, subject: str, role: str, action: str, object_id: UUID) -> None:
+    await conn.execute(
+        queries.AUDIT,
+        {
+            "actor_subject": subject,
+            "actor_role": role,
+            "action": action,
+            "object_type": "complaint",
+            "object_id": str(object_id),
+        },
+    )
+
+
+__all__ = ["Action", "file_complaint", "get_complaint", "list_complaints", "transition"]

@@ -1,0 +1,178 @@
+"""The complaint workflow as one table. No I/O: the service asks it, GET /v1/workflow serves it.
+
+Each row says: from this state, this action leads to that state, and needs that permission.
+The policy table (app.auth.policy) says which roles hold which permission.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    submitted = "submitted"
+    acknowledged = "acknowledged"
+    under_assessment = "under_assessment"
+    inadmissible = "inadmissible"
+    referred = "referred"
+    under_investigation = "under_investigation"
+    hearing = "hearing"
+    mediation = "mediation"
+    findings_issued = "findings_issued"
+    remedy_follow_up = "remedy_follow_up"
+    closed = "closed"
+    withdrawn = "withdrawn"
+
+
+class Action(StrEnum):
+    acknowledge = "acknowledge"
+    start_assessment = "start_assessment"
+    declare_inadmissible = "declare_inadmissible"
+    refer = "refer"
+    open_investigation = "open_investigation"
+    schedule_hearing = "schedule_hearing"
+    conclude_hearing = "conclude_hearing"
+    start_mediation = "start_mediation"
+    end_mediation = "end_mediation"
+    issue_findings = "issue_findings"
+    recommend_remedies = "recommend_remedies"
+    give_feedback = "give_feedback"
+    close = "close"
+    withdraw = "withdraw"
+    reopen = "reopen"
+
+
+STATE_DESCRIPTIONS: dict[Status, str] = {
+    Status.submitted: "Received; the acknowledgement deadline runs.",
+    Status.acknowledged: "Receipt acknowledged to the complainant.",
+    Status.under_assessment: "Initial assessment: mandate, admissibility, severity, urgency.",
+    Status.inadmissible: "Outside the mandate or not admissible; the complainant is told why.",
+    Status.referred: "Transmitted to the competent body; the complainant is told which.",
+    Status.under_investigation: "Investigation under way.",
+    Status.hearing: "A hearing is scheduled or in progress.",
+    Status.mediation: "Amicable settlement (mediation) under way.",
+    Status.findings_issued: "Findings issued and communicated.",
+    Status.remedy_follow_up: "Remedies recommended; implementation is followed up.",
+    Status.closed: "Closed.",
+    Status.withdrawn: "Withdrawn by or on behalf of the complainant.",
+}
+
+# States in which the case is finished; `reopen` leads out of them.
+TERMINAL: frozenset[Status] = frozenset(
+    {Status.inadmissible, Status.referred, Status.closed, Status.withdrawn}
+)
+OPEN: frozenset[Status] = frozenset(Status) - TERMINAL
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    source: Status
+    action: Action
+    target: Status
+    permission: str
+    reason_required: bool = False
+    visible_to_complainant: bool = True
+    acknowledges: bool = False  # satisfies the acknowledgement deadline
+    gives_feedback: bool = False  # satisfies the feedback deadline (art. 9(1)(f))
+
+
+def _rows() -> list[Transition]:
+    S, A = Status, Action
+    rows = [
+        Transition(
+            S.submitted, A.acknowledge, S.acknowledged, "complaint.acknowledge", acknowledges=True
+        ),
+        Transition(S.acknowledged, A.start_assessment, S.under_assessment, "complaint.assess"),
+        Transition(
+            S.under_assessment,
+            A.declare_inadmissible,
+            S.inadmissible,
+            "complaint.decide",
+            reason_required=True,
+            gives_feedback=True,
+        ),
+        Transition(
+            S.under_assessment,
+            A.refer,
+            S.referred,
+            "complaint.decide",
+            reason_required=True,
+            gives_feedback=True,
+        ),
+        Transition(
+            S.under_assessment, A.open_investigation, S.under_investigation, "complaint.investigate"
+        ),
+        Transition(S.under_investigation, A.schedule_hearing, S.hearing, "complaint.investigate"),
+        Transition(S.hearing, A.conclude_hearing, S.under_investigation, "complaint.investigate"),
+        Transition(S.under_assessment, A.start_mediation, S.mediation, "complaint.investigate"),
+        Transition(S.under_investigation, A.start_mediation, S.mediation, "complaint.investigate"),
+        Transition(
+            S.mediation,
+            A.end_mediation,
+            S.under_investigation,
+            "complaint.investigate",
+            reason_required=True,
+        ),
+        Transition(
+            S.under_investigation,
+            A.issue_findings,
+            S.findings_issued,
+            "complaint.decide",
+            gives_feedback=True,
+        ),
+        Transition(
+            S.mediation,
+            A.issue_findings,
+            S.findings_issued,
+            "complaint.decide",
+            gives_feedback=True,
+        ),
+        Transition(S.findings_issued, A.recommend_remedies, S.remedy_follow_up, "complaint.decide"),
+        Transition(S.findings_issued, A.close, S.closed, "complaint.close"),
+        Transition(S.remedy_follow_up, A.close, S.closed, "complaint.close"),
+    ]
+    # Feedback on the action envisaged or taken, without a change of state (art. 9(1)(f)).
+    for source in (
+        S.acknowledged,
+        S.under_assessment,
+        S.under_investigation,
+        S.hearing,
+        S.mediation,
+        S.findings_issued,
+        S.remedy_follow_up,
+    ):
+        rows.append(
+            Transition(
+                source,
+                A.give_feedback,
+                source,
+                "complaint.feedback",
+                reason_required=True,
+                gives_feedback=True,
+            )
+        )
+    # A complainant may withdraw an open case at any time; staff may record it on their behalf.
+    for source in sorted(OPEN):
+        rows.append(Transition(source, A.withdraw, S.withdrawn, "complaint.withdraw"))
+    # Reopening a finished case is a decision of the head of office.
+    for source in sorted(TERMINAL):
+        rows.append(
+            Transition(
+                source, A.reopen, S.under_assessment, "complaint.reopen", reason_required=True
+            )
+        )
+    return rows
+
+
+TRANSITIONS: dict[tuple[Status, Action], Transition] = {(t.source, t.action): t for t in _rows()}
+
+
+def transition_for(source: Status, action: Action) -> Transition | None:
+    """The row for this state and action, or None when the action is not allowed from it."""
+    return TRANSITIONS.get((source, action))
+
+
+def permission_for(action: Action) -> str:
+    """The permission an action needs (the same from every state it is allowed from)."""
+    return next(t.permission for t in TRANSITIONS.values() if t.action is action)

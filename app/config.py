@@ -1,0 +1,78 @@
+"""Settings from the environment (prefix ``OMBUDS_``; ``DATABASE_URL`` has none)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Used only when OMBUDS_ENVIRONMENT=development (the default for `make run` and the tests).
+DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production-0000"  # noqa: S105
+MIN_SECRET_LENGTH = 32
+
+Environment = Literal["development", "test", "production"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="OMBUDS_", env_file=".env", extra="ignore")
+
+    environment: Environment = "development"
+    database_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DATABASE_URL", "OMBUDS_DATABASE_URL"),
+        description="PostgreSQL URL. Unset: an embedded PostgreSQL is started under var_dir.",
+    )
+    var_dir: Path = Field(default=Path("var"), description="Where the embedded PostgreSQL lives.")
+    db_pool_min: int = Field(default=4, ge=1)
+    db_pool_max: int = Field(default=32, ge=1)
+
+    # Tokens (HS256, signed locally).
+    jwt_secret: SecretStr = SecretStr(DEVELOPMENT_SECRET)
+    jwt_issuer: str = "ombuds"
+    jwt_audience: str = "ombuds-api"
+    access_token_ttl_seconds: int = Field(default=3600, ge=60, le=86400)
+    receipt_token_ttl_seconds: int = Field(default=1800, ge=60, le=86400)
+    # Keyed hash (HMAC-SHA256) for complaint receipts; a different key from the token secret.
+    receipt_key: SecretStr = SecretStr(DEVELOPMENT_SECRET + "-receipt")
+
+    # Intake.
+    reference_prefix: str = Field(default="HRC", pattern=r"^[A-Z]{2,8}$")
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    page_size_default: int = Field(default=50, ge=1)
+    page_size_max: int = Field(default=100, ge=1)
+
+    # Deadlines per track (EU Directive 2019/1937 art. 9: 7 days and 3 months).
+    ombudsperson_acknowledge_days: int = Field(default=7, ge=1, le=90)
+    ombudsperson_feedback_months: int = Field(default=3, ge=1, le=12)
+    anti_corruption_acknowledge_days: int = Field(default=7, ge=1, le=7)
+    anti_corruption_feedback_months: int = Field(default=3, ge=1, le=6)
+
+    @model_validator(mode="after")
+    def _refuse_weak_secrets_outside_development(self) -> Settings:
+        if self.environment == "development":
+            return self
+        for name in ("jwt_secret", "receipt_key"):
+            value = getattr(self, name).get_secret_value()
+            if value.startswith(DEVELOPMENT_SECRET) or len(value) < MIN_SECRET_LENGTH:
+                raise ValueError(
+                    f"OMBUDS_{name.upper()} must be set to a secret of at least "
+                    f"{MIN_SECRET_LENGTH} characters outside development"
+                )
+        if self.jwt_secret.get_secret_value() == self.receipt_key.get_secret_value():
+            raise ValueError("OMBUDS_JWT_SECRET and OMBUDS_RECEIPT_KEY must differ")
+        return self
+
+    def deadlines(self, track: str) -> tuple[int, int]:
+        """(acknowledge days, feedback months) for a track."""
+        return (
+            getattr(self, f"{track}_acknowledge_days"),
+            getattr(self, f"{track}_feedback_months"),
+        )
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,203 @@
+"""Every error leaves as RFC 9457 application/problem+json.
+
+Domain code raises an AppError subclass; one handler turns it into a problem document. Validation,
+routing and unexpected errors get the same treatment, and never carry a stack trace or SQL.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("ombuds.errors")
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_BASE = "https://ombuds.dev/problems/"
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="Dotted path of the offending field, e.g. `body.contact.email`.")
+    message: str
+    type: str = Field(description="Machine-readable error kind, e.g. `string_too_long`.")
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str = Field(examples=[PROBLEM_BASE + "invalid-transition"])
+    title: str = Field(examples=["Action not allowed in this state"])
+    status: int = Field(examples=[409])
+    detail: str | None = Field(default=None, examples=["`close` is not allowed from `submitted`."])
+    instance: str | None = None
+    errors: list[FieldError] | None = Field(default=None, description="Validation errors, if any.")
+
+
+class AppError(Exception):
+    status = 500
+    slug = "internal-error"
+    title = "Internal server error"
+
+    def __init__(self, detail: str | None = None, *, headers: dict[str, str] | None = None):
+        super().__init__(detail or self.title)
+        self.detail = detail
+        self.headers = headers or {}
+
+    def to_problem(self, instance: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "type": PROBLEM_BASE + self.slug,
+            "title": self.title,
+            "status": self.status,
+        }
+        if self.detail:
+            body["detail"] = self.detail
+        if instance:
+            body["instance"] = instance
+        return body
+
+
+class BadRequest(AppError):
+    status, slug, title = 400, "bad-request", "Bad request"
+
+
+class Unauthorized(AppError):
+    status, slug, title = 401, "unauthorized", "Authentication required"
+
+    def __init__(self, detail: str | None = None):
+        super().__init__(detail, headers={"WWW-Authenticate": 'Bearer realm="ombuds"'})
+
+
+class Forbidden(AppError):
+    status, slug, title = 403, "forbidden", "Not allowed"
+
+
+class NotFound(AppError):
+    status, slug, title = 404, "not-found", "Not found"
+
+
+class InvalidTransition(AppError):
+    status, slug, title = 409, "invalid-transition", "Action not allowed in this state"
+
+
+class PreconditionFailed(AppError):
+    status, slug, title = 412, "precondition-failed", "The complaint has changed"
+
+
+class PayloadTooLarge(AppError):
+    status, slug, title = 413, "payload-too-large", "Request body too large"
+
+
+class Unprocessable(AppError):
+    status, slug, title = 422, "validation-error", "The request is not valid"
+
+    def __init__(self, detail: str, errors: list[dict[str, str]] | None = None):
+        super().__init__(detail)
+        self.errors = errors
+
+    def to_problem(self, instance: str | None = None) -> dict[str, Any]:
+        body = super().to_problem(instance)
+        if self.errors:
+            body["errors"] = self.errors
+        return body
+
+
+class PreconditionRequired(AppError):
+    status, slug, title = 428, "precondition-required", "If-Match header required"
+
+
+class ServiceUnavailable(AppError):
+    status, slug, title = 503, "unavailable", "Service unavailable"
+
+
+def problem_response(error: AppError, request: Request | None = None) -> JSONResponse:
+    instance = request.url.path if request is not None else None
+    return JSONResponse(
+        error.to_problem(instance),
+        status_code=error.status,
+        media_type=PROBLEM_JSON,
+        headers=error.headers,
+    )
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def _validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
+    errors = []
+    for err in exc.errors():
+        # Never echo the rejected input back: it may be personal data.
+        errors.append(
+            {"field": _field_path(err.get("loc", ())), "message": err["msg"], "type": err["type"]}
+        )
+    return errors
+
+
+_STATUS_ERRORS: dict[int, type[AppError]] = {
+    400: BadRequest,
+    401: Unauthorized,
+    403: Forbidden,
+    404: NotFound,
+    413: PayloadTooLarge,
+}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    async def _app_error(request: Request, exc: AppError) -> JSONResponse:
+        return problem_response(exc, request)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = _validation_errors(exc)
+        fields = ", ".join(sorted({e["field"] for e in errors}))
+        return problem_response(Unprocessable(f"Invalid fields: {fields}.", errors), request)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        cls = _STATUS_ERRORS.get(exc.status_code)
+        if cls is not None:
+            error: AppError = cls()
+        else:
+            error = AppError()
+            error.status = exc.status_code
+            error.slug = f"http-{exc.status_code}"
+            error.title = str(exc.detail) if exc.detail else "HTTP error"
+        if exc.headers:
+            error.headers.update(exc.headers)
+        return problem_response(error, request)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.error(
+            "unhandled error on %s %s: %s", request.method, request.url.path, type(exc).__name__
+        )
+        return problem_response(AppError("An unexpected error occurred."), request)
+
+
+# OpenAPI: declare the problem responses a route can return.
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    descriptions = {
+        400: "Bad request",
+        401: "Missing, invalid or expired token",
+        403: "The caller's role may not do this",
+        404: "Not found, or outside the caller's reach",
+        409: "The action is not allowed from the complaint's current state",
+        412: "The If-Match ETag is stale",
+        413: "Request body too large",
+        422: "Invalid input; `errors` names each field",
+        428: "If-Match header missing",
+        503: "Database unavailable",
+    }
+    return {
+        s: {
+            "description": descriptions[s],
+            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for s in statuses
+    }

@@ -1,0 +1,127 @@
+"""The application factory: routers, error handlers, middleware and the database pool."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import psycopg
+from fastapi import FastAPI, Request
+from pydantic import BaseModel
+
+from app import migrate
+from app.complaints.router import router as complaints_router
+from app.config import Settings, get_settings
+from app.db import make_pool, resolve_database_url
+from app.errors import Problem, ServiceUnavailable, install_error_handlers, problem_responses
+from app.middleware import BodySizeLimit, SecurityHeaders
+from app.reference import router as reference_router
+
+log = logging.getLogger("ombuds")
+
+DESCRIPTION = """
+The complaint, ombudsperson and redress service of a Human Rights City.
+
+* **Residents** file complaints (anonymously if they wish) and follow them with a secret receipt.
+* **Ombudsperson staff** and the **anti-corruption oversight body** move complaints through the
+  workflow (`GET /v1/workflow`), each on their own track.
+* Every error is RFC 9457 `application/problem+json`.
+"""
+
+TAGS = [
+    {"name": "residents", "description": "Filing and following a complaint."},
+    {"name": "case handling", "description": "Staff work on complaints."},
+    {"name": "reference", "description": "Codes and the workflow, public."},
+    {"name": "operations", "description": "Health and readiness probes."},
+]
+
+
+class Health(BaseModel):
+    status: str
+
+
+class Readiness(BaseModel):
+    status: str
+    database: str
+    migrations: str
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        url = resolve_database_url(settings)
+        app.state.expected_revisions = migrate.head_revisions(url)
+        pool = make_pool(url, settings)
+        await pool.open(wait=False)
+        app.state.pool = pool
+        try:
+            yield
+        finally:
+            await pool.close()
+
+    app = FastAPI(
+        title="ombuds",
+        version="0.1.0",
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+        license_info={"name": "AGPL-3.0-or-later"},
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.include_router(reference_router)
+    app.include_router(complaints_router)
+
+    @app.get("/healthz", tags=["operations"], summary="The process is up")
+    async def healthz() -> Health:
+        return Health(status="ok")
+
+    @app.get(
+        "/readyz",
+        tags=["operations"],
+        summary="The database answers and its schema is at the latest migration",
+        responses=problem_responses(503),
+    )
+    async def readyz(request: Request) -> Readiness:
+        try:
+            async with request.app.state.pool.connection(timeout=2) as conn:
+                cur = await conn.execute("SELECT version_num FROM alembic_version")
+                applied = {row["version_num"] for row in await cur.fetchall()}
+        except (psycopg.Error, TimeoutError) as exc:
+            if isinstance(exc, psycopg.errors.UndefinedTable):
+                raise ServiceUnavailable("The database has no schema yet: run migrations.") from exc
+            raise ServiceUnavailable("The database is not reachable.") from exc
+        if applied != request.app.state.expected_revisions:
+            raise ServiceUnavailable("The database schema is not at the latest migration.")
+        return Readiness(status="ready", database="ok", migrations="head")
+
+    # Problem is referenced by every error response; make sure it is in the schema components.
+    app.openapi_schema = None
+    _original_openapi = app.openapi
+
+    def openapi() -> dict:  # type: ignore[type-arg]
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = _original_openapi()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault(
+            "Problem", Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        )
+        for name, sub in (
+            Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+            .get("$defs", {})
+            .items()
+        ):
+            components.setdefault(name, sub)
+        components["Problem"].pop("$defs", None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    return app

@@ -1,0 +1,183 @@
+"""The schema, as SQLModel tables. Alembic migrations are checked against this metadata.
+
+Queries on the hot paths are written as SQL (app.complaints.queries); these classes are the one
+description of the tables, their constraints and their indexes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as pg
+from sqlmodel import Field, SQLModel
+
+from app.complaints.workflow import Action, Status
+from app.taxonomy import CHARACTERISTICS, Track
+
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+reference_seq = sa.Sequence("complaint_reference_seq", metadata=SQLModel.metadata)
+
+
+def _in(column: str, values: object) -> str:
+    quoted = ", ".join(f"'{v}'" for v in sorted(str(v) for v in values))  # type: ignore[attr-defined]
+    return f"{column} IN ({quoted})"
+
+
+def _tz(nullable: bool = False, **kw: object) -> sa.Column:  # type: ignore[type-arg]
+    return sa.Column(sa.DateTime(timezone=True), nullable=nullable, **kw)  # type: ignore[arg-type]
+
+
+class Complaint(SQLModel, table=True):
+    __tablename__ = "complaints"
+    __table_args__ = (
+        sa.CheckConstraint(_in("track", Track), "track"),
+        sa.CheckConstraint(_in("status", Status), "status"),
+        sa.CheckConstraint(
+            "incident_to IS NULL OR incident_from IS NULL OR incident_to >= incident_from",
+            "incident_period",
+        ),
+        sa.CheckConstraint("octet_length(receipt_hash) = 32", "receipt_hash_length"),
+        sa.Index(
+            "ix_complaints_track_received", "track", sa.text("received_at DESC"), sa.text("id DESC")
+        ),
+        sa.Index(
+            "ix_complaints_ack_pending",
+            "track",
+            "acknowledge_by",
+            postgresql_where=sa.text("acknowledged_at IS NULL"),
+        ),
+        sa.Index(
+            "ix_complaints_feedback_pending",
+            "track",
+            "feedback_by",
+            postgresql_where=sa.text("feedback_given_at IS NULL"),
+        ),
+        sa.Index(
+            "ix_complaints_complainant_subject",
+            "complainant_subject",
+            postgresql_where=sa.text("complainant_subject IS NOT NULL"),
+        ),
+    )
+
+    id: uuid.UUID = Field(
+        sa_column=sa.Column(
+            pg.UUID(as_uuid=True), primary_key=True, server_default=sa.text("gen_random_uuid()")
+        )
+    )
+    reference: str = Field(sa_column=sa.Column(sa.Text, nullable=False, unique=True))
+    receipt_hash: bytes = Field(sa_column=sa.Column(sa.LargeBinary, nullable=False))
+    track: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    status: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    version: int = Field(sa_column=sa.Column(sa.Integer, nullable=False, server_default="1"))
+    summary: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    description: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    rights_affected: list[str] = Field(sa_column=sa.Column(pg.ARRAY(sa.Text), nullable=False))
+    discrimination_grounds: list[str] = Field(
+        sa_column=sa.Column(pg.ARRAY(sa.Text), nullable=False, server_default="{}")
+    )
+    respondent: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    incident_from: date | None = Field(default=None, sa_column=sa.Column(sa.Date))
+    incident_to: date | None = Field(default=None, sa_column=sa.Column(sa.Date))
+    incident_location: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    remedy_sought: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    language: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    anonymous: bool = Field(sa_column=sa.Column(sa.Boolean, nullable=False))
+    complainant_subject: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    received_at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
+    acknowledge_by: datetime = Field(sa_column=_tz())
+    acknowledged_at: datetime | None = Field(default=None, sa_column=_tz(nullable=True))
+    feedback_by: datetime = Field(sa_column=_tz())
+    feedback_given_at: datetime | None = Field(default=None, sa_column=_tz(nullable=True))
+    updated_at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
+
+
+class ComplainantContact(SQLModel, table=True):
+    """Who filed and how to reach them: kept apart from the case record, read by staff only."""
+
+    __tablename__ = "complainant_contacts"
+
+    complaint_id: uuid.UUID = Field(
+        sa_column=sa.Column(
+            pg.UUID(as_uuid=True),
+            sa.ForeignKey("complaints.id", ondelete="CASCADE"),
+            primary_key=True,
+        )
+    )
+    name: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    email: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    phone: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    postal_address: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    preferred_channel: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+
+
+class ComplainantCharacteristics(SQLModel, table=True):
+    """Self-identified characteristics (special-category data): only ever read in aggregate."""
+
+    __tablename__ = "complainant_characteristics"
+    __table_args__ = tuple(
+        sa.CheckConstraint(f"{name} IS NULL OR " + _in(name, options), name)
+        for name, options in CHARACTERISTICS.items()
+    )
+
+    complaint_id: uuid.UUID = Field(
+        sa_column=sa.Column(
+            pg.UUID(as_uuid=True),
+            sa.ForeignKey("complaints.id", ondelete="CASCADE"),
+            primary_key=True,
+        )
+    )
+    sex_gender: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    age_band: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    disability: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    migration_status: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    ethnicity: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+
+
+class TimelineEntry(SQLModel, table=True):
+    __tablename__ = "timeline_entries"
+    __table_args__ = (
+        sa.CheckConstraint(_in("action", [*Action, "file"]), "action"),
+        sa.Index("ix_timeline_entries_complaint", "complaint_id", "id"),
+    )
+
+    id: int = Field(sa_column=sa.Column(sa.BigInteger, sa.Identity(always=True), primary_key=True))
+    complaint_id: uuid.UUID = Field(
+        sa_column=sa.Column(
+            pg.UUID(as_uuid=True),
+            sa.ForeignKey("complaints.id", ondelete="CASCADE"),
+            nullable=False,
+        )
+    )
+    at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
+    actor_subject: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    actor_role: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    action: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    from_status: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    to_status: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    reason: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    visible_to_complainant: bool = Field(sa_column=sa.Column(sa.Boolean, nullable=False))
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who did what to which object, and when. No personal data: ids and codes only."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (sa.Index("ix_audit_entries_object", "object_type", "object_id"),)
+
+    id: int = Field(sa_column=sa.Column(sa.BigInteger, sa.Identity(always=True), primary_key=True))
+    at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
+    actor_subject: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    actor_role: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    action: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    object_type: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    object_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    outcome: str = Field(sa_column=sa.Column(sa.Text, nullable=False, server_default="success"))

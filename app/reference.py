@@ -1,0 +1,117 @@
+"""Public reference data: the taxonomy and the workflow table, served as they are in the code."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel, Field
+
+from app.auth.policy import Role, roles_holding
+from app.complaints.workflow import STATE_DESCRIPTIONS, TERMINAL, TRANSITIONS, Status
+from app.taxonomy import CHARACTERISTICS, DISCRIMINATION_GROUNDS, LANGUAGES, RIGHTS, TRACK_LABELS
+
+router = APIRouter(prefix="/v1", tags=["reference"])
+
+
+class Coded(BaseModel):
+    code: str
+    label: str
+
+
+class RightOut(Coded):
+    udhr_articles: list[int] = Field(description="Universal Declaration of Human Rights articles.")
+    sdg_targets: list[str] = Field(description="Sustainable Development Goal targets it touches.")
+
+
+class CharacteristicOut(BaseModel):
+    code: str
+    options: list[Coded]
+
+
+class TaxonomyOut(BaseModel):
+    tracks: list[Coded]
+    rights: list[RightOut]
+    discrimination_grounds: list[Coded]
+    characteristics: list[CharacteristicOut]
+    languages: list[Coded]
+
+
+_TAXONOMY = TaxonomyOut(
+    tracks=[Coded(code=t.value, label=label) for t, label in TRACK_LABELS.items()],
+    rights=[
+        RightOut(
+            code=r.code,
+            label=r.label,
+            udhr_articles=list(r.udhr_articles),
+            sdg_targets=list(r.sdg_targets),
+        )
+        for r in RIGHTS
+    ],
+    discrimination_grounds=[Coded(code=c, label=lbl) for c, lbl in DISCRIMINATION_GROUNDS.items()],
+    characteristics=[
+        CharacteristicOut(code=name, options=[Coded(code=c, label=lbl) for c, lbl in opts.items()])
+        for name, opts in CHARACTERISTICS.items()
+    ],
+    languages=[Coded(code=c, label=lbl) for c, lbl in LANGUAGES.items()],
+)
+
+
+@router.get(
+    "/taxonomy", summary="Codes for tracks, rights, discrimination grounds, characteristics"
+)
+async def taxonomy(response: Response) -> TaxonomyOut:
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return _TAXONOMY
+
+
+class StateOut(BaseModel):
+    code: Status
+    description: str
+    terminal: bool
+
+
+class TransitionRow(BaseModel):
+    source: Status
+    action: str
+    target: Status
+    permission: str
+    roles: list[Role] = Field(description="Roles holding the permission.")
+    reason_required: bool
+    visible_to_complainant: bool
+    acknowledges: bool
+    gives_feedback: bool
+
+
+class WorkflowOut(BaseModel):
+    initial: Status
+    states: list[StateOut]
+    actions: list[str]
+    transitions: list[TransitionRow]
+
+
+_WORKFLOW = WorkflowOut(
+    initial=Status.submitted,
+    states=[
+        StateOut(code=s, description=STATE_DESCRIPTIONS[s], terminal=s in TERMINAL) for s in Status
+    ],
+    actions=sorted({t.action.value for t in TRANSITIONS.values()}),
+    transitions=[
+        TransitionRow(
+            source=t.source,
+            action=t.action.value,
+            target=t.target,
+            permission=t.permission,
+            roles=roles_holding(t.permission),
+            reason_required=t.reason_required,
+            visible_to_complainant=t.visible_to_complainant,
+            acknowledges=t.acknowledges,
+            gives_feedback=t.gives_feedback,
+        )
+        for t in TRANSITIONS.values()
+    ],
+)
+
+
+@router.get("/workflow", summary="The complaint workflow: states, actions and who may take them")
+async def workflow(response: Response) -> WorkflowOut:
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return _WORKFLOW

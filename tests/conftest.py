@@ -1,0 +1,174 @@
+"""Test fixtures: a real PostgreSQL, migrated once; the app over HTTP; tokens for any role.
+
+Without DATABASE_URL the embedded PostgreSQL under ./var is used (as `make run` does). Either way
+the suite creates its own database on that server, and drops it at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
+
+import httpx
+import psycopg
+import pytest
+from psycopg import sql
+
+from app import migrate
+from app.auth.policy import Role
+from app.auth.tokens import issue
+from app.config import Settings
+from app.db import libpq_url, start_embedded_postgres, with_database
+from app.main import create_app
+
+TABLES = (
+    "audit_entries",
+    "timeline_entries",
+    "complainant_contacts",
+    "complainant_characteristics",
+    "complaints",
+)
+
+
+def _server_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return libpq_url(url)
+    return start_embedded_postgres(Settings().var_dir)
+
+
+def create_database(server_url: str, name: str) -> str:
+    with psycopg.connect(with_database(server_url, "postgres"), autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return with_database(server_url, name)
+
+
+def drop_database(server_url: str, name: str) -> None:
+    with psycopg.connect(with_database(server_url, "postgres"), autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture(scope="session")
+def server_url() -> str:
+    return _server_url()
+
+
+@pytest.fixture(scope="session")
+def database_url(server_url: str) -> Iterator[str]:
+    name = f"ombuds_test_{os.getpid()}"
+    url = create_database(server_url, name)
+    migrate.upgrade(url)
+    yield url
+    drop_database(server_url, name)
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
+    return Settings(
+        environment="test",
+        database_url=database_url,
+        jwt_secret="test-secret-" + "x" * 40,
+        receipt_key="test-receipt-key-" + "y" * 40,
+        db_pool_min=1,
+        db_pool_max=8,
+    )
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings) -> AsyncIterator[Any]:
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[psycopg.Connection[Any]]:
+    """A direct connection, for arranging state and checking what was stored."""
+    from psycopg.rows import dict_row
+
+    with psycopg.connect(database_url, autocommit=True, row_factory=dict_row) as conn:
+        yield conn
+
+
+@pytest.fixture(autouse=True)
+def _clean(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if "database_url" in request.fixturenames:
+        url = request.getfixturevalue("database_url")
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+
+
+TokenFactory = Callable[..., dict[str, str]]
+
+
+@pytest.fixture
+def auth(settings: Settings) -> TokenFactory:
+    """auth("ombudsperson_staff") -> headers with a bearer token for that role."""
+
+    def make(*roles: str, sub: str | None = None, department: str | None = None,
+             ttl: int = 600) -> dict[str, str]:
+        token = issue(
+            settings,
+            subject=sub or f"user-{uuid.uuid4().hex[:8]}",
+            roles=[Role(r) for r in roles],
+            ttl_seconds=ttl,
+            department=department,
+        )
+        return {"Authorization": f"Bearer {token}"}
+
+    return make
+
+
+def complaint_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "track": "ombudsperson",
+        "summary": "Eviction without a hearing",
+        "description": "The housing department evicted my family without hearing us first.",
+        "rights_affected": ["adequate_housing", "good_administration"],
+        "discrimination_grounds": ["disability"],
+        "respondent": "Housing Department",
+        "incident": {"date_from": "2026-10-01", "location": "Riverside"},
+        "remedy_sought": "Suspend the eviction and hear us.",
+        "language": "en",
+    }
+    body.update(overrides)
+    return body
+
+
+@pytest.fixture
+def file_complaint(client: httpx.AsyncClient) -> Callable[..., Any]:
+    async def file(headers: dict[str, str] | None = None, **overrides: Any) -> dict[str, Any]:
+        response = await client.post("/v1/complaints", json=complaint_body(**overrides),
+                                     headers=headers or {})
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    return file
+
+
+@pytest.fixture
+def receipt_headers(client: httpx.AsyncClient) -> Callable[..., Any]:
+    async def login(filed: dict[str, Any]) -> dict[str, str]:
+        response = await client.post(
+            "/v1/auth/receipt", json={"reference": filed["reference"], "receipt": filed["receipt"]}
+        )
+        assert response.status_code == 200, response.text
+        return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+    return login
+
+
+def set_status(db: psycopg.Connection[Any], complaint_id: str, status: str) -> None:
+    """Arrange a complaint in a given state (test setup only; the API never writes status)."""
+    db.execute("UPDATE complaints SET status = %s WHERE id = %s", (status, complaint_id))

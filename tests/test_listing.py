@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from app.config import Settings
+
+
+async def test_newest_first_with_cursor_pages(client: httpx.AsyncClient, auth: Any,
+                                              file_complaint: Any) -> None:
+    filed = [(await file_complaint())["id"] for _ in range(7)]
+    staff = auth("ombudsperson_staff")
+    seen: list[str] = []
+    cursor = None
+    pages = 0
+    while True:
+        params: dict[str, Any] = {"limit": 3}
+        if cursor:
+            params["cursor"] = cursor
+        page = (await client.get("/v1/complaints", params=params, headers=staff)).json()
+        seen += [i["id"] for i in page["items"]]
+        pages += 1
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert pages == 3
+    assert seen == list(reversed(filed))
+
+
+async def test_filters(client: httpx.AsyncClient, auth: Any, file_complaint: Any,
+                       db: Any) -> None:
+    late = await file_complaint()
+    fresh = await file_complaint()
+    acknowledged = await file_complaint()
+    await file_complaint(track="anti_corruption")
+    db.execute("UPDATE complaints SET received_at = now() - interval '20 days', "
+               "acknowledge_by = now() - interval '13 days' WHERE id = %s", (late["id"],))
+    db.execute("UPDATE complaints SET status = 'acknowledged', acknowledged_at = now() "
+               "WHERE id = %s", (acknowledged["id"],))
+    staff = auth("ombudsperson_staff")
+
+    async def ids(**params: Any) -> set[str]:
+        response = await client.get("/v1/complaints", params=params, headers=staff)
+        assert response.status_code == 200, response.text
+        return {i["id"] for i in response.json()["items"]}
+
+    assert await ids() == {late["id"], fresh["id"], acknowledged["id"]}
+    assert await ids(overdue="acknowledgement") == {late["id"]}
+    assert await ids(overdue="feedback") == set()
+    assert await ids(status="acknowledged") == {acknowledged["id"]}
+    assert await ids(status=["acknowledged", "submitted"]) == {late["id"], fresh["id"],
+                                                               acknowledged["id"]}
+    since = (datetime.now(UTC) - timedelta(days=1)).isoformat()
+    assert await ids(received_from=since) == {fresh["id"], acknowledged["id"]}
+    assert await ids(received_to=since) == {late["id"]}
+    assert await ids(track="anti_corruption") == set()  # outside the caller's track
+    listing = await client.get("/v1/complaints", params={"overdue": "acknowledgement"},
+                               headers=staff)
+    assert listing.json()["items"][0]["deadlines"]["acknowledgement_overdue"] is True
+
+
+async def test_page_size_cap_and_bad_cursor(client: httpx.AsyncClient, auth: Any,
+                                            settings: Settings) -> None:
+    staff = auth("ombudsperson_staff")
+    too_big = await client.get("/v1/complaints", params={"limit": settings.page_size_max + 1},
+                               headers=staff)
+    assert too_big.status_code == 422
+    assert too_big.json()["errors"][0]["field"] == "query.limit"
+    bad = await client.get("/v1/complaints", params={"cursor": "!!nope"}, headers=staff)
+    assert bad.status_code == 422
+    naive = await client.get("/v1/complaints", params={"received_from": "2026-01-01T00:00:00"},
+                             headers=staff)
+    assert naive.status_code == 422
+    unknown_status = await client.get("/v1/complaints", params={"status": "lost"}, headers=staff)
+    assert unknown_status.status_code == 422
+
+
+async def test_list_needs_a_token(client: httpx.AsyncClient) -> None:
+    response = await client.get("/v1/complaints")
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith("Bearer")

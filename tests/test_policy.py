@@ -1,0 +1,96 @@
+"""Role x route matrix: who may, who gets 403, who gets 404. Generated from the policy table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from app.auth.policy import PERMISSIONS, STAFF_TRACKS, Role
+from app.taxonomy import Track
+
+STAFF = [r for r in Role if r in STAFF_TRACKS]
+MINTED = [r for r in Role if r is not Role.complainant]
+
+
+def _headers(auth: Any, role: Role) -> dict[str, str]:
+    return auth(role.value, department="housing" if role is Role.respondent else None)
+
+
+def test_staff_tracks_do_not_overlap_between_offices() -> None:
+    assert STAFF_TRACKS[Role.oversight_officer].isdisjoint(STAFF_TRACKS[Role.ombudsperson_staff])
+    assert STAFF_TRACKS[Role.oversight_officer].isdisjoint(STAFF_TRACKS[Role.ombudsperson])
+
+
+def test_monitors_respondents_and_admins_hold_no_case_permission() -> None:
+    for role in (Role.monitor, Role.respondent, Role.admin):
+        assert not any(p.startswith("complaint.") for p in PERMISSIONS[role])
+
+
+@pytest.mark.parametrize("role", MINTED)
+@pytest.mark.parametrize("track", list(Track))
+async def test_read_matrix(role: Role, track: Track, client: httpx.AsyncClient, auth: Any,
+                           file_complaint: Any) -> None:
+    filed = await file_complaint(track=track.value, contact={"email": "me@example.org"})
+    headers = _headers(auth, role)
+    sees = track in STAFF_TRACKS.get(role, set())
+    for path in (f"/v1/complaints/{filed['id']}", f"/v1/complaints/{filed['id']}/timeline"):
+        response = await client.get(path, headers=headers)
+        assert response.status_code == (200 if sees else 404), (role, track, path)
+        if not sees:
+            assert response.headers["content-type"] == "application/problem+json"
+            assert filed["reference"] not in response.text
+    listing = await client.get("/v1/complaints", headers=headers)
+    may_list = "complaint.list" in PERMISSIONS[role]
+    assert listing.status_code == (200 if may_list else 403), role
+    if may_list:
+        ids = [i["id"] for i in listing.json()["items"]]
+        assert ids == ([filed["id"]] if sees else [])
+
+
+@pytest.mark.parametrize("role", MINTED)
+async def test_transition_matrix(role: Role, client: httpx.AsyncClient, auth: Any,
+                                 file_complaint: Any) -> None:
+    filed = await file_complaint()
+    response = await client.post(
+        f"/v1/complaints/{filed['id']}/transitions", json={"action": "acknowledge"},
+        headers={**_headers(auth, role), "If-Match": '"v1"'})
+    sees = Track.ombudsperson in STAFF_TRACKS.get(role, set())
+    if not sees:
+        assert response.status_code == 404, role
+    elif "complaint.acknowledge" in PERMISSIONS[role]:
+        assert response.status_code == 200, role
+    else:
+        assert response.status_code == 403, role
+
+
+async def test_contact_details_only_for_staff_and_read_is_audited(
+    client: httpx.AsyncClient, auth: Any, file_complaint: Any, receipt_headers: Any, db: Any
+) -> None:
+    filed = await file_complaint(contact={"name": "Amina", "email": "amina@example.org"})
+    staff = await client.get(f"/v1/complaints/{filed['id']}", headers=auth("ombudsperson_staff"))
+    assert staff.json()["contact"]["email"] == "amina@example.org"
+    own = await client.get(f"/v1/complaints/{filed['id']}", headers=await receipt_headers(filed))
+    assert own.status_code == 200
+    assert own.json()["contact"] is None
+    assert "amina" not in own.text.lower()
+    audited = db.execute("SELECT actor_role FROM audit_entries WHERE action = "
+                         "'complaint.read_contact'").fetchall()
+    assert audited == [{"actor_role": "ombudsperson_staff"}]
+
+
+async def test_resident_sees_only_their_own(client: httpx.AsyncClient, auth: Any,
+                                            file_complaint: Any) -> None:
+    mine = await file_complaint(headers=auth("resident", sub="resident-1"))
+    await file_complaint(headers=auth("resident", sub="resident-2"))
+    await file_complaint()
+    me = auth("resident", sub="resident-1")
+    listing = await client.get("/v1/complaints", headers=me)
+    assert [i["id"] for i in listing.json()["items"]] == [mine["id"]]
+    assert (await client.get(f"/v1/complaints/{mine['id']}", headers=me)).status_code == 200
+    withdraw = await client.post(f"/v1/complaints/{mine['id']}/transitions",
+                                 json={"action": "withdraw"}, headers={**me, "If-Match": '"v1"'})
+    assert withdraw.status_code == 200
+    assert withdraw.json()["status"] == "withdrawn"
+    assert withdraw.json()["entry"]["actor_subject"] is None

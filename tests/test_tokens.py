@@ -1,0 +1,116 @@
+"""Forged and defective tokens are all 401, with a problem body."""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import sys
+import time
+from typing import Any
+
+import httpx
+import pytest
+from jose import jwt
+
+from app.auth.policy import Role
+from app.auth.tokens import issue, verify
+from app.config import Settings
+from app.errors import Unauthorized
+
+
+def _claims(settings: Settings, **changes: Any) -> dict[str, Any]:
+    now = int(time.time())
+    claims: dict[str, Any] = {"iss": settings.jwt_issuer, "aud": settings.jwt_audience,
+                              "sub": "mallory", "iat": now, "exp": now + 600,
+                              "roles": ["ombudsperson"]}
+    for key, value in changes.items():
+        if value is None:
+            claims.pop(key, None)
+        else:
+            claims[key] = value
+    return claims
+
+
+def _sign(settings: Settings, claims: dict[str, Any], key: str | None = None) -> str:
+    return jwt.encode(claims, key or settings.jwt_secret.get_secret_value(), algorithm="HS256")
+
+
+def _b64(data: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+
+def forged(settings: Settings) -> dict[str, str]:
+    good = _claims(settings)
+    signed = _sign(settings, good)
+    head, _, sig = signed.split(".")
+    tampered = ".".join([head, _b64({**good, "roles": ["ombudsperson", "admin"]}), sig])
+    return {
+        "alg none": f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64(good)}.",
+        "wrong secret": _sign(settings, good, key="another-secret-of-enough-length-000000"),
+        "HS512": jwt.encode(good, settings.jwt_secret.get_secret_value(), algorithm="HS512"),
+        "expired": _sign(settings, _claims(settings, exp=int(time.time()) - 3600)),
+        "missing exp": _sign(settings, _claims(settings, exp=None)),
+        "missing iat": _sign(settings, _claims(settings, iat=None)),
+        "missing sub": _sign(settings, _claims(settings, sub=None)),
+        "missing aud": _sign(settings, _claims(settings, aud=None)),
+        "missing iss": _sign(settings, _claims(settings, iss=None)),
+        "wrong aud": _sign(settings, _claims(settings, aud="someone-else")),
+        "wrong iss": _sign(settings, _claims(settings, iss="evil")),
+        "unknown role": _sign(settings, _claims(settings, roles=["god"])),
+        "roles not a list": _sign(settings, _claims(settings, roles="ombudsperson")),
+        "complainant without cid": _sign(settings, _claims(settings, roles=["complainant"])),
+        "complainant plus staff": _sign(settings, _claims(
+            settings, roles=["complainant", "ombudsperson"],
+            cid="00000000-0000-4000-8000-000000000000")),
+        "respondent without department": _sign(settings, _claims(settings, roles=["respondent"])),
+        "tampered payload": tampered,
+        "garbage": "a.b.c",
+    }
+
+
+@pytest.mark.parametrize("case", list(forged(Settings())))
+async def test_forged_tokens_are_401(case: str, client: httpx.AsyncClient,
+                                     settings: Settings) -> None:
+    token = forged(settings)[case]
+    with pytest.raises(Unauthorized):
+        verify(settings, token)
+    response = await client.get("/v1/complaints", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401, case
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_a_valid_token_round_trips(settings: Settings) -> None:
+    token = issue(settings, subject="alice", roles=[Role.respondent], ttl_seconds=60,
+                  department="housing")
+    principal = verify(settings, token)
+    assert principal.subject == "alice"
+    assert principal.roles == {Role.respondent}
+    assert principal.department == "housing"
+
+
+def test_cli_token_mints_a_verifiable_token(settings: Settings) -> None:
+    env = {"OMBUDS_JWT_SECRET": settings.jwt_secret.get_secret_value(), "PATH": ""}
+    out = subprocess.run(
+        [sys.executable, "-m", "app.cli", "token", "--sub", "alice", "--role",
+         "ombudsperson_staff", "--ttl", "120"],
+        capture_output=True, text=True, check=True, env=env,
+    )
+    principal = verify(settings, out.stdout.strip())
+    assert principal.subject == "alice" and principal.roles == {Role.ombudsperson_staff}
+    refused = subprocess.run(
+        [sys.executable, "-m", "app.cli", "token", "--sub", "x", "--role", "respondent"],
+        capture_output=True, text=True, env=env,
+    )
+    assert refused.returncode == 2 and "--department" in refused.stderr
+
+
+def test_production_refuses_default_or_short_secrets() -> None:
+    with pytest.raises(ValueError, match="OMBUDS_JWT_SECRET"):
+        Settings(environment="production")
+    with pytest.raises(ValueError, match="at least"):
+        Settings(environment="production", jwt_secret="short", receipt_key="k" * 40)
+    with pytest.raises(ValueError, match="must differ"):
+        Settings(environment="production", jwt_secret="s" * 40, receipt_key="s" * 40)
+    ok = Settings(environment="production", jwt_secret="s" * 40, receipt_key="k" * 40)
+    assert ok.environment == "production"

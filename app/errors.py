@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 log = logging.getLogger("ombuds.errors")
 
@@ -138,6 +139,17 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
     return errors
 
 
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method any route serves at this path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        route_methods = getattr(route, "methods", None)
+        if match is not Match.NONE and route_methods:
+            methods |= set(route_methods)
+    return sorted(methods)
+
+
 _STATUS_ERRORS: dict[int, type[AppError]] = {
     400: BadRequest,
     401: Unauthorized,
@@ -170,6 +182,8 @@ def install_error_handlers(app: FastAPI) -> None:
             error.title = str(exc.detail) if exc.detail else "HTTP error"
         if exc.headers:
             error.headers.update(exc.headers)
+        if exc.status_code == 405:
+            error.headers["Allow"] = ", ".join(_allowed_methods(request))
         return problem_response(error, request)
 
     @app.exception_handler(Exception)
@@ -183,7 +197,7 @@ def install_error_handlers(app: FastAPI) -> None:
 # OpenAPI: declare the problem responses a route can return.
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     descriptions = {
-        400: "Bad request",
+        400: "The body could not be read (not UTF-8 or not JSON)",
         401: "Missing, invalid or expired token",
         403: "The caller's role may not do this",
         404: "Not found, or outside the caller's reach",

@@ -41,14 +41,18 @@ def _server_url() -> str:
 
 def create_database(server_url: str, name: str) -> str:
     with psycopg.connect(with_database(server_url, "postgres"), autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     return with_database(server_url, name)
 
 
 def drop_database(server_url: str, name: str) -> None:
     with psycopg.connect(with_database(server_url, "postgres"), autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
 
 
 @pytest.fixture(scope="session")
@@ -65,15 +69,20 @@ def database_url(server_url: str) -> Iterator[str]:
     drop_database(server_url, name)
 
 
+TEST_SECRETS = {
+    "jwt_secret": "test-secret-" + "x" * 40,
+    "receipt_key": "test-receipt-key-" + "y" * 40,
+}
+
+
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
     return Settings(
         environment="test",
         database_url=database_url,
-        jwt_secret="test-secret-" + "x" * 40,
-        receipt_key="test-receipt-key-" + "y" * 40,
         db_pool_min=1,
         db_pool_max=8,
+        **TEST_SECRETS,
     )
 
 
@@ -116,8 +125,9 @@ TokenFactory = Callable[..., dict[str, str]]
 def auth(settings: Settings) -> TokenFactory:
     """auth("ombudsperson_staff") -> headers with a bearer token for that role."""
 
-    def make(*roles: str, sub: str | None = None, department: str | None = None,
-             ttl: int = 600) -> dict[str, str]:
+    def make(
+        *roles: str, sub: str | None = None, department: str | None = None, ttl: int = 600
+    ) -> dict[str, str]:
         token = issue(
             settings,
             subject=sub or f"user-{uuid.uuid4().hex[:8]}",
@@ -149,8 +159,9 @@ def complaint_body(**overrides: Any) -> dict[str, Any]:
 @pytest.fixture
 def file_complaint(client: httpx.AsyncClient) -> Callable[..., Any]:
     async def file(headers: dict[str, str] | None = None, **overrides: Any) -> dict[str, Any]:
-        response = await client.post("/v1/complaints", json=complaint_body(**overrides),
-                                     headers=headers or {})
+        response = await client.post(
+            "/v1/complaints", json=complaint_body(**overrides), headers=headers or {}
+        )
         assert response.status_code == 201, response.text
         return response.json()
 

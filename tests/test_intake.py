@@ -30,17 +30,30 @@ async def test_anonymous_filing(client: httpx.AsyncClient, db: Any) -> None:
     assert datetime.fromisoformat(body["acknowledge_by"]) - received == timedelta(days=7)
     feedback = datetime.fromisoformat(body["feedback_by"]) - received
     assert timedelta(days=7 + 89) <= feedback <= timedelta(days=7 + 92)
-    row = db.execute("SELECT anonymous, complainant_subject, status, rights_affected "
-                     "FROM complaints").fetchone()
-    assert row == {"anonymous": True, "complainant_subject": None, "status": "submitted",
-                   "rights_affected": ["adequate_housing", "good_administration"]}
+    row = db.execute(
+        "SELECT anonymous, complainant_subject, status, rights_affected FROM complaints"
+    ).fetchone()
+    assert row == {
+        "anonymous": True,
+        "complainant_subject": None,
+        "status": "submitted",
+        "rights_affected": ["adequate_housing", "good_administration"],
+    }
     assert _count(db, "complainant_contacts") == 0
-    timeline = db.execute("SELECT action, to_status, actor_subject, visible_to_complainant "
-                          "FROM timeline_entries").fetchall()
-    assert timeline == [{"action": "file", "to_status": "submitted", "actor_subject": "anonymous",
-                         "visible_to_complainant": True}]
+    timeline = db.execute(
+        "SELECT action, to_status, actor_subject, visible_to_complainant FROM timeline_entries"
+    ).fetchall()
+    assert timeline == [
+        {
+            "action": "file",
+            "to_status": "submitted",
+            "actor_subject": "anonymous",
+            "visible_to_complainant": True,
+        }
+    ]
     assert db.execute("SELECT action FROM audit_entries").fetchall() == [
-        {"action": "complaint.file"}]
+        {"action": "complaint.file"}
+    ]
 
 
 async def test_references_are_unique_and_sequential(file_complaint: Any) -> None:
@@ -50,37 +63,51 @@ async def test_references_are_unique_and_sequential(file_complaint: Any) -> None
     assert numbers == sorted(numbers)
 
 
-async def test_contact_and_characteristics_are_kept_apart(client: httpx.AsyncClient,
-                                                          db: Any) -> None:
+async def test_contact_and_characteristics_are_kept_apart(
+    client: httpx.AsyncClient, db: Any
+) -> None:
     body = complaint_body(
         contact={"name": "Amina", "email": "amina@example.org", "preferred_channel": "email"},
-        characteristics={"sex_gender": "woman", "age_band": "prefer_not_to_say",
-                         "disability": "yes"},
+        characteristics={
+            "sex_gender": "woman",
+            "age_band": "prefer_not_to_say",
+            "disability": "yes",
+        },
     )
     response = await client.post("/v1/complaints", json=body)
     assert response.status_code == 201
     assert db.execute("SELECT anonymous FROM complaints").fetchone()["anonymous"] is False
     assert db.execute("SELECT name, email FROM complainant_contacts").fetchone() == {
-        "name": "Amina", "email": "amina@example.org"}
-    traits = db.execute("SELECT sex_gender, age_band, disability, ethnicity "
-                        "FROM complainant_characteristics").fetchone()
-    assert traits == {"sex_gender": "woman", "age_band": "prefer_not_to_say",
-                      "disability": "yes", "ethnicity": None}
+        "name": "Amina",
+        "email": "amina@example.org",
+    }
+    traits = db.execute(
+        "SELECT sex_gender, age_band, disability, ethnicity FROM complainant_characteristics"
+    ).fetchone()
+    assert traits == {
+        "sex_gender": "woman",
+        "age_band": "prefer_not_to_say",
+        "disability": "yes",
+        "ethnicity": None,
+    }
     assert "Amina" not in response.text
 
 
 async def test_resident_filing_is_linked(client: httpx.AsyncClient, auth: Any, db: Any) -> None:
-    response = await client.post("/v1/complaints", json=complaint_body(),
-                                 headers=auth("resident", sub="resident-9"))
+    response = await client.post(
+        "/v1/complaints", json=complaint_body(), headers=auth("resident", sub="resident-9")
+    )
     assert response.status_code == 201
     row = db.execute("SELECT complainant_subject, anonymous FROM complaints").fetchone()
     assert row == {"complainant_subject": "resident-9", "anonymous": False}
 
 
-async def test_invalid_token_on_intake_is_refused_not_ignored(client: httpx.AsyncClient,
-                                                              db: Any) -> None:
-    response = await client.post("/v1/complaints", json=complaint_body(),
-                                 headers={"Authorization": "Bearer not-a-token"})
+async def test_invalid_token_on_intake_is_refused_not_ignored(
+    client: httpx.AsyncClient, db: Any
+) -> None:
+    response = await client.post(
+        "/v1/complaints", json=complaint_body(), headers={"Authorization": "Bearer not-a-token"}
+    )
     assert response.status_code == 401
     assert _count(db) == 0
 
@@ -88,18 +115,23 @@ async def test_invalid_token_on_intake_is_refused_not_ignored(client: httpx.Asyn
 async def test_track_deadlines_are_configurable(settings: Settings, server_url: str) -> None:
     from app.main import create_app
 
-    custom = settings.model_copy(update={"anti_corruption_acknowledge_days": 5,
-                                         "anti_corruption_feedback_months": 2})
+    custom = settings.model_copy(
+        update={"anti_corruption_acknowledge_days": 5, "anti_corruption_feedback_months": 2}
+    )
     app = create_app(custom)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
-            body = (await c.post("/v1/complaints",
-                                 json=complaint_body(track="anti_corruption"))).json()
+            body = (
+                await c.post("/v1/complaints", json=complaint_body(track="anti_corruption"))
+            ).json()
     received = datetime.fromisoformat(body["received_at"])
     assert datetime.fromisoformat(body["acknowledge_by"]) - received == timedelta(days=5)
-    assert timedelta(days=5 + 58) <= (datetime.fromisoformat(body["feedback_by"]) - received) \
+    assert (
+        timedelta(days=5 + 58)
+        <= (datetime.fromisoformat(body["feedback_by"]) - received)
         <= timedelta(days=5 + 62)
+    )
 
 
 BAD_BODIES = [
@@ -118,18 +150,20 @@ BAD_BODIES = [
     ({"language": "xx"}, "body.language"),
     ({"contact": {}}, "body.contact"),
     ({"contact": {"email": "not-an-email"}}, "body.contact.email"),
-    ({"contact": {"phone": "+33 1 23", "preferred_channel": "email"}}, "body.contact"),
+    ({"contact": {"email": None, "phone": "+33 1 23 45"}}, "body.contact.email"),
     ({"characteristics": {"ethnicity": "martian"}}, "body.characteristics.ethnicity"),
     ({"characteristics": {"income": "high"}}, "body.characteristics.income"),
-    ({"incident": {"date_from": (date.today() + timedelta(days=3)).isoformat()}},
-     "body.incident"),
+    ({"incident": {"date_from": (date.today() + timedelta(days=3)).isoformat()}}, "body.incident"),
     ({"incident": {"date_from": "2026-05-02", "date_to": "2026-05-01"}}, "body.incident"),
+    ({"incident": {"date_from": 0}}, "body.incident.date_from"),
+    ({"incident": {"date_from": "1700000000"}}, "body.incident.date_from"),
 ]
 
 
 @pytest.mark.parametrize(("change", "field"), BAD_BODIES)
-async def test_bad_input_is_422_naming_the_field(change: dict[str, Any], field: str,
-                                                 client: httpx.AsyncClient, db: Any) -> None:
+async def test_bad_input_is_422_naming_the_field(
+    change: dict[str, Any], field: str, client: httpx.AsyncClient, db: Any
+) -> None:
     response = await client.post("/v1/complaints", json=complaint_body(**change))
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
@@ -141,22 +175,23 @@ async def test_bad_input_is_422_naming_the_field(change: dict[str, Any], field: 
 
 async def test_rejected_input_is_not_echoed(client: httpx.AsyncClient) -> None:
     secret = "my-home-address-42-elm-street"
-    response = await client.post("/v1/complaints",
-                                 json=complaint_body(contact={"email": secret}))
+    response = await client.post("/v1/complaints", json=complaint_body(contact={"email": secret}))
     assert response.status_code == 422
     assert secret not in response.text
 
 
 async def test_malformed_json_is_422(client: httpx.AsyncClient, db: Any) -> None:
-    response = await client.post("/v1/complaints", content=b"{not json",
-                                 headers={"content-type": "application/json"})
+    response = await client.post(
+        "/v1/complaints", content=b"{not json", headers={"content-type": "application/json"}
+    )
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
     assert _count(db) == 0
 
 
-async def test_oversized_body_is_413(client: httpx.AsyncClient, settings: Settings,
-                                     db: Any) -> None:
+async def test_oversized_body_is_413(
+    client: httpx.AsyncClient, settings: Settings, db: Any
+) -> None:
     padding = "p" * (settings.max_body_bytes + 10)
     response = await client.post("/v1/complaints", json=complaint_body(description=padding))
     assert response.status_code == 413
@@ -164,14 +199,16 @@ async def test_oversized_body_is_413(client: httpx.AsyncClient, settings: Settin
     assert _count(db) == 0
 
 
-async def test_oversized_chunked_body_is_413(client: httpx.AsyncClient, settings: Settings,
-                                             db: Any) -> None:
+async def test_oversized_chunked_body_is_413(
+    client: httpx.AsyncClient, settings: Settings, db: Any
+) -> None:
     async def chunks():  # no Content-Length: the limit applies while streaming
         for _ in range(settings.max_body_bytes // 1024 + 2):
             yield b" " * 1024
 
-    response = await client.post("/v1/complaints", content=chunks(),
-                                 headers={"content-type": "application/json"})
+    response = await client.post(
+        "/v1/complaints", content=chunks(), headers={"content-type": "application/json"}
+    )
     assert response.status_code == 413
     assert _count(db) == 0
 
@@ -187,5 +224,25 @@ async def test_taxonomy(client: httpx.AsyncClient) -> None:
     for characteristic in body["characteristics"]:
         assert "prefer_not_to_say" in {o["code"] for o in characteristic["options"]}
     assert {c["code"] for c in body["characteristics"]} == {
-        "sex_gender", "age_band", "disability", "migration_status", "ethnicity"}
+        "sex_gender",
+        "age_band",
+        "disability",
+        "migration_status",
+        "ethnicity",
+    }
     assert "disability" in {g["code"] for g in body["discrimination_grounds"]}
+
+
+@pytest.mark.parametrize("text", ["nul \x00 byte inside", "lone \ud800 surrogate here"])
+async def test_text_postgresql_cannot_store_is_422(
+    text: str, client: httpx.AsyncClient, db: Any
+) -> None:
+    import json
+
+    raw = json.dumps(complaint_body(summary=text))  # ensure_ascii keeps the surrogate escaped
+    response = await client.post(
+        "/v1/complaints", content=raw, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "body.summary"
+    assert _count(db) == 0

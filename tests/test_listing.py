@@ -8,8 +8,9 @@ import httpx
 from app.config import Settings
 
 
-async def test_newest_first_with_cursor_pages(client: httpx.AsyncClient, auth: Any,
-                                              file_complaint: Any) -> None:
+async def test_newest_first_with_cursor_pages(
+    client: httpx.AsyncClient, auth: Any, file_complaint: Any
+) -> None:
     filed = [(await file_complaint())["id"] for _ in range(7)]
     staff = auth("ombudsperson_staff")
     seen: list[str] = []
@@ -29,16 +30,20 @@ async def test_newest_first_with_cursor_pages(client: httpx.AsyncClient, auth: A
     assert seen == list(reversed(filed))
 
 
-async def test_filters(client: httpx.AsyncClient, auth: Any, file_complaint: Any,
-                       db: Any) -> None:
+async def test_filters(client: httpx.AsyncClient, auth: Any, file_complaint: Any, db: Any) -> None:
     late = await file_complaint()
     fresh = await file_complaint()
     acknowledged = await file_complaint()
     await file_complaint(track="anti_corruption")
-    db.execute("UPDATE complaints SET received_at = now() - interval '20 days', "
-               "acknowledge_by = now() - interval '13 days' WHERE id = %s", (late["id"],))
-    db.execute("UPDATE complaints SET status = 'acknowledged', acknowledged_at = now() "
-               "WHERE id = %s", (acknowledged["id"],))
+    db.execute(
+        "UPDATE complaints SET received_at = now() - interval '20 days', "
+        "acknowledge_by = now() - interval '13 days' WHERE id = %s",
+        (late["id"],),
+    )
+    db.execute(
+        "UPDATE complaints SET status = 'acknowledged', acknowledged_at = now() WHERE id = %s",
+        (acknowledged["id"],),
+    )
     staff = auth("ombudsperson_staff")
 
     async def ids(**params: Any) -> set[str]:
@@ -50,28 +55,35 @@ async def test_filters(client: httpx.AsyncClient, auth: Any, file_complaint: Any
     assert await ids(overdue="acknowledgement") == {late["id"]}
     assert await ids(overdue="feedback") == set()
     assert await ids(status="acknowledged") == {acknowledged["id"]}
-    assert await ids(status=["acknowledged", "submitted"]) == {late["id"], fresh["id"],
-                                                               acknowledged["id"]}
+    assert await ids(status=["acknowledged", "submitted"]) == {
+        late["id"],
+        fresh["id"],
+        acknowledged["id"],
+    }
     since = (datetime.now(UTC) - timedelta(days=1)).isoformat()
     assert await ids(received_from=since) == {fresh["id"], acknowledged["id"]}
     assert await ids(received_to=since) == {late["id"]}
     assert await ids(track="anti_corruption") == set()  # outside the caller's track
-    listing = await client.get("/v1/complaints", params={"overdue": "acknowledgement"},
-                               headers=staff)
+    listing = await client.get(
+        "/v1/complaints", params={"overdue": "acknowledgement"}, headers=staff
+    )
     assert listing.json()["items"][0]["deadlines"]["acknowledgement_overdue"] is True
 
 
-async def test_page_size_cap_and_bad_cursor(client: httpx.AsyncClient, auth: Any,
-                                            settings: Settings) -> None:
+async def test_page_size_cap_and_bad_cursor(
+    client: httpx.AsyncClient, auth: Any, settings: Settings
+) -> None:
     staff = auth("ombudsperson_staff")
-    too_big = await client.get("/v1/complaints", params={"limit": settings.page_size_max + 1},
-                               headers=staff)
+    too_big = await client.get(
+        "/v1/complaints", params={"limit": settings.page_size_max + 1}, headers=staff
+    )
     assert too_big.status_code == 422
     assert too_big.json()["errors"][0]["field"] == "query.limit"
     bad = await client.get("/v1/complaints", params={"cursor": "!!nope"}, headers=staff)
     assert bad.status_code == 422
-    naive = await client.get("/v1/complaints", params={"received_from": "2026-01-01T00:00:00"},
-                             headers=staff)
+    naive = await client.get(
+        "/v1/complaints", params={"received_from": "2026-01-01T00:00:00"}, headers=staff
+    )
     assert naive.status_code == 422
     unknown_status = await client.get("/v1/complaints", params={"status": "lost"}, headers=staff)
     assert unknown_status.status_code == 422
@@ -81,3 +93,19 @@ async def test_list_needs_a_token(client: httpx.AsyncClient) -> None:
     response = await client.get("/v1/complaints")
     assert response.status_code == 401
     assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+async def test_unknown_query_parameters_are_refused(client: httpx.AsyncClient, auth: Any) -> None:
+    response = await client.get(
+        "/v1/complaints", params={"stauts": "closed"}, headers=auth("ombudsperson_staff")
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "query.stauts"
+
+
+async def test_times_must_be_iso_8601(client: httpx.AsyncClient, auth: Any) -> None:
+    for value in ("0.5", "1700000000", "yesterday"):
+        response = await client.get(
+            "/v1/complaints", params={"received_to": value}, headers=auth("ombudsperson_staff")
+        )
+        assert response.status_code == 422, value

@@ -30,8 +30,13 @@ def _tables(url: str) -> set[str]:
 
 def test_upgrade_downgrade_upgrade_and_no_drift(scratch: str) -> None:
     migrate.upgrade(scratch)
-    assert {"complaints", "timeline_entries", "audit_entries", "complainant_contacts",
-            "complainant_characteristics"} <= _tables(scratch)
+    assert {
+        "complaints",
+        "timeline_entries",
+        "audit_entries",
+        "complainant_contacts",
+        "complainant_characteristics",
+    } <= _tables(scratch)
     migrate.downgrade(scratch, "base")
     assert _tables(scratch) == {"alembic_version"}
     migrate.upgrade(scratch)

@@ -30,8 +30,9 @@ def test_monitors_respondents_and_admins_hold_no_case_permission() -> None:
 
 @pytest.mark.parametrize("role", MINTED)
 @pytest.mark.parametrize("track", list(Track))
-async def test_read_matrix(role: Role, track: Track, client: httpx.AsyncClient, auth: Any,
-                           file_complaint: Any) -> None:
+async def test_read_matrix(
+    role: Role, track: Track, client: httpx.AsyncClient, auth: Any, file_complaint: Any
+) -> None:
     filed = await file_complaint(track=track.value, contact={"email": "me@example.org"})
     headers = _headers(auth, role)
     sees = track in STAFF_TRACKS.get(role, set())
@@ -50,12 +51,15 @@ async def test_read_matrix(role: Role, track: Track, client: httpx.AsyncClient, 
 
 
 @pytest.mark.parametrize("role", MINTED)
-async def test_transition_matrix(role: Role, client: httpx.AsyncClient, auth: Any,
-                                 file_complaint: Any) -> None:
+async def test_transition_matrix(
+    role: Role, client: httpx.AsyncClient, auth: Any, file_complaint: Any
+) -> None:
     filed = await file_complaint()
     response = await client.post(
-        f"/v1/complaints/{filed['id']}/transitions", json={"action": "acknowledge"},
-        headers={**_headers(auth, role), "If-Match": '"v1"'})
+        f"/v1/complaints/{filed['id']}/transitions",
+        json={"action": "acknowledge"},
+        headers={**_headers(auth, role), "If-Match": '"v1"'},
+    )
     sees = Track.ombudsperson in STAFF_TRACKS.get(role, set())
     if not sees:
         assert response.status_code == 404, role
@@ -75,13 +79,15 @@ async def test_contact_details_only_for_staff_and_read_is_audited(
     assert own.status_code == 200
     assert own.json()["contact"] is None
     assert "amina" not in own.text.lower()
-    audited = db.execute("SELECT actor_role FROM audit_entries WHERE action = "
-                         "'complaint.read_contact'").fetchall()
+    audited = db.execute(
+        "SELECT actor_role FROM audit_entries WHERE action = 'complaint.read_contact'"
+    ).fetchall()
     assert audited == [{"actor_role": "ombudsperson_staff"}]
 
 
-async def test_resident_sees_only_their_own(client: httpx.AsyncClient, auth: Any,
-                                            file_complaint: Any) -> None:
+async def test_resident_sees_only_their_own(
+    client: httpx.AsyncClient, auth: Any, file_complaint: Any
+) -> None:
     mine = await file_complaint(headers=auth("resident", sub="resident-1"))
     await file_complaint(headers=auth("resident", sub="resident-2"))
     await file_complaint()
@@ -89,8 +95,11 @@ async def test_resident_sees_only_their_own(client: httpx.AsyncClient, auth: Any
     listing = await client.get("/v1/complaints", headers=me)
     assert [i["id"] for i in listing.json()["items"]] == [mine["id"]]
     assert (await client.get(f"/v1/complaints/{mine['id']}", headers=me)).status_code == 200
-    withdraw = await client.post(f"/v1/complaints/{mine['id']}/transitions",
-                                 json={"action": "withdraw"}, headers={**me, "If-Match": '"v1"'})
+    withdraw = await client.post(
+        f"/v1/complaints/{mine['id']}/transitions",
+        json={"action": "withdraw"},
+        headers={**me, "If-Match": '"v1"'},
+    )
     assert withdraw.status_code == 200
     assert withdraw.json()["status"] == "withdrawn"
     assert withdraw.json()["entry"]["actor_subject"] is None

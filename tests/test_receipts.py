@@ -36,12 +36,14 @@ async def test_login_reads_own_case_and_nothing_else(
     assert (await client.get("/v1/complaints", headers=headers)).status_code == 403
 
 
-async def test_login_accepts_what_people_type(client: httpx.AsyncClient,
-                                              file_complaint: Any) -> None:
+async def test_login_accepts_what_people_type(
+    client: httpx.AsyncClient, file_complaint: Any
+) -> None:
     filed = await file_complaint()
     typed = filed["receipt"].replace("-", " ").lower()
-    response = await client.post("/v1/auth/receipt",
-                                 json={"reference": filed["reference"].lower(), "receipt": typed})
+    response = await client.post(
+        "/v1/auth/receipt", json={"reference": filed["reference"].lower(), "receipt": typed}
+    )
     assert response.status_code == 200
     assert response.json()["token_type"] == "bearer"
     assert response.headers["cache-control"] == "no-store"
@@ -51,10 +53,12 @@ async def test_wrong_receipt_and_unknown_reference_look_the_same(
     client: httpx.AsyncClient, file_complaint: Any
 ) -> None:
     filed = await file_complaint()
-    wrong = await client.post("/v1/auth/receipt", json={"reference": filed["reference"],
-                                                        "receipt": "A" * 32})
-    unknown = await client.post("/v1/auth/receipt", json={"reference": "HRC-1999-999999",
-                                                          "receipt": filed["receipt"]})
+    wrong = await client.post(
+        "/v1/auth/receipt", json={"reference": filed["reference"], "receipt": "A" * 32}
+    )
+    unknown = await client.post(
+        "/v1/auth/receipt", json={"reference": "HRC-1999-999999", "receipt": filed["receipt"]}
+    )
     assert wrong.status_code == unknown.status_code == 401
     assert wrong.json() == unknown.json()
     assert wrong.headers["content-type"] == "application/problem+json"
@@ -64,21 +68,29 @@ async def test_complainant_timeline_hides_staff_details(
     client: httpx.AsyncClient, file_complaint: Any, receipt_headers: Any, auth: Any, db: Any
 ) -> None:
     filed = await file_complaint()
-    await client.post(f"/v1/complaints/{filed['id']}/transitions", json={"action": "acknowledge"},
-                      headers={**auth("ombudsperson_staff", sub="staff-42"), "If-Match": '"v1"'})
+    await client.post(
+        f"/v1/complaints/{filed['id']}/transitions",
+        json={"action": "acknowledge"},
+        headers={**auth("ombudsperson_staff", sub="staff-42"), "If-Match": '"v1"'},
+    )
     # An internal entry (as later case work writes) must stay out of the complainant's view.
-    db.execute("INSERT INTO timeline_entries (complaint_id, actor_subject, actor_role, action, "
-               "from_status, to_status, reason, visible_to_complainant) VALUES "
-               "(%s, 'staff-42', 'ombudsperson_staff', 'give_feedback', 'acknowledged', "
-               "'acknowledged', 'internal note', false)", (filed["id"],))
-    timeline = await client.get(f"/v1/complaints/{filed['id']}/timeline",
-                                headers=await receipt_headers(filed))
+    db.execute(
+        "INSERT INTO timeline_entries (complaint_id, actor_subject, actor_role, action, "
+        "from_status, to_status, reason, visible_to_complainant) VALUES "
+        "(%s, 'staff-42', 'ombudsperson_staff', 'give_feedback', 'acknowledged', "
+        "'acknowledged', 'internal note', false)",
+        (filed["id"],),
+    )
+    timeline = await client.get(
+        f"/v1/complaints/{filed['id']}/timeline", headers=await receipt_headers(filed)
+    )
     entries = timeline.json()["entries"]
     assert [e["action"] for e in entries] == ["file", "acknowledge"]
     assert all(e["actor_subject"] is None for e in entries)
     assert "staff-42" not in timeline.text and "internal note" not in timeline.text
-    staff = await client.get(f"/v1/complaints/{filed['id']}/timeline",
-                             headers=auth("ombudsperson_staff"))
+    staff = await client.get(
+        f"/v1/complaints/{filed['id']}/timeline", headers=auth("ombudsperson_staff")
+    )
     assert len(staff.json()["entries"]) == 3
 
 
@@ -87,22 +99,28 @@ async def test_complainant_can_withdraw_but_not_handle(
 ) -> None:
     filed = await file_complaint()
     headers = {**await receipt_headers(filed), "If-Match": '"v1"'}
-    refused = await client.post(f"/v1/complaints/{filed['id']}/transitions",
-                                json={"action": "acknowledge"}, headers=headers)
+    refused = await client.post(
+        f"/v1/complaints/{filed['id']}/transitions", json={"action": "acknowledge"}, headers=headers
+    )
     assert refused.status_code == 403
-    done = await client.post(f"/v1/complaints/{filed['id']}/transitions",
-                             json={"action": "withdraw", "reason": "Resolved with the city."},
-                             headers=headers)
+    done = await client.post(
+        f"/v1/complaints/{filed['id']}/transitions",
+        json={"action": "withdraw", "reason": "Resolved with the city."},
+        headers=headers,
+    )
     assert done.status_code == 200
     assert done.json()["status"] == "withdrawn"
     assert db.execute("SELECT status FROM complaints").fetchone()["status"] == "withdrawn"
 
 
-async def test_closed_case_cannot_be_withdrawn(client: httpx.AsyncClient, file_complaint: Any,
-                                               receipt_headers: Any, db: Any) -> None:
+async def test_closed_case_cannot_be_withdrawn(
+    client: httpx.AsyncClient, file_complaint: Any, receipt_headers: Any, db: Any
+) -> None:
     filed = await file_complaint()
     set_status(db, filed["id"], "closed")
-    response = await client.post(f"/v1/complaints/{filed['id']}/transitions",
-                                 json={"action": "withdraw"},
-                                 headers={**await receipt_headers(filed), "If-Match": '"v1"'})
+    response = await client.post(
+        f"/v1/complaints/{filed['id']}/transitions",
+        json={"action": "withdraw"},
+        headers={**await receipt_headers(filed), "If-Match": '"v1"'},
+    )
     assert response.status_code == 409

@@ -21,9 +21,14 @@ from app.errors import Unauthorized
 
 def _claims(settings: Settings, **changes: Any) -> dict[str, Any]:
     now = int(time.time())
-    claims: dict[str, Any] = {"iss": settings.jwt_issuer, "aud": settings.jwt_audience,
-                              "sub": "mallory", "iat": now, "exp": now + 600,
-                              "roles": ["ombudsperson"]}
+    claims: dict[str, Any] = {
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "sub": "mallory",
+        "iat": now,
+        "exp": now + 600,
+        "roles": ["ombudsperson"],
+    }
     for key, value in changes.items():
         if value is None:
             claims.pop(key, None)
@@ -60,9 +65,14 @@ def forged(settings: Settings) -> dict[str, str]:
         "unknown role": _sign(settings, _claims(settings, roles=["god"])),
         "roles not a list": _sign(settings, _claims(settings, roles="ombudsperson")),
         "complainant without cid": _sign(settings, _claims(settings, roles=["complainant"])),
-        "complainant plus staff": _sign(settings, _claims(
-            settings, roles=["complainant", "ombudsperson"],
-            cid="00000000-0000-4000-8000-000000000000")),
+        "complainant plus staff": _sign(
+            settings,
+            _claims(
+                settings,
+                roles=["complainant", "ombudsperson"],
+                cid="00000000-0000-4000-8000-000000000000",
+            ),
+        ),
         "respondent without department": _sign(settings, _claims(settings, roles=["respondent"])),
         "tampered payload": tampered,
         "garbage": "a.b.c",
@@ -70,8 +80,9 @@ def forged(settings: Settings) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("case", list(forged(Settings())))
-async def test_forged_tokens_are_401(case: str, client: httpx.AsyncClient,
-                                     settings: Settings) -> None:
+async def test_forged_tokens_are_401(
+    case: str, client: httpx.AsyncClient, settings: Settings
+) -> None:
     token = forged(settings)[case]
     with pytest.raises(Unauthorized):
         verify(settings, token)
@@ -81,8 +92,9 @@ async def test_forged_tokens_are_401(case: str, client: httpx.AsyncClient,
 
 
 async def test_a_valid_token_round_trips(settings: Settings) -> None:
-    token = issue(settings, subject="alice", roles=[Role.respondent], ttl_seconds=60,
-                  department="housing")
+    token = issue(
+        settings, subject="alice", roles=[Role.respondent], ttl_seconds=60, department="housing"
+    )
     principal = verify(settings, token)
     assert principal.subject == "alice"
     assert principal.roles == {Role.respondent}
@@ -92,15 +104,30 @@ async def test_a_valid_token_round_trips(settings: Settings) -> None:
 def test_cli_token_mints_a_verifiable_token(settings: Settings) -> None:
     env = {"OMBUDS_JWT_SECRET": settings.jwt_secret.get_secret_value(), "PATH": ""}
     out = subprocess.run(
-        [sys.executable, "-m", "app.cli", "token", "--sub", "alice", "--role",
-         "ombudsperson_staff", "--ttl", "120"],
-        capture_output=True, text=True, check=True, env=env,
+        [
+            sys.executable,
+            "-m",
+            "app.cli",
+            "token",
+            "--sub",
+            "alice",
+            "--role",
+            "ombudsperson_staff",
+            "--ttl",
+            "120",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
     )
     principal = verify(settings, out.stdout.strip())
     assert principal.subject == "alice" and principal.roles == {Role.ombudsperson_staff}
     refused = subprocess.run(
         [sys.executable, "-m", "app.cli", "token", "--sub", "x", "--role", "respondent"],
-        capture_output=True, text=True, env=env,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert refused.returncode == 2 and "--department" in refused.stderr
 

@@ -13,101 +13,143 @@ def _tr(complaint_id: str) -> str:
     return f"/v1/complaints/{complaint_id}/transitions"
 
 
-async def test_missing_if_match_is_428(client: httpx.AsyncClient, auth: Any,
-                                       file_complaint: Any, db: Any) -> None:
+async def test_missing_if_match_is_428(
+    client: httpx.AsyncClient, auth: Any, file_complaint: Any, db: Any
+) -> None:
     filed = await file_complaint()
-    response = await client.post(_tr(filed["id"]), json={"action": "acknowledge"},
-                                 headers=auth("ombudsperson_staff"))
+    response = await client.post(
+        _tr(filed["id"]), json={"action": "acknowledge"}, headers=auth("ombudsperson_staff")
+    )
     assert response.status_code == 428
     assert response.headers["content-type"] == "application/problem+json"
     assert db.execute("SELECT status FROM complaints").fetchone()["status"] == "submitted"
 
 
-async def test_stale_if_match_is_412(client: httpx.AsyncClient, auth: Any,
-                                     file_complaint: Any, db: Any) -> None:
+async def test_stale_if_match_is_412(
+    client: httpx.AsyncClient, auth: Any, file_complaint: Any, db: Any
+) -> None:
     filed = await file_complaint()
     staff = auth("ombudsperson_staff")
-    ok = await client.post(_tr(filed["id"]), json={"action": "acknowledge"},
-                           headers={**staff, "If-Match": '"v1"'})
+    ok = await client.post(
+        _tr(filed["id"]), json={"action": "acknowledge"}, headers={**staff, "If-Match": '"v1"'}
+    )
     assert ok.status_code == 200
-    stale = await client.post(_tr(filed["id"]), json={"action": "start_assessment"},
-                              headers={**staff, "If-Match": '"v1"'})
+    stale = await client.post(
+        _tr(filed["id"]), json={"action": "start_assessment"}, headers={**staff, "If-Match": '"v1"'}
+    )
     assert stale.status_code == 412
     assert stale.json()["type"].endswith("/precondition-failed")
-    garbage = await client.post(_tr(filed["id"]), json={"action": "start_assessment"},
-                                headers={**staff, "If-Match": "whatever"})
+    garbage = await client.post(
+        _tr(filed["id"]),
+        json={"action": "start_assessment"},
+        headers={**staff, "If-Match": "whatever"},
+    )
     assert garbage.status_code == 412
     row = db.execute("SELECT status, version FROM complaints").fetchone()
     assert row == {"status": "acknowledged", "version": 2}
 
 
-async def test_etag_from_get_works_and_star_matches(client: httpx.AsyncClient, auth: Any,
-                                                    file_complaint: Any) -> None:
+async def test_etag_from_get_works_and_star_matches(
+    client: httpx.AsyncClient, auth: Any, file_complaint: Any
+) -> None:
     filed = await file_complaint()
     staff = auth("ombudsperson_staff")
     etag = (await client.get(f"/v1/complaints/{filed['id']}", headers=staff)).headers["etag"]
-    first = await client.post(_tr(filed["id"]), json={"action": "acknowledge"},
-                              headers={**staff, "If-Match": etag})
+    first = await client.post(
+        _tr(filed["id"]), json={"action": "acknowledge"}, headers={**staff, "If-Match": etag}
+    )
     assert first.status_code == 200
-    second = await client.post(_tr(filed["id"]), json={"action": "start_assessment"},
-                               headers={**staff, "If-Match": "*"})
+    second = await client.post(
+        _tr(filed["id"]), json={"action": "start_assessment"}, headers={**staff, "If-Match": "*"}
+    )
     assert second.status_code == 200
     assert second.headers["etag"] == '"v3"'
 
 
-async def test_role_without_permission_is_403(client: httpx.AsyncClient, auth: Any,
-                                              file_complaint: Any, db: Any) -> None:
+async def test_role_without_permission_is_403(
+    client: httpx.AsyncClient, auth: Any, file_complaint: Any, db: Any
+) -> None:
     filed = await file_complaint()
     set_status(db, filed["id"], "closed")
-    response = await client.post(_tr(filed["id"]), json={"action": "reopen", "reason": "new facts"},
-                                 headers={**auth("ombudsperson_staff"), "If-Match": '"v1"'})
+    response = await client.post(
+        _tr(filed["id"]),
+        json={"action": "reopen", "reason": "new facts"},
+        headers={**auth("ombudsperson_staff"), "If-Match": '"v1"'},
+    )
     assert response.status_code == 403
     assert "ombudsperson" in response.json()["detail"]
     assert db.execute("SELECT status FROM complaints").fetchone()["status"] == "closed"
-    head = await client.post(_tr(filed["id"]), json={"action": "reopen", "reason": "new facts"},
-                             headers={**auth("ombudsperson"), "If-Match": '"v1"'})
+    head = await client.post(
+        _tr(filed["id"]),
+        json={"action": "reopen", "reason": "new facts"},
+        headers={**auth("ombudsperson"), "If-Match": '"v1"'},
+    )
     assert head.status_code == 200
     assert head.json()["status"] == "under_assessment"
 
 
-async def test_other_track_and_unknown_are_404(client: httpx.AsyncClient, auth: Any,
-                                               file_complaint: Any) -> None:
+async def test_other_track_and_unknown_are_404(
+    client: httpx.AsyncClient, auth: Any, file_complaint: Any
+) -> None:
     filed = await file_complaint(track="anti_corruption")
-    for headers in (auth("ombudsperson_staff"), auth("ombudsperson"), auth("monitor"),
-                    auth("admin"), auth("respondent", department="housing")):
-        response = await client.post(_tr(filed["id"]), json={"action": "acknowledge"},
-                                     headers={**headers, "If-Match": '"v1"'})
+    for headers in (
+        auth("ombudsperson_staff"),
+        auth("ombudsperson"),
+        auth("monitor"),
+        auth("admin"),
+        auth("respondent", department="housing"),
+    ):
+        response = await client.post(
+            _tr(filed["id"]),
+            json={"action": "acknowledge"},
+            headers={**headers, "If-Match": '"v1"'},
+        )
         assert response.status_code == 404, headers
-    unknown = await client.post(_tr("00000000-0000-4000-8000-000000000000"),
-                                json={"action": "acknowledge"},
-                                headers={**auth("oversight_officer"), "If-Match": '"v1"'})
+    unknown = await client.post(
+        _tr("00000000-0000-4000-8000-000000000000"),
+        json={"action": "acknowledge"},
+        headers={**auth("oversight_officer"), "If-Match": '"v1"'},
+    )
     assert unknown.status_code == 404
-    ok = await client.post(_tr(filed["id"]), json={"action": "acknowledge"},
-                           headers={**auth("oversight_officer"), "If-Match": '"v1"'})
+    ok = await client.post(
+        _tr(filed["id"]),
+        json={"action": "acknowledge"},
+        headers={**auth("oversight_officer"), "If-Match": '"v1"'},
+    )
     assert ok.status_code == 200
 
 
-async def test_reason_required(client: httpx.AsyncClient, auth: Any, file_complaint: Any,
-                               db: Any) -> None:
+async def test_reason_required(
+    client: httpx.AsyncClient, auth: Any, file_complaint: Any, db: Any
+) -> None:
     filed = await file_complaint()
     set_status(db, filed["id"], "under_assessment")
-    response = await client.post(_tr(filed["id"]), json={"action": "declare_inadmissible"},
-                                 headers={**auth("ombudsperson_staff"), "If-Match": '"v1"'})
+    response = await client.post(
+        _tr(filed["id"]),
+        json={"action": "declare_inadmissible"},
+        headers={**auth("ombudsperson_staff"), "If-Match": '"v1"'},
+    )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "body.reason"
     assert db.execute("SELECT status FROM complaints").fetchone()["status"] == "under_assessment"
 
 
-async def test_status_is_not_writable(client: httpx.AsyncClient, auth: Any,
-                                      file_complaint: Any) -> None:
+async def test_status_is_not_writable(
+    client: httpx.AsyncClient, auth: Any, file_complaint: Any
+) -> None:
     filed = await file_complaint()
-    response = await client.post(_tr(filed["id"]), json={"action": "acknowledge",
-                                                         "status": "closed"},
-                                 headers={**auth("ombudsperson_staff"), "If-Match": '"v1"'})
+    response = await client.post(
+        _tr(filed["id"]),
+        json={"action": "acknowledge", "status": "closed"},
+        headers={**auth("ombudsperson_staff"), "If-Match": '"v1"'},
+    )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "body.status"
-    unknown = await client.post(_tr(filed["id"]), json={"action": "teleport"},
-                                headers={**auth("ombudsperson_staff"), "If-Match": '"v1"'})
+    unknown = await client.post(
+        _tr(filed["id"]),
+        json={"action": "teleport"},
+        headers={**auth("ombudsperson_staff"), "If-Match": '"v1"'},
+    )
     assert unknown.status_code == 422
 
 
@@ -116,19 +158,26 @@ async def test_acknowledgement_sets_deadlines_and_timeline(
 ) -> None:
     filed = await file_complaint()
     staff = auth("ombudsperson_staff", sub="handler-7")
-    response = await client.post(_tr(filed["id"]), json={"action": "acknowledge"},
-                                 headers={**staff, "If-Match": '"v1"'})
+    response = await client.post(
+        _tr(filed["id"]), json={"action": "acknowledge"}, headers={**staff, "If-Match": '"v1"'}
+    )
     body = response.json()
     acknowledged_at = datetime.fromisoformat(body["deadlines"]["acknowledged_at"])
     feedback_by = datetime.fromisoformat(body["deadlines"]["feedback_by"])
     # Art. 9(1)(f): three months from the acknowledgement.
     assert timedelta(days=89) <= feedback_by - acknowledged_at <= timedelta(days=92)
     assert body["entry"]["actor_subject"] == "handler-7"
-    rows = db.execute("SELECT action, from_status, to_status, actor_subject, actor_role "
-                      "FROM timeline_entries ORDER BY id").fetchall()
-    assert rows[-1] == {"action": "acknowledge", "from_status": "submitted",
-                        "to_status": "acknowledged", "actor_subject": "handler-7",
-                        "actor_role": "ombudsperson_staff"}
+    rows = db.execute(
+        "SELECT action, from_status, to_status, actor_subject, actor_role "
+        "FROM timeline_entries ORDER BY id"
+    ).fetchall()
+    assert rows[-1] == {
+        "action": "acknowledge",
+        "from_status": "submitted",
+        "to_status": "acknowledged",
+        "actor_subject": "handler-7",
+        "actor_role": "ombudsperson_staff",
+    }
     audit = db.execute("SELECT action, object_id FROM audit_entries ORDER BY id").fetchall()
     assert {"action": "complaint.acknowledge", "object_id": filed["id"]} in audit
 
@@ -139,8 +188,10 @@ async def test_feedback_is_recorded_without_changing_state(
     filed = await file_complaint(track="anti_corruption")
     set_status(db, filed["id"], "under_investigation")
     response = await client.post(
-        _tr(filed["id"]), json={"action": "give_feedback", "reason": "We are investigating."},
-        headers={**auth("oversight_officer"), "If-Match": '"v1"'})
+        _tr(filed["id"]),
+        json={"action": "give_feedback", "reason": "We are investigating."},
+        headers={**auth("oversight_officer"), "If-Match": '"v1"'},
+    )
     assert response.status_code == 200
     assert response.json()["status"] == "under_investigation"
     assert response.json()["deadlines"]["feedback_given_at"] is not None
@@ -153,10 +204,12 @@ async def test_concurrent_transitions_with_one_etag_only_one_wins(
 ) -> None:
     filed = await file_complaint()
     staff = {**auth("ombudsperson_staff"), "If-Match": '"v1"'}
-    results = await asyncio.gather(*[
-        client.post(_tr(filed["id"]), json={"action": action}, headers=staff)
-        for action in ("acknowledge", "withdraw", "acknowledge", "withdraw")
-    ])
+    results = await asyncio.gather(
+        *[
+            client.post(_tr(filed["id"]), json={"action": action}, headers=staff)
+            for action in ("acknowledge", "withdraw", "acknowledge", "withdraw")
+        ]
+    )
     codes = sorted(r.status_code for r in results)
     assert codes == [200, 412, 412, 412], [r.text for r in results]
     assert db.execute("SELECT version FROM complaints").fetchone()["version"] == 2

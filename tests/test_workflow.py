@@ -56,8 +56,10 @@ def test_every_action_is_used() -> None:
 
 
 def test_acknowledge_is_the_only_way_out_of_submitted_besides_withdraw() -> None:
-    assert {a for s, a in TRANSITIONS if s is Status.submitted} == {Action.acknowledge,
-                                                                     Action.withdraw}
+    assert {a for s, a in TRANSITIONS if s is Status.submitted} == {
+        Action.acknowledge,
+        Action.withdraw,
+    }
 
 
 async def test_served_workflow_is_the_table(client: httpx.AsyncClient) -> None:
@@ -91,10 +93,12 @@ async def test_every_action_from_every_state(
             json={"action": action.value, "reason": "Because the file says so."},
             headers={**head, "If-Match": '"v1"'},
         )
-        row = db.execute("SELECT status, version FROM complaints WHERE id = %s",
-                         (filed["id"],)).fetchone()
-        entries = db.execute("SELECT count(*) AS n FROM timeline_entries WHERE complaint_id = %s",
-                             (filed["id"],)).fetchone()["n"]
+        row = db.execute(
+            "SELECT status, version FROM complaints WHERE id = %s", (filed["id"],)
+        ).fetchone()
+        entries = db.execute(
+            "SELECT count(*) AS n FROM timeline_entries WHERE complaint_id = %s", (filed["id"],)
+        ).fetchone()["n"]
         expected = transition_for(state, action)
         if expected is None:
             assert response.status_code == 409, (state, action, response.text)

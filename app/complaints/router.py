@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -15,16 +14,15 @@ from app.complaints.schemas import (
     ComplaintIn,
     ComplaintOut,
     ComplaintPage,
+    ComplaintQuery,
     Filed,
-    OverdueFilter,
+    Storable,
     Timeline,
     TransitionIn,
     TransitionOut,
 )
-from app.complaints.workflow import Status
 from app.db import Tx
 from app.errors import PreconditionRequired, Unprocessable, problem_responses
-from app.taxonomy import Track
 
 router = APIRouter(prefix="/v1")
 
@@ -48,8 +46,10 @@ router = APIRouter(prefix="/v1")
                 }
             }
         },
-        **problem_responses(401, 413, 422, 503),
+        **problem_responses(400, 401, 413, 422, 503),
     },
+    # The token is optional here: anyone may file without one.
+    openapi_extra={"security": [{}, {"HTTPBearer": []}]},
 )
 async def file_complaint(
     body: ComplaintIn, request: Request, response: Response, tx: Tx, principal: OptionalPrincipal
@@ -63,7 +63,7 @@ async def file_complaint(
 class ReceiptLogin(BaseModel):
     model_config = ConfigDict(extra="forbid")
     reference: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40)
+        str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40), Storable
     ] = Field(examples=["HRC-2026-000123"])
     receipt: Annotated[str, StringConstraints(min_length=16, max_length=80)]
 
@@ -83,7 +83,7 @@ class AccessToken(BaseModel):
         "the complainant) and may withdraw it. A wrong pair is 401, whether or not the reference "
         "exists."
     ),
-    responses=problem_responses(401, 422, 503),
+    responses=problem_responses(400, 401, 413, 422, 503),
 )
 async def receipt_login(
     body: ReceiptLogin, request: Request, response: Response, tx: Tx
@@ -108,21 +108,10 @@ async def list_complaints(
     request: Request,
     tx: Tx,
     principal: CurrentPrincipal,
-    status_: Annotated[list[Status] | None, Query(alias="status", max_length=12)] = None,
-    track: Track | None = None,
-    overdue: Annotated[
-        OverdueFilter | None,
-        Query(description="Only complaints past their acknowledgement or feedback deadline."),
-    ] = None,
-    received_from: Annotated[datetime | None, Query(description="Inclusive, ISO 8601.")] = None,
-    received_to: Annotated[datetime | None, Query(description="Exclusive, ISO 8601.")] = None,
-    limit: Annotated[
-        int | None, Query(ge=1, description="Page size; at most the configured cap (default 100).")
-    ] = None,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    query: Annotated[ComplaintQuery, Query()],
 ) -> ComplaintPage:
     settings = request.app.state.settings
-    if limit is not None and limit > settings.page_size_max:
+    if query.limit is not None and query.limit > settings.page_size_max:
         raise Unprocessable(
             f"limit may be at most {settings.page_size_max}.",
             [
@@ -133,28 +122,16 @@ async def list_complaints(
                 }
             ],
         )
-    for name, value in (("received_from", received_from), ("received_to", received_to)):
-        if value is not None and value.tzinfo is None:
-            raise Unprocessable(
-                f"{name} needs a UTC offset.",
-                [
-                    {
-                        "field": f"query.{name}",
-                        "message": "timezone offset required",
-                        "type": "timezone_aware",
-                    }
-                ],
-            )
     return await service.list_complaints(
         tx,
         principal,
-        limit=limit or settings.page_size_default,
-        cursor=cursor,
-        statuses=status_,
-        track=track,
-        overdue=overdue,
-        received_from=received_from,
-        received_to=received_to,
+        limit=query.limit or settings.page_size_default,
+        cursor=query.cursor,
+        statuses=query.status,
+        track=query.track,
+        overdue=query.overdue,
+        received_from=query.received_from,
+        received_to=query.received_to,
     )
 
 
@@ -208,7 +185,7 @@ async def get_timeline(
         200: {
             "headers": {"ETag": {"description": "New version tag", "schema": {"type": "string"}}}
         },
-        **problem_responses(401, 403, 404, 409, 412, 422, 428, 503),
+        **problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428, 503),
     },
 )
 async def post_transition(

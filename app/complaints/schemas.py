@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from app.complaints.workflow import Action, Status
 from app.taxonomy import CHARACTERISTICS, DISCRIMINATION_GROUNDS, LANGUAGES, RIGHTS, Track
@@ -29,9 +39,25 @@ MigrationStatus = _options("migration_status")
 Ethnicity = _options("ethnicity")
 
 
+def storable_text(value: str) -> str:
+    """Text PostgreSQL can store: no NUL character, no lone surrogate (invalid in UTF-8)."""
+    if "\x00" in value:
+        raise ValueError("text must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("text must be valid Unicode") from exc
+    return value
+
+
+Storable = AfterValidator(storable_text)
+
+
 def _text(min_length: int, max_length: int) -> type[str]:
     return Annotated[  # type: ignore[return-value]
-        str, StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)
+        str,
+        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
+        Storable,
     ]
 
 
@@ -39,11 +65,26 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _iso(value: object) -> object:
+    """Dates and times arrive as ISO 8601 strings. Pydantic would also read a number, or a
+    numeric string, as seconds since 1970: that is never what a person meant."""
+    if value is not None and not (isinstance(value, str) and _ISO_DATE.match(value)):
+        raise ValueError("expected an ISO 8601 date (YYYY-MM-DD) or date-time with offset")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso)]
+IsoDateTime = Annotated[AwareDatetime, BeforeValidator(_iso)]
+
+
 class Incident(Strict):
     """When and where it happened. Dates only: an exact time is rarely known and rarely needed."""
 
-    date_from: date | None = None
-    date_to: date | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
     location: _text(1, 300) | None = None  # type: ignore[valid-type]
 
     @model_validator(mode="after")
@@ -57,38 +98,45 @@ class Incident(Strict):
         return self
 
 
-class Contact(Strict):
-    """How the office can reach the complainant. Omit it entirely to file anonymously."""
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+    Storable,
+]
+Phone = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=32, pattern=r"^\+?[0-9 ()./-]{4,32}$")
+]
 
-    name: _text(1, 200) | None = None  # type: ignore[valid-type]
-    email: (
-        Annotated[
-            str,
-            StringConstraints(
-                strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-            ),
-        ]
-        | None
-    ) = None
-    phone: (
-        Annotated[
-            str,
-            StringConstraints(
-                strip_whitespace=True, max_length=32, pattern=r"^\+?[0-9 ()./-]{4,32}$"
-            ),
-        ]
-        | None
-    ) = None
-    postal_address: _text(1, 500) | None = None  # type: ignore[valid-type]
-    preferred_channel: Literal["email", "phone", "post"] | None = None
+
+class Contact(Strict):
+    """How the office can reach the complainant. Omit it entirely to file anonymously.
+
+    At least one of email, phone and postal address; omit a field rather than send null.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["email"]},
+                {"required": ["phone"]},
+                {"required": ["postal_address"]},
+            ]
+        },
+    )
+
+    name: _text(1, 200) = None  # type: ignore[valid-type, assignment]
+    email: Email = None  # type: ignore[assignment]
+    phone: Phone = None  # type: ignore[assignment]
+    postal_address: _text(1, 500) = None  # type: ignore[valid-type, assignment]
+    preferred_channel: Literal["email", "phone", "post"] = Field(  # type: ignore[assignment]
+        default=None, description="A preference; the office may use another channel given."
+    )
 
     @model_validator(mode="after")
     def _reachable(self) -> Contact:
         if not (self.email or self.phone or self.postal_address):
             raise ValueError("contact needs an email, a phone number or a postal address")
-        channel_field = {"email": self.email, "phone": self.phone, "post": self.postal_address}
-        if self.preferred_channel and not channel_field[self.preferred_channel]:
-            raise ValueError("preferred_channel names a channel with no value")
         return self
 
 
@@ -264,3 +312,20 @@ class Timeline(BaseModel):
 
 
 OverdueFilter = Literal["acknowledgement", "feedback"]
+
+
+class ComplaintQuery(Strict):
+    """Filters of GET /v1/complaints. Unknown parameters are refused, so a typo never widens
+    a listing silently."""
+
+    status: list[Status] | None = Field(default=None, max_length=12)
+    track: Track | None = None
+    overdue: OverdueFilter | None = Field(
+        default=None, description="Only complaints past their acknowledgement or feedback deadline."
+    )
+    received_from: IsoDateTime | None = Field(default=None, description="Inclusive, ISO 8601.")
+    received_to: IsoDateTime | None = Field(default=None, description="Exclusive, ISO 8601.")
+    limit: int | None = Field(
+        default=None, ge=1, description="Page size; at most the configured cap (default 100)."
+    )
+    cursor: str | None = Field(default=None, max_length=200)

@@ -1,8 +1,9 @@
 """Database access: one psycopg async pool, one transaction per request, embedded PostgreSQL.
 
-Every request that touches the database gets one connection inside one transaction (the
-`transaction` dependency). Services write everything a change implies through it and never commit;
-the dependency commits once when the handler returns, or rolls back when it raises.
+Every request that writes gets one connection inside one transaction (`transaction`). Services
+write everything a change implies through it and never commit; the block commits once when the
+service returns, or rolls back when it raises. Pool connections are in autocommit mode, so a
+handler whose whole work is one statement (`single_statement`) costs one round trip.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ import logging
 import os
 import warnings
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from fastapi import Depends, Request
+from fastapi import Request
 from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
@@ -91,19 +93,32 @@ def make_pool(url: str, settings: Settings) -> AsyncConnectionPool[Conn]:
         libpq_url(url),
         min_size=settings.db_pool_min,
         max_size=settings.db_pool_max,
-        kwargs={"row_factory": dict_row, "autocommit": False, "prepare_threshold": 2},
+        kwargs={"row_factory": dict_row, "autocommit": True, "prepare_threshold": 2},
         open=False,
         name="ombuds",
     )
 
 
+@asynccontextmanager
 async def transaction(request: Request) -> AsyncIterator[Conn]:
-    """One connection, one transaction: committed after the handler returns, else rolled back."""
+    """One connection, one transaction: committed when the block ends, rolled back if it raises.
+
+    Handlers write `async with transaction(request) as conn:` around their whole service call, so
+    the commit happens before the response is built: a failed commit is never reported as success.
+    """
     pool: AsyncConnectionPool[Conn] = request.app.state.pool
     async with pool.connection() as conn, conn.transaction():
         yield conn
 
 
-# scope="function": the transaction ends when the handler returns, before the response is sent,
-# so a failed commit can never be reported to the client as a success.
-Tx = Annotated[Conn, Depends(transaction, scope="function")]
+@asynccontextmanager
+async def single_statement(request: Request) -> AsyncIterator[Conn]:
+    """A connection for a handler that runs exactly ONE SQL statement.
+
+    PostgreSQL makes a single statement atomic by itself (a CTE that inserts into five tables
+    writes all rows or none), so no BEGIN/COMMIT round trips are spent. A handler that needs a
+    second statement must use `transaction` instead.
+    """
+    pool: AsyncConnectionPool[Conn] = request.app.state.pool
+    async with pool.connection() as conn:
+        yield conn

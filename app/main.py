@@ -123,5 +123,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.openapi = openapi  # type: ignore[method-assign]
 
     app.add_middleware(SecurityHeaders)
+    # Our own limit rather than FastAPI's max_body_size, which answers 413 in text/plain.
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
     return app

@@ -21,7 +21,7 @@ from app.complaints.schemas import (
     TransitionIn,
     TransitionOut,
 )
-from app.db import Tx
+from app.db import single_statement, transaction
 from app.errors import PreconditionRequired, Unprocessable, problem_responses
 
 router = APIRouter(prefix="/v1")
@@ -52,9 +52,12 @@ router = APIRouter(prefix="/v1")
     openapi_extra={"security": [{}, {"HTTPBearer": []}]},
 )
 async def file_complaint(
-    body: ComplaintIn, request: Request, response: Response, tx: Tx, principal: OptionalPrincipal
+    body: ComplaintIn, request: Request, response: Response, principal: OptionalPrincipal
 ) -> Filed:
-    filed = await service.file_complaint(tx, request.app.state.settings, body, principal)
+    # The hot path: one statement writes the complaint, contact, characteristics, timeline and
+    # audit entry together (see queries.FILE).
+    async with single_statement(request) as conn:
+        filed = await service.file_complaint(conn, request.app.state.settings, body, principal)
     response.headers["Location"] = f"/v1/complaints/{filed.id}"
     response.headers["Cache-Control"] = "no-store"
     return filed
@@ -85,11 +88,10 @@ class AccessToken(BaseModel):
     ),
     responses=problem_responses(400, 401, 413, 422, 503),
 )
-async def receipt_login(
-    body: ReceiptLogin, request: Request, response: Response, tx: Tx
-) -> AccessToken:
+async def receipt_login(body: ReceiptLogin, request: Request, response: Response) -> AccessToken:
     settings = request.app.state.settings
-    token = await service.receipt_login(tx, settings, body.reference, body.receipt)
+    async with transaction(request) as tx:
+        token = await service.receipt_login(tx, settings, body.reference, body.receipt)
     response.headers["Cache-Control"] = "no-store"
     return AccessToken(access_token=token, expires_in=settings.receipt_token_ttl_seconds)
 
@@ -106,7 +108,6 @@ async def receipt_login(
 )
 async def list_complaints(
     request: Request,
-    tx: Tx,
     principal: CurrentPrincipal,
     query: Annotated[ComplaintQuery, Query()],
 ) -> ComplaintPage:
@@ -122,17 +123,18 @@ async def list_complaints(
                 }
             ],
         )
-    return await service.list_complaints(
-        tx,
-        principal,
-        limit=query.limit or settings.page_size_default,
-        cursor=query.cursor,
-        statuses=query.status,
-        track=query.track,
-        overdue=query.overdue,
-        received_from=query.received_from,
-        received_to=query.received_to,
-    )
+    async with single_statement(request) as conn:
+        return await service.list_complaints(
+            conn,
+            principal,
+            limit=query.limit or settings.page_size_default,
+            cursor=query.cursor,
+            statuses=query.status,
+            track=query.track,
+            overdue=query.overdue,
+            received_from=query.received_from,
+            received_to=query.received_to,
+        )
 
 
 @router.get(
@@ -150,9 +152,10 @@ async def list_complaints(
     },
 )
 async def get_complaint(
-    complaint_id: UUID, response: Response, tx: Tx, principal: CurrentPrincipal
+    complaint_id: UUID, request: Request, response: Response, principal: CurrentPrincipal
 ) -> ComplaintOut:
-    complaint = await service.get_complaint(tx, principal, complaint_id)
+    async with transaction(request) as tx:  # the read of contact details is audited
+        complaint = await service.get_complaint(tx, principal, complaint_id)
     response.headers["ETag"] = service.etag(complaint.version)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Vary"] = "Authorization"
@@ -167,10 +170,11 @@ async def get_complaint(
     responses=problem_responses(401, 404, 422, 503),
 )
 async def get_timeline(
-    complaint_id: UUID, response: Response, tx: Tx, principal: CurrentPrincipal
+    complaint_id: UUID, request: Request, response: Response, principal: CurrentPrincipal
 ) -> Timeline:
     response.headers["Cache-Control"] = "private, no-store"
-    return await service.timeline(tx, principal, complaint_id)
+    async with transaction(request) as tx:
+        return await service.timeline(tx, principal, complaint_id)
 
 
 @router.post(
@@ -193,14 +197,14 @@ async def post_transition(
     body: TransitionIn,
     request: Request,
     response: Response,
-    tx: Tx,
     principal: CurrentPrincipal,
     if_match: Annotated[str | None, Header(max_length=200, description="ETag from a read.")] = None,
 ) -> TransitionOut:
     if not if_match:
         raise PreconditionRequired("Send If-Match with the ETag from GET /v1/complaints/{id}.")
-    result = await service.transition(
-        tx, request.app.state.settings, principal, complaint_id, body, if_match
-    )
+    async with transaction(request) as tx:
+        result = await service.transition(
+            tx, request.app.state.settings, principal, complaint_id, body, if_match
+        )
     response.headers["ETag"] = service.etag(result.version)
     return result

@@ -168,10 +168,13 @@ class TimelineEntry(SQLModel, table=True):
 
 
 class AuditEntry(SQLModel, table=True):
-    """Who did what to which object, and when. No personal data: ids and codes only."""
+    """Who did what to which object, and when. No personal data: ids and codes only.
+
+    Append-only and written on every change: it carries only its primary key (no index serves a
+    query yet, and each would cost every filing).
+    """
 
     __tablename__ = "audit_entries"
-    __table_args__ = (sa.Index("ix_audit_entries_object", "object_type", "object_id"),)
 
     id: int = Field(sa_column=sa.Column(sa.BigInteger, sa.Identity(always=True), primary_key=True))
     at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))

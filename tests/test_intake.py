@@ -244,5 +244,6 @@ async def test_text_postgresql_cannot_store_is_422(
         "/v1/complaints", content=raw, headers={"content-type": "application/json"}
     )
     assert response.status_code == 422
-    assert response.json()["errors"][0]["field"] == "body.summary"
+    # A NUL is refused by field validation; a lone surrogate already by the JSON parser.
+    assert response.json()["errors"][0]["field"] in {"body.summary", "body"}
     assert _count(db) == 0

@@ -7,7 +7,6 @@ import base64
 import binascii
 import json
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
@@ -41,13 +40,10 @@ from app.errors import (
     Unauthorized,
     Unprocessable,
 )
+from app.ids import uuid7
 from app.taxonomy import Track
 
 ANONYMOUS = "anonymous"
-
-
-def _value(member: StrEnum | None) -> str | None:
-    return member.value if member is not None else None
 
 
 def actor(principal: Principal | None) -> tuple[str, str]:
@@ -63,46 +59,24 @@ async def file_complaint(
     receipt = receipts.new_receipt()
     ack_days, feedback_months = settings.deadlines(body.track)
     resident = principal.subject if principal and Role.resident in principal.roles else None
-    contact = body.contact
-    traits = body.characteristics
-    incident = body.incident
     subject, role = actor(principal)
-    params: dict[str, Any] = {
-        "prefix": settings.reference_prefix,
-        "receipt_hash": receipts.receipt_hash(
-            settings.receipt_key.get_secret_value().encode(), receipt
-        ),
-        "track": body.track.value,
-        "summary": body.summary,
-        "description": body.description,
-        "rights": [r.value for r in body.rights_affected],
-        "grounds": [g.value for g in body.discrimination_grounds],
-        "respondent": body.respondent,
-        "incident_from": incident.date_from if incident else None,
-        "incident_to": incident.date_to if incident else None,
-        "incident_location": incident.location if incident else None,
-        "remedy_sought": body.remedy_sought,
-        "language": body.language.value,
-        "anonymous": contact is None and resident is None,
-        "complainant_subject": resident,
-        "ack_days": ack_days,
-        "feedback_months": feedback_months,
-        "has_contact": contact is not None,
-        "name": contact.name if contact else None,
-        "email": contact.email if contact else None,
-        "phone": contact.phone if contact else None,
-        "postal_address": contact.postal_address if contact else None,
-        "preferred_channel": contact.preferred_channel if contact else None,
-        "has_characteristics": traits is not None,
-        "sex_gender": _value(traits.sex_gender) if traits else None,
-        "age_band": _value(traits.age_band) if traits else None,
-        "disability": _value(traits.disability) if traits else None,
-        "migration_status": _value(traits.migration_status) if traits else None,
-        "ethnicity": _value(traits.ethnicity) if traits else None,
-        "actor_subject": subject,
-        "actor_role": role,
-    }
-    cur = await conn.execute(queries.FILE, params)
+    cur = await conn.execute(
+        queries.FILE,
+        {
+            "id": uuid7(),
+            "body": body.model_dump_json(),
+            "prefix": settings.reference_prefix,
+            "receipt_hash": receipts.receipt_hash(
+                settings.receipt_key.get_secret_value().encode(), receipt
+            ),
+            "anonymous": body.contact is None and resident is None,
+            "complainant_subject": resident,
+            "ack_days": ack_days,
+            "feedback_months": feedback_months,
+            "actor_subject": subject,
+            "actor_role": role,
+        },
+    )
     row = await cur.fetchone()
     assert row is not None
     return Filed(receipt=receipt, **row)

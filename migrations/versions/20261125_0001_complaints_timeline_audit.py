@@ -33,7 +33,6 @@ def upgrade() -> None:
     sa.Column('outcome', sa.Text(), server_default='success', nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_entries'))
     )
-    op.create_index('ix_audit_entries_object', 'audit_entries', ['object_type', 'object_id'], unique=False)
     op.create_table('complaints',
     sa.Column('id', sa.UUID(), server_default=sa.text('gen_random_uuid()'), nullable=False),
     sa.Column('reference', sa.Text(), nullable=False),
@@ -124,6 +123,5 @@ def downgrade() -> None:
     op.drop_index('ix_complaints_complainant_subject', table_name='complaints', postgresql_where=sa.text('complainant_subject IS NOT NULL'))
     op.drop_index('ix_complaints_ack_pending', table_name='complaints', postgresql_where=sa.text('acknowledged_at IS NULL'))
     op.drop_table('complaints')
-    op.drop_index('ix_audit_entries_object', table_name='audit_entries')
     op.drop_table('audit_entries')
     op.execute(sa.schema.DropSequence(sa.Sequence("complaint_reference_seq")))

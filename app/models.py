@@ -32,6 +32,23 @@ def _in(column: str, values: object) -> str:
     return f"{column} IN ({quoted})"
 
 
+def _domain(name: str, values: object) -> pg.DOMAIN:
+    """A text domain restricted to a code list.
+
+    Domains rather than table CHECK constraints: PostgreSQL prepares a domain's check once per
+    connection, but a table's checks again for every INSERT statement; on the filing path that
+    was a sixth of the database's work.
+    """
+    return pg.DOMAIN(name, sa.Text(), check=_in("VALUE", values), create_type=False)
+
+
+STATUS = _domain("complaint_status", Status)
+TRACK = _domain("complaint_track", Track)
+TIMELINE_ACTION = _domain("timeline_action", [*Action, "file"])
+CHARACTERISTIC = {name: _domain(f"{name}_option", opts) for name, opts in CHARACTERISTICS.items()}
+DOMAINS = [STATUS, TRACK, TIMELINE_ACTION, *CHARACTERISTIC.values()]
+
+
 def _tz(nullable: bool = False, **kw: object) -> sa.Column:  # type: ignore[type-arg]
     return sa.Column(sa.DateTime(timezone=True), nullable=nullable, **kw)  # type: ignore[arg-type]
 
@@ -39,8 +56,6 @@ def _tz(nullable: bool = False, **kw: object) -> sa.Column:  # type: ignore[type
 class Complaint(SQLModel, table=True):
     __tablename__ = "complaints"
     __table_args__ = (
-        sa.CheckConstraint(_in("track", Track), "track"),
-        sa.CheckConstraint(_in("status", Status), "status"),
         sa.CheckConstraint(
             "incident_to IS NULL OR incident_from IS NULL OR incident_to >= incident_from",
             "incident_period",
@@ -75,8 +90,8 @@ class Complaint(SQLModel, table=True):
     )
     reference: str = Field(sa_column=sa.Column(sa.Text, nullable=False, unique=True))
     receipt_hash: bytes = Field(sa_column=sa.Column(sa.LargeBinary, nullable=False))
-    track: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
-    status: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    track: str = Field(sa_column=sa.Column(TRACK, nullable=False))
+    status: str = Field(sa_column=sa.Column(STATUS, nullable=False))
     version: int = Field(sa_column=sa.Column(sa.Integer, nullable=False, server_default="1"))
     summary: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     description: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
@@ -123,10 +138,6 @@ class ComplainantCharacteristics(SQLModel, table=True):
     """Self-identified characteristics (special-category data): only ever read in aggregate."""
 
     __tablename__ = "complainant_characteristics"
-    __table_args__ = tuple(
-        sa.CheckConstraint(f"{name} IS NULL OR " + _in(name, options), name)
-        for name, options in CHARACTERISTICS.items()
-    )
 
     complaint_id: uuid.UUID = Field(
         sa_column=sa.Column(
@@ -135,17 +146,16 @@ class ComplainantCharacteristics(SQLModel, table=True):
             primary_key=True,
         )
     )
-    sex_gender: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
-    age_band: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
-    disability: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
-    migration_status: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
-    ethnicity: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    sex_gender: str | None = Field(default=None, sa_column=sa.Column(CHARACTERISTIC["sex_gender"]))
+    age_band: str | None = Field(default=None, sa_column=sa.Column(CHARACTERISTIC["age_band"]))
+    disability: str | None = Field(default=None, sa_column=sa.Column(CHARACTERISTIC["disability"]))
+    migration_status: str | None = Field(default=None, sa_column=sa.Column(CHARACTERISTIC["migration_status"]))
+    ethnicity: str | None = Field(default=None, sa_column=sa.Column(CHARACTERISTIC["ethnicity"]))
 
 
 class TimelineEntry(SQLModel, table=True):
     __tablename__ = "timeline_entries"
     __table_args__ = (
-        sa.CheckConstraint(_in("action", [*Action, "file"]), "action"),
         sa.Index("ix_timeline_entries_complaint", "complaint_id", "id"),
     )
 
@@ -160,9 +170,9 @@ class TimelineEntry(SQLModel, table=True):
     at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
     actor_subject: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     actor_role: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
-    action: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
-    from_status: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
-    to_status: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    action: str = Field(sa_column=sa.Column(TIMELINE_ACTION, nullable=False))
+    from_status: str | None = Field(default=None, sa_column=sa.Column(STATUS))
+    to_status: str = Field(sa_column=sa.Column(STATUS, nullable=False))
     reason: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     visible_to_complainant: bool = Field(sa_column=sa.Column(sa.Boolean, nullable=False))
 

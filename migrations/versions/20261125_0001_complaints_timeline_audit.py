@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 12:04:48.231564+00:00
+Create Date: 2026-11-25 12:41:45.959090+00:00
 
 """
 from typing import Sequence, Union
@@ -18,8 +18,24 @@ branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
 
+# Code lists as text domains (checked once per connection, not per INSERT). Frozen here:
+# later migrations change them with ALTER DOMAIN.
+DOMAINS = {
+    "complaint_status": "VALUE IN ('acknowledged', 'closed', 'findings_issued', 'hearing', 'inadmissible', 'mediation', 'referred', 'remedy_follow_up', 'submitted', 'under_assessment', 'under_investigation', 'withdrawn')",
+    "complaint_track": "VALUE IN ('anti_corruption', 'ombudsperson')",
+    "timeline_action": "VALUE IN ('acknowledge', 'close', 'conclude_hearing', 'declare_inadmissible', 'end_mediation', 'file', 'give_feedback', 'issue_findings', 'open_investigation', 'recommend_remedies', 'refer', 'reopen', 'schedule_hearing', 'start_assessment', 'start_mediation', 'withdraw')",
+    "sex_gender_option": "VALUE IN ('man', 'non_binary', 'other', 'prefer_not_to_say', 'woman')",
+    "age_band_option": "VALUE IN ('18_24', '25_34', '35_44', '45_54', '55_64', '65_74', '75_plus', 'prefer_not_to_say', 'under_18')",
+    "disability_option": "VALUE IN ('no', 'prefer_not_to_say', 'yes')",
+    "migration_status_option": "VALUE IN ('born_in_country', 'foreign_resident', 'naturalised_citizen', 'other', 'prefer_not_to_say', 'refugee_or_asylum_seeker')",
+    "ethnicity_option": "VALUE IN ('ethnic_minority', 'indigenous', 'not_minority', 'other', 'prefer_not_to_say')",
+}
+
+
 def upgrade() -> None:
     """Upgrade schema."""
+    for name, check in DOMAINS.items():
+        op.execute(f"CREATE DOMAIN {name} AS text CHECK ({check})")
     # Human references (HRC-2026-000123) number complaints from one sequence: no hot counter row.
     op.execute(sa.schema.CreateSequence(sa.Sequence("complaint_reference_seq")))
     op.create_table('audit_entries',
@@ -37,8 +53,8 @@ def upgrade() -> None:
     sa.Column('id', sa.UUID(), server_default=sa.text('gen_random_uuid()'), nullable=False),
     sa.Column('reference', sa.Text(), nullable=False),
     sa.Column('receipt_hash', sa.LargeBinary(), nullable=False),
-    sa.Column('track', sa.Text(), nullable=False),
-    sa.Column('status', sa.Text(), nullable=False),
+    sa.Column('track', postgresql.DOMAIN('complaint_track', sa.Text(), check="VALUE IN ('anti_corruption', 'ombudsperson')", create_type=False), nullable=False),
+    sa.Column('status', postgresql.DOMAIN('complaint_status', sa.Text(), check="VALUE IN ('acknowledged', 'closed', 'findings_issued', 'hearing', 'inadmissible', 'mediation', 'referred', 'remedy_follow_up', 'submitted', 'under_assessment', 'under_investigation', 'withdrawn')", create_type=False), nullable=False),
     sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.Column('summary', sa.Text(), nullable=False),
     sa.Column('description', sa.Text(), nullable=False),
@@ -58,8 +74,6 @@ def upgrade() -> None:
     sa.Column('feedback_by', sa.DateTime(timezone=True), nullable=False),
     sa.Column('feedback_given_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
-    sa.CheckConstraint("status IN ('acknowledged', 'closed', 'findings_issued', 'hearing', 'inadmissible', 'mediation', 'referred', 'remedy_follow_up', 'submitted', 'under_assessment', 'under_investigation', 'withdrawn')", name=op.f('ck_complaints_status')),
-    sa.CheckConstraint("track IN ('anti_corruption', 'ombudsperson')", name=op.f('ck_complaints_track')),
     sa.CheckConstraint('incident_to IS NULL OR incident_from IS NULL OR incident_to >= incident_from', name=op.f('ck_complaints_incident_period')),
     sa.CheckConstraint('octet_length(receipt_hash) = 32', name=op.f('ck_complaints_receipt_hash_length')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_complaints')),
@@ -71,16 +85,11 @@ def upgrade() -> None:
     op.create_index('ix_complaints_track_received', 'complaints', ['track', sa.literal_column('received_at DESC'), sa.literal_column('id DESC')], unique=False)
     op.create_table('complainant_characteristics',
     sa.Column('complaint_id', sa.UUID(), nullable=False),
-    sa.Column('sex_gender', sa.Text(), nullable=True),
-    sa.Column('age_band', sa.Text(), nullable=True),
-    sa.Column('disability', sa.Text(), nullable=True),
-    sa.Column('migration_status', sa.Text(), nullable=True),
-    sa.Column('ethnicity', sa.Text(), nullable=True),
-    sa.CheckConstraint("age_band IS NULL OR age_band IN ('18_24', '25_34', '35_44', '45_54', '55_64', '65_74', '75_plus', 'prefer_not_to_say', 'under_18')", name=op.f('ck_complainant_characteristics_age_band')),
-    sa.CheckConstraint("disability IS NULL OR disability IN ('no', 'prefer_not_to_say', 'yes')", name=op.f('ck_complainant_characteristics_disability')),
-    sa.CheckConstraint("ethnicity IS NULL OR ethnicity IN ('ethnic_minority', 'indigenous', 'not_minority', 'other', 'prefer_not_to_say')", name=op.f('ck_complainant_characteristics_ethnicity')),
-    sa.CheckConstraint("migration_status IS NULL OR migration_status IN ('born_in_country', 'foreign_resident', 'naturalised_citizen', 'other', 'prefer_not_to_say', 'refugee_or_asylum_seeker')", name=op.f('ck_complainant_characteristics_migration_status')),
-    sa.CheckConstraint("sex_gender IS NULL OR sex_gender IN ('man', 'non_binary', 'other', 'prefer_not_to_say', 'woman')", name=op.f('ck_complainant_characteristics_sex_gender')),
+    sa.Column('sex_gender', postgresql.DOMAIN('sex_gender_option', sa.Text(), check="VALUE IN ('man', 'non_binary', 'other', 'prefer_not_to_say', 'woman')", create_type=False), nullable=True),
+    sa.Column('age_band', postgresql.DOMAIN('age_band_option', sa.Text(), check="VALUE IN ('18_24', '25_34', '35_44', '45_54', '55_64', '65_74', '75_plus', 'prefer_not_to_say', 'under_18')", create_type=False), nullable=True),
+    sa.Column('disability', postgresql.DOMAIN('disability_option', sa.Text(), check="VALUE IN ('no', 'prefer_not_to_say', 'yes')", create_type=False), nullable=True),
+    sa.Column('migration_status', postgresql.DOMAIN('migration_status_option', sa.Text(), check="VALUE IN ('born_in_country', 'foreign_resident', 'naturalised_citizen', 'other', 'prefer_not_to_say', 'refugee_or_asylum_seeker')", create_type=False), nullable=True),
+    sa.Column('ethnicity', postgresql.DOMAIN('ethnicity_option', sa.Text(), check="VALUE IN ('ethnic_minority', 'indigenous', 'not_minority', 'other', 'prefer_not_to_say')", create_type=False), nullable=True),
     sa.ForeignKeyConstraint(['complaint_id'], ['complaints.id'], name=op.f('fk_complainant_characteristics_complaint_id_complaints'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('complaint_id', name=op.f('pk_complainant_characteristics'))
     )
@@ -100,12 +109,11 @@ def upgrade() -> None:
     sa.Column('at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
     sa.Column('actor_subject', sa.Text(), nullable=False),
     sa.Column('actor_role', sa.Text(), nullable=False),
-    sa.Column('action', sa.Text(), nullable=False),
-    sa.Column('from_status', sa.Text(), nullable=True),
-    sa.Column('to_status', sa.Text(), nullable=False),
+    sa.Column('action', postgresql.DOMAIN('timeline_action', sa.Text(), check="VALUE IN ('acknowledge', 'close', 'conclude_hearing', 'declare_inadmissible', 'end_mediation', 'file', 'give_feedback', 'issue_findings', 'open_investigation', 'recommend_remedies', 'refer', 'reopen', 'schedule_hearing', 'start_assessment', 'start_mediation', 'withdraw')", create_type=False), nullable=False),
+    sa.Column('from_status', postgresql.DOMAIN('complaint_status', sa.Text(), check="VALUE IN ('acknowledged', 'closed', 'findings_issued', 'hearing', 'inadmissible', 'mediation', 'referred', 'remedy_follow_up', 'submitted', 'under_assessment', 'under_investigation', 'withdrawn')", create_type=False), nullable=True),
+    sa.Column('to_status', postgresql.DOMAIN('complaint_status', sa.Text(), check="VALUE IN ('acknowledged', 'closed', 'findings_issued', 'hearing', 'inadmissible', 'mediation', 'referred', 'remedy_follow_up', 'submitted', 'under_assessment', 'under_investigation', 'withdrawn')", create_type=False), nullable=False),
     sa.Column('reason', sa.Text(), nullable=True),
     sa.Column('visible_to_complainant', sa.Boolean(), nullable=False),
-    sa.CheckConstraint("action IN ('acknowledge', 'close', 'conclude_hearing', 'declare_inadmissible', 'end_mediation', 'file', 'give_feedback', 'issue_findings', 'open_investigation', 'recommend_remedies', 'refer', 'reopen', 'schedule_hearing', 'start_assessment', 'start_mediation', 'withdraw')", name=op.f('ck_timeline_entries_action')),
     sa.ForeignKeyConstraint(['complaint_id'], ['complaints.id'], name=op.f('fk_timeline_entries_complaint_id_complaints'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_timeline_entries'))
     )
@@ -125,3 +133,5 @@ def downgrade() -> None:
     op.drop_table('complaints')
     op.drop_table('audit_entries')
     op.execute(sa.schema.DropSequence(sa.Sequence("complaint_reference_seq")))
+    for name in reversed(DOMAINS):
+        op.execute(f"DROP DOMAIN {name}")

@@ -51,6 +51,14 @@ class Settings(BaseSettings):
     anti_corruption_feedback_months: int = Field(default=3, ge=1, le=6)
 
     @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        if self.page_size_default > self.page_size_max:
+            raise ValueError("OMBUDS_PAGE_SIZE_DEFAULT must not exceed OMBUDS_PAGE_SIZE_MAX")
+        if self.db_pool_min > self.db_pool_max:
+            raise ValueError("OMBUDS_DB_POOL_MIN must not exceed OMBUDS_DB_POOL_MAX")
+        return self
+
+    @model_validator(mode="after")
     def _refuse_weak_secrets_outside_development(self) -> Settings:
         if self.environment == "development":
             return self

@@ -149,15 +149,15 @@ class ComplainantCharacteristics(SQLModel, table=True):
     sex_gender: str | None = Field(default=None, sa_column=sa.Column(CHARACTERISTIC["sex_gender"]))
     age_band: str | None = Field(default=None, sa_column=sa.Column(CHARACTERISTIC["age_band"]))
     disability: str | None = Field(default=None, sa_column=sa.Column(CHARACTERISTIC["disability"]))
-    migration_status: str | None = Field(default=None, sa_column=sa.Column(CHARACTERISTIC["migration_status"]))
+    migration_status: str | None = Field(
+        default=None, sa_column=sa.Column(CHARACTERISTIC["migration_status"])
+    )
     ethnicity: str | None = Field(default=None, sa_column=sa.Column(CHARACTERISTIC["ethnicity"]))
 
 
 class TimelineEntry(SQLModel, table=True):
     __tablename__ = "timeline_entries"
-    __table_args__ = (
-        sa.Index("ix_timeline_entries_complaint", "complaint_id", "id"),
-    )
+    __table_args__ = (sa.Index("ix_timeline_entries_complaint", "complaint_id", "id"),)
 
     id: int = Field(sa_column=sa.Column(sa.BigInteger, sa.Identity(always=True), primary_key=True))
     complaint_id: uuid.UUID = Field(

@@ -43,10 +43,17 @@ BODY = {
     "incident": {"date_from": "2026-09-14", "location": "Riverside estate, block C"},
     "remedy_sought": "Suspend the eviction and hear us before any decision is taken.",
     "language": "en",
-    "contact": {"name": "A. Resident", "email": "resident@example.org",
-                "preferred_channel": "email"},
-    "characteristics": {"sex_gender": "woman", "age_band": "35_44", "disability": "no",
-                        "migration_status": "prefer_not_to_say"},
+    "contact": {
+        "name": "A. Resident",
+        "email": "resident@example.org",
+        "preferred_channel": "email",
+    },
+    "characteristics": {
+        "sex_gender": "woman",
+        "age_band": "35_44",
+        "disability": "no",
+        "migration_status": "prefer_not_to_say",
+    },
 }
 
 
@@ -65,8 +72,10 @@ def prepare_database() -> str:
     url = with_database(server, "ombuds_bench")
     upgrade(url)
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("CREATE TABLE bench_reference (id bigint GENERATED ALWAYS AS IDENTITY "
-                     "PRIMARY KEY, created_at timestamptz NOT NULL DEFAULT now())")
+        conn.execute(
+            "CREATE TABLE bench_reference (id bigint GENERATED ALWAYS AS IDENTITY "
+            "PRIMARY KEY, created_at timestamptz NOT NULL DEFAULT now())"
+        )
     return url
 
 
@@ -83,8 +92,10 @@ def start(args: list[str], env: dict[str, str], port: int) -> subprocess.Popen[b
 
 
 def show(name: str, r: Result) -> str:
-    return (f"{name:<28} {r.rps:>9.0f} req/s   p50 {r.percentile(0.50):6.1f} ms   "
-            f"p99 {r.percentile(0.99):6.1f} ms   errors {r.errors}")
+    return (
+        f"{name:<28} {r.rps:>9.0f} req/s   p50 {r.percentile(0.50):6.1f} ms   "
+        f"p99 {r.percentile(0.99):6.1f} ms   errors {r.errors}"
+    )
 
 
 def main() -> int:
@@ -96,15 +107,43 @@ def main() -> int:
     args = parser.parse_args()
 
     url = prepare_database()
-    env = {**os.environ, "DATABASE_URL": url, "OMBUDS_ENVIRONMENT": "development",
-           "OMBUDS_DB_POOL_MAX": str(args.connections)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "OMBUDS_ENVIRONMENT": "development",
+        "OMBUDS_DB_POOL_MAX": str(args.connections),
+    }
     python = sys.executable
     ref_port, app_port = free_port(), free_port()
     uvicorn_flags = ["--no-access-log", "--log-level", "warning"]
-    reference = start([python, "-m", "uvicorn", "bench.reference_app:app", "--port",
-                       str(ref_port), *uvicorn_flags], env, ref_port)
-    ours = start([python, "-m", "app.cli", "serve", "--port", str(app_port),
-                  "--log-level", "warning", "--no-access-log"], env, app_port)
+    reference = start(
+        [
+            python,
+            "-m",
+            "uvicorn",
+            "bench.reference_app:app",
+            "--port",
+            str(ref_port),
+            *uvicorn_flags,
+        ],
+        env,
+        ref_port,
+    )
+    ours = start(
+        [
+            python,
+            "-m",
+            "app.cli",
+            "serve",
+            "--port",
+            str(app_port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        env,
+        app_port,
+    )
     body = json.dumps(BODY).encode()
     targets = {
         "reference (INSERT RETURNING)": (ref_port, "/reference"),
@@ -112,8 +151,11 @@ def main() -> int:
     }
     try:
         for port, path in targets.values():
-            asyncio.run(run("127.0.0.1", port, path, body, connections=args.connections,
-                            seconds=args.warmup))
+            asyncio.run(
+                run(
+                    "127.0.0.1", port, path, body, connections=args.connections, seconds=args.warmup
+                )
+            )
         totals: dict[str, Result] = {name: Result() for name in targets}
         for round_no in range(1, args.rounds + 1):
             for name, (port, path) in targets.items():
@@ -121,8 +163,16 @@ def main() -> int:
                 # dirty pages (the filing writes several times the WAL of the reference).
                 with psycopg.connect(url, autocommit=True) as conn:
                     conn.execute("CHECKPOINT")
-                r = asyncio.run(run("127.0.0.1", port, path, body,
-                                    connections=args.connections, seconds=args.seconds))
+                r = asyncio.run(
+                    run(
+                        "127.0.0.1",
+                        port,
+                        path,
+                        body,
+                        connections=args.connections,
+                        seconds=args.seconds,
+                    )
+                )
                 print(f"round {round_no}: {show(name, r)}", flush=True)
                 totals[name].latencies += r.latencies
                 totals[name].errors += r.errors
@@ -138,12 +188,16 @@ def main() -> int:
 
     ratio = our.rps / ref.rps
     print()
-    print(f"{args.connections} connections, {args.rounds} rounds of {args.seconds:.0f} s each, "
-          f"one uvicorn worker per server, same PostgreSQL")
+    print(
+        f"{args.connections} connections, {args.rounds} rounds of {args.seconds:.0f} s each, "
+        f"one uvicorn worker per server, same PostgreSQL"
+    )
     print(show("reference (INSERT RETURNING)", ref))
     print(show("ombuds POST /v1/complaints", our))
-    print(f"ratio ombuds/reference: {ratio:.2f} (target >= 0.50); "
-          f"ombuds p99 {our.percentile(0.99):.1f} ms (target <= 50)")
+    print(
+        f"ratio ombuds/reference: {ratio:.2f} (target >= 0.50); "
+        f"ombuds p99 {our.percentile(0.99):.1f} ms (target <= 50)"
+    )
     print(f"complaints stored: {stored}, timeline entries: {timeline}")
     ok = ratio >= 0.5 and our.percentile(0.99) <= 50 and our.errors == 0
     print("TARGET MET" if ok else "TARGET MISSED")

@@ -29,8 +29,9 @@ class Result:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-async def _connection(host: str, port: int, request: bytes, expect: int, stop: float,
-                      result: Result) -> None:
+async def _connection(
+    host: str, port: int, request: bytes, expect: int, stop: float, result: Result
+) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     try:
         while time.perf_counter() < stop:
@@ -53,8 +54,17 @@ async def _connection(host: str, port: int, request: bytes, expect: int, stop: f
         writer.close()
 
 
-async def run(host: str, port: int, path: str, body: bytes, *, connections: int, seconds: float,
-              expect: int = 201, headers: dict[str, str] | None = None) -> Result:
+async def run(
+    host: str,
+    port: int,
+    path: str,
+    body: bytes,
+    *,
+    connections: int,
+    seconds: float,
+    expect: int = 201,
+    headers: dict[str, str] | None = None,
+) -> Result:
     extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
     request = (
         f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
@@ -63,8 +73,8 @@ async def run(host: str, port: int, path: str, body: bytes, *, connections: int,
     result = Result()
     started = time.perf_counter()
     stop = started + seconds
-    await asyncio.gather(*[
-        _connection(host, port, request, expect, stop, result) for _ in range(connections)
-    ])
+    await asyncio.gather(
+        *[_connection(host, port, request, expect, stop, result) for _ in range(connections)]
+    )
     result.seconds = time.perf_counter() - started
     return result

@@ -17,8 +17,9 @@ from psycopg_pool import AsyncConnectionPool
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    pool = AsyncConnectionPool(os.environ["DATABASE_URL"], min_size=4, max_size=32, open=False,
-                               kwargs={"autocommit": True})
+    pool = AsyncConnectionPool(
+        os.environ["DATABASE_URL"], min_size=4, max_size=32, open=False, kwargs={"autocommit": True}
+    )
     await pool.open()
     app.state.pool = pool
     gc.collect()

@@ -1,7 +1,8 @@
 """Test fixtures: a real PostgreSQL, migrated once; the app over HTTP; tokens for any role.
 
-Without DATABASE_URL the embedded PostgreSQL under ./var is used (as `make run` does). Either way
-the suite creates its own database on that server, and drops it at the end.
+Without DATABASE_URL the embedded PostgreSQL under ./var is used (as `make run` does); with it,
+that server. Either way the suite creates its own databases there (the role needs CREATEDB) and
+drops them at the end, so the database DATABASE_URL names is never written to.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def _server_url() -> str:
 
 
 def create_database(server_url: str, name: str) -> str:
-    with psycopg.connect(with_database(server_url, "postgres"), autocommit=True) as conn:
+    with psycopg.connect(server_url, autocommit=True) as conn:
         conn.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
@@ -49,7 +50,7 @@ def create_database(server_url: str, name: str) -> str:
 
 
 def drop_database(server_url: str, name: str) -> None:
-    with psycopg.connect(with_database(server_url, "postgres"), autocommit=True) as conn:
+    with psycopg.connect(server_url, autocommit=True) as conn:
         conn.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )

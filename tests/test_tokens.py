@@ -141,3 +141,10 @@ def test_production_refuses_default_or_short_secrets() -> None:
         Settings(environment="production", jwt_secret="s" * 40, receipt_key="s" * 40)
     ok = Settings(environment="production", jwt_secret="s" * 40, receipt_key="k" * 40)
     assert ok.environment == "production"
+
+
+def test_inconsistent_sizes_are_refused() -> None:
+    with pytest.raises(ValueError, match="PAGE_SIZE_DEFAULT"):
+        Settings(page_size_default=500, page_size_max=100)
+    with pytest.raises(ValueError, match="POOL_MIN"):
+        Settings(db_pool_min=10, db_pool_max=2)

@@ -7,6 +7,7 @@ routing and unexpected errors get the same treatment, and never carry a stack tr
 from __future__ import annotations
 
 import logging
+import traceback
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -188,8 +189,14 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # The frames, for the operator; not the message, which may quote personal data.
+        frames = "".join(traceback.format_tb(exc.__traceback__))
         log.error(
-            "unhandled error on %s %s: %s", request.method, request.url.path, type(exc).__name__
+            "unhandled %s on %s %s\n%s",
+            type(exc).__name__,
+            request.method,
+            request.url.path,
+            frames,
         )
         return problem_response(AppError("An unexpected error occurred."), request)
 

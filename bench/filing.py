@@ -195,7 +195,7 @@ def main() -> int:
     print(show("reference (INSERT RETURNING)", ref))
     print(show("ombuds POST /v1/complaints", our))
     print(
-        f"ratio ombuds/reference: {ratio:.2f} (target >= 0.50); "
+        f"ratio ombuds/reference: {ratio:.3f} (target >= 0.500); "
         f"ombuds p99 {our.percentile(0.99):.1f} ms (target <= 50)"
     )
     print(f"complaints stored: {stored}, timeline entries: {timeline}")

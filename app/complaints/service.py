@@ -29,7 +29,7 @@ from app.complaints.schemas import (
     TransitionIn,
     TransitionOut,
 )
-from app.complaints.workflow import Action, Status, permission_for, transition_for
+from app.complaints.workflow import Status, permission_for, transition_for
 from app.config import Settings
 from app.db import Conn
 from app.errors import (
@@ -83,16 +83,18 @@ async def file_complaint(
 
 
 async def receipt_login(conn: Conn, settings: Settings, reference: str, receipt: str) -> str:
-    cur = await conn.execute(queries.RECEIPT_LOOKUP, {"reference": reference.strip().upper()})
+    reference = reference.strip().upper()
+    cur = await conn.execute(queries.RECEIPT_LOOKUP, {"reference": reference})
     row = await cur.fetchone()
     key = settings.receipt_key.get_secret_value().encode()
     if not receipts.matches(key, receipt, row["receipt_hash"] if row else None):
         raise Unauthorized("The reference and receipt do not match.")
     assert row is not None
-    await _audit(conn, f"receipt:{reference}", Role.complainant.value, "auth.receipt", row["id"])
+    subject = f"receipt:{reference}"
+    await _audit(conn, subject, Role.complainant.value, "auth.receipt", row["id"])
     return issue(
         settings,
-        subject=f"receipt:{reference.strip().upper()}",
+        subject=subject,
         roles=[Role.complainant],
         ttl_seconds=settings.receipt_token_ttl_seconds,
         complaint_id=row["id"],
@@ -354,6 +356,3 @@ async def _audit(conn: Conn, subject: str, role: str, action: str, object_id: UU
             "object_id": str(object_id),
         },
     )
-
-
-__all__ = ["Action", "file_complaint", "get_complaint", "list_complaints", "transition"]

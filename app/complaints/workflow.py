@@ -173,6 +173,9 @@ def transition_for(source: Status, action: Action) -> Transition | None:
     return TRANSITIONS.get((source, action))
 
 
+# Each action needs the same permission from every state it is allowed from (a test checks it).
+ACTION_PERMISSIONS: dict[Action, str] = {t.action: t.permission for t in TRANSITIONS.values()}
+
+
 def permission_for(action: Action) -> str:
-    """The permission an action needs (the same from every state it is allowed from)."""
-    return next(t.permission for t in TRANSITIONS.values() if t.action is action)
+    return ACTION_PERMISSIONS[action]

@@ -6,6 +6,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import psycopg
 from fastapi import FastAPI, Request
@@ -13,6 +14,7 @@ from pydantic import BaseModel
 
 from app import migrate
 from app.complaints.router import router as complaints_router
+from app.complaints.schemas import ComplaintIn
 from app.config import Settings, get_settings
 from app.db import make_pool, resolve_database_url
 from app.errors import Problem, ServiceUnavailable, install_error_handlers, problem_responses
@@ -103,25 +105,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise ServiceUnavailable("The database schema is not at the latest migration.")
         return Readiness(status="ready", database="ok", migrations="head")
 
-    # Problem is referenced by every error response; make sure it is in the schema components.
+    # Schemas that routes reference by hand ($ref) rather than through a parameter: the problem
+    # document of every error response, and the filing body (parsed by the route itself).
     app.openapi_schema = None
     _original_openapi = app.openapi
 
-    def openapi() -> dict:  # type: ignore[type-arg]
+    def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
         schema = _original_openapi()
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        components.setdefault(
-            "Problem", Problem.model_json_schema(ref_template="#/components/schemas/{model}")
-        )
-        for name, sub in (
-            Problem.model_json_schema(ref_template="#/components/schemas/{model}")
-            .get("$defs", {})
-            .items()
-        ):
-            components.setdefault(name, sub)
-        components["Problem"].pop("$defs", None)
+        for model in (Problem, ComplaintIn):
+            document = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            for name, sub in document.pop("$defs", {}).items():
+                components.setdefault(name, sub)
+            components.setdefault(model.__name__, document)
         app.openapi_schema = schema
         return schema
 

@@ -45,3 +45,22 @@ async def test_served_openapi_document(client: httpx.AsyncClient) -> None:
         "title",
         "status",
     ]
+
+
+def _refs(node: Any) -> set[str]:
+    if isinstance(node, dict):
+        found = {node["$ref"]} if isinstance(node.get("$ref"), str) else set()
+        return found.union(*(_refs(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_refs(v) for v in node))
+    return set()
+
+
+def test_every_reference_resolves() -> None:
+    schema = create_app().openapi()
+    names = set(schema["components"]["schemas"])
+    refs = _refs(schema)
+    assert "#/components/schemas/ComplaintIn" in refs
+    for ref in refs:
+        assert ref.startswith("#/components/schemas/"), ref
+        assert ref.rsplit("/", 1)[1] in names, ref

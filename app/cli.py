@@ -32,6 +32,7 @@ def _serve(args: argparse.Namespace) -> int:
         forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         log_level=args.log_level,
         access_log=args.access_log,
+        server_header=False,  # do not advertise the stack
     )
     return 0
 

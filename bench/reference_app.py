@@ -24,6 +24,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.pool = pool
     gc.collect()
     gc.freeze()  # the same collector tuning as the real app, so the comparison stays fair
+    gc.set_threshold(20_000, 20, 20)
     yield
     await pool.close()
 

@@ -86,6 +86,10 @@ class InvalidTransition(AppError):
     status, slug, title = 409, "invalid-transition", "Action not allowed in this state"
 
 
+class Conflict(AppError):
+    status, slug, title = 409, "conflict", "Conflicts with the complaint's current state"
+
+
 class PreconditionFailed(AppError):
     status, slug, title = 412, "precondition-failed", "The complaint has changed"
 
@@ -208,7 +212,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         401: "Missing, invalid or expired token",
         403: "The caller's role may not do this",
         404: "Not found, or outside the caller's reach",
-        409: "The action is not allowed from the complaint's current state",
+        409: "Not allowed in the complaint's current state (workflow, assignment or recusal)",
         412: "The If-Match ETag is stale",
         413: "Request body too large",
         422: "Invalid input; `errors` names each field",

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg
 from sqlmodel import Field, SQLModel
 
-from app.complaints.workflow import Action, Status
+from app.complaints.workflow import Action, CaseEvent, Status
 from app.taxonomy import CHARACTERISTICS, Track
 
 SQLModel.metadata.naming_convention = {
@@ -44,9 +44,10 @@ def _domain(name: str, values: object) -> pg.DOMAIN:
 
 STATUS = _domain("complaint_status", Status)
 TRACK = _domain("complaint_track", Track)
-TIMELINE_ACTION = _domain("timeline_action", [*Action, "file"])
+TIMELINE_ACTION = _domain("timeline_action", [*Action, *CaseEvent])
+RECUSAL_KIND = _domain("recusal_kind", ["declared", "excluded"])
 CHARACTERISTIC = {name: _domain(f"{name}_option", opts) for name, opts in CHARACTERISTICS.items()}
-DOMAINS = [STATUS, TRACK, TIMELINE_ACTION, *CHARACTERISTIC.values()]
+DOMAINS = [STATUS, TRACK, TIMELINE_ACTION, RECUSAL_KIND, *CHARACTERISTIC.values()]
 
 
 def _tz(nullable: bool = False, **kw: object) -> sa.Column:  # type: ignore[type-arg]
@@ -75,6 +76,13 @@ class Complaint(SQLModel, table=True):
             "track",
             "feedback_by",
             postgresql_where=sa.text("feedback_given_at IS NULL"),
+        ),
+        sa.Index(
+            "ix_complaints_handler",
+            "handler_subject",
+            sa.text("received_at DESC"),
+            sa.text("id DESC"),
+            postgresql_where=sa.text("handler_subject IS NOT NULL"),
         ),
         sa.Index(
             "ix_complaints_complainant_subject",
@@ -107,6 +115,7 @@ class Complaint(SQLModel, table=True):
     language: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     anonymous: bool = Field(sa_column=sa.Column(sa.Boolean, nullable=False))
     complainant_subject: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    handler_subject: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     received_at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
     acknowledge_by: datetime = Field(sa_column=_tz())
     acknowledged_at: datetime | None = Field(default=None, sa_column=_tz(nullable=True))
@@ -155,6 +164,26 @@ class ComplainantCharacteristics(SQLModel, table=True):
     ethnicity: str | None = Field(default=None, sa_column=sa.Column(CHARACTERISTIC["ethnicity"]))
 
 
+class Recusal(SQLModel, table=True):
+    """A person kept away from a complaint: a declared conflict of interest, or an exclusion by
+    the head of office. From then on the complaint is out of their reach everywhere."""
+
+    __tablename__ = "recusals"
+
+    complaint_id: uuid.UUID = Field(
+        sa_column=sa.Column(
+            pg.UUID(as_uuid=True),
+            sa.ForeignKey("complaints.id", ondelete="CASCADE"),
+            primary_key=True,
+        )
+    )
+    subject: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    kind: str = Field(sa_column=sa.Column(RECUSAL_KIND, nullable=False))
+    reason: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    recorded_by: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    recorded_at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
+
+
 class TimelineEntry(SQLModel, table=True):
     __tablename__ = "timeline_entries"
     __table_args__ = (sa.Index("ix_timeline_entries_complaint", "complaint_id", "id"),)
@@ -175,6 +204,8 @@ class TimelineEntry(SQLModel, table=True):
     to_status: str = Field(sa_column=sa.Column(STATUS, nullable=False))
     reason: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     visible_to_complainant: bool = Field(sa_column=sa.Column(sa.Boolean, nullable=False))
+    # The person an assignment or recusal entry concerns (staff-only entries).
+    about_subject: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
 
 
 class AuditEntry(SQLModel, table=True):

@@ -26,6 +26,7 @@ from app.main import create_app
 
 TABLES = (
     "audit_entries",
+    "recusals",
     "timeline_entries",
     "complainant_contacts",
     "complainant_characteristics",

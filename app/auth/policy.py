@@ -34,16 +34,20 @@ _HANDLING = frozenset(
         "complaint.feedback",
         "complaint.close",
         "complaint.withdraw",
+        "complaint.recuse",  # declare one's own conflict of interest
     }
 )
+# What the head of an office adds: decide who handles a case, keep a named person away from it,
+# and reopen finished cases.
+_HEAD = frozenset({"complaint.assign", "complaint.exclude", "complaint.reopen"})
 
 PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.complainant: frozenset({"complaint.read", "complaint.withdraw"}),
     Role.resident: frozenset({"complaint.list", "complaint.read", "complaint.withdraw"}),
     Role.ombudsperson_staff: _HANDLING,
-    Role.ombudsperson: _HANDLING | {"complaint.reopen"},
-    # Until a separate oversight head exists, the oversight officer also decides reopening.
-    Role.oversight_officer: _HANDLING | {"complaint.reopen"},
+    Role.ombudsperson: _HANDLING | _HEAD,
+    # Until a separate oversight head exists (issue 4), the oversight officer also heads the track.
+    Role.oversight_officer: _HANDLING | _HEAD,
     Role.respondent: frozenset(),
     Role.monitor: frozenset(),
     Role.admin: frozenset(),

@@ -77,7 +77,8 @@ _DEADLINE_COLUMNS = """
 """
 
 GET = f"""
-SELECT c.id, c.reference, c.track, c.status, c.version, c.summary, c.description,
+SELECT c.id, c.reference, c.track, c.status, c.version, c.handler_subject, c.summary,
+  c.description,
   c.rights_affected, c.discrimination_grounds, c.respondent, c.incident_from, c.incident_to,
   c.incident_location, c.remedy_sought, c.language, c.anonymous, c.received_at, c.updated_at,
   {_DEADLINE_COLUMNS},
@@ -92,8 +93,8 @@ LEFT JOIN complainant_contacts ct ON ct.complaint_id = c.id
 WHERE c.id = %(id)s AND ({{visible}})
 """
 
-LOCK_FOR_TRANSITION = """
-SELECT c.id, c.track, c.status, c.version FROM complaints c
+LOCK = """
+SELECT c.id, c.track, c.status, c.version, c.handler_subject, c.updated_at FROM complaints c
 WHERE c.id = %(id)s AND ({visible})
 FOR NO KEY UPDATE
 """
@@ -133,7 +134,7 @@ FROM c AS c, entry
 
 TIMELINE = """
 SELECT t.id, t.at, t.action, t.from_status, t.to_status, t.reason, t.actor_role,
-       t.actor_subject, t.visible_to_complainant
+       t.actor_subject, t.visible_to_complainant, t.about_subject
 FROM timeline_entries t
 WHERE t.complaint_id = %(id)s AND (t.visible_to_complainant OR %(staff)s)
 ORDER BY t.id
@@ -142,11 +143,78 @@ ORDER BY t.id
 VISIBLE_ID = "SELECT c.id FROM complaints c WHERE c.id = %(id)s AND ({visible})"
 
 LIST = f"""
-SELECT c.id, c.reference, c.track, c.status, c.summary, c.received_at, {_DEADLINE_COLUMNS}
+SELECT c.id, c.reference, c.track, c.status, c.handler_subject, c.summary, c.received_at,
+  {_DEADLINE_COLUMNS}
 FROM complaints c
 WHERE ({{visible}}) {{filters}}
 ORDER BY c.received_at DESC, c.id DESC
 LIMIT %(limit)s
+"""
+
+# Assignment: the new handler, a staff-only timeline entry and the audit entry, in one statement.
+ASSIGN = """
+WITH c AS (
+  UPDATE complaints
+  SET handler_subject = %(handler)s, version = version + 1, updated_at = now()
+  WHERE id = %(id)s AND version = %(version)s
+  RETURNING id, status, version, handler_subject, updated_at
+),
+entry AS (
+  INSERT INTO timeline_entries (complaint_id, actor_subject, actor_role, action, from_status,
+                                to_status, reason, visible_to_complainant, about_subject)
+  SELECT id, %(actor_subject)s, %(actor_role)s, %(event)s, status, status, %(reason)s, false,
+         %(about)s
+  FROM c
+  RETURNING id AS entry_id, at AS entry_at
+),
+audit AS (
+  INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
+  SELECT %(actor_subject)s, %(actor_role)s, 'complaint.' || %(event)s, 'complaint', id::text
+  FROM c
+)
+SELECT c.*, entry.entry_id, entry.entry_at FROM c, entry
+"""
+
+# Recusal: record it; if the person handles the complaint, unassign them; staff-only timeline
+# entries and the audit entry. No row back means the person was already recused.
+RECUSE = """
+WITH r AS (
+  INSERT INTO recusals (complaint_id, subject, kind, reason, recorded_by)
+  VALUES (%(id)s, %(subject)s, %(kind)s, %(reason)s, %(actor_subject)s)
+  ON CONFLICT (complaint_id, subject) DO NOTHING
+  RETURNING complaint_id, subject, kind, reason, recorded_by, recorded_at
+),
+c AS (
+  UPDATE complaints
+  SET handler_subject = NULL, version = version + 1, updated_at = now()
+  WHERE id = %(id)s AND handler_subject = %(subject)s AND EXISTS (SELECT 1 FROM r)
+  RETURNING id, status
+),
+entries AS (
+  -- One INSERT, ordered, so the timeline reads: excluded (or recused), then unassigned.
+  INSERT INTO timeline_entries (complaint_id, actor_subject, actor_role, action, from_status,
+                                to_status, reason, visible_to_complainant, about_subject)
+  SELECT e.complaint_id, %(actor_subject)s, %(actor_role)s, e.action, %(status)s, %(status)s,
+         e.reason, false, %(subject)s
+  FROM (
+    SELECT 1 AS ord, r.complaint_id, %(event)s AS action, r.reason FROM r
+    UNION ALL
+    SELECT 2, c.id, 'unassign', 'recused' FROM c
+  ) AS e
+  ORDER BY e.ord
+),
+audit AS (
+  INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
+  SELECT %(actor_subject)s, %(actor_role)s, 'complaint.' || %(event)s, 'complaint',
+         r.complaint_id::text
+  FROM r
+)
+SELECT r.*, EXISTS (SELECT 1 FROM c) AS unassigned FROM r
+"""
+
+RECUSALS = """
+SELECT subject, kind, reason, recorded_by, recorded_at FROM recusals
+WHERE complaint_id = %(id)s ORDER BY recorded_at, subject
 """
 
 AUDIT = """
@@ -160,8 +228,13 @@ def visibility(principal: Principal) -> tuple[str, dict[str, Any]]:
     clauses: list[str] = []
     params: dict[str, Any] = {}
     if principal.tracks:
-        clauses.append("c.track = ANY(%(vis_tracks)s)")
+        # Staff see their track, except complaints they are recused from.
+        clauses.append(
+            "(c.track = ANY(%(vis_tracks)s) AND NOT EXISTS (SELECT 1 FROM recusals r "
+            "WHERE r.complaint_id = c.id AND r.subject = %(vis_staff)s))"
+        )
         params["vis_tracks"] = sorted(principal.tracks)
+        params["vis_staff"] = principal.subject
     if Role.complainant in principal.roles and principal.complaint_id is not None:
         clauses.append("c.id = %(vis_complaint)s")
         params["vis_complaint"] = principal.complaint_id

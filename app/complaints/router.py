@@ -5,17 +5,22 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.auth.deps import CurrentPrincipal, OptionalPrincipal
 from app.complaints import service
 from app.complaints.schemas import (
+    AssignmentIn,
+    AssignmentOut,
     ComplaintIn,
     ComplaintOut,
     ComplaintPage,
     ComplaintQuery,
     Filed,
+    RecusalIn,
+    RecusalOut,
+    Recusals,
     Storable,
     Timeline,
     TransitionIn,
@@ -26,6 +31,30 @@ from app.db import single_statement, transaction
 from app.errors import PreconditionRequired, Unprocessable, problem_responses
 
 router = APIRouter(prefix="/v1")
+
+
+async def _if_match(
+    if_match: Annotated[
+        str | None, Header(max_length=200, description="The ETag from the last read.")
+    ] = None,
+) -> str:
+    """State-changing calls carry the ETag they were based on; none at all is 428."""
+    if not if_match:
+        raise PreconditionRequired("Send If-Match with the ETag from GET /v1/complaints/{id}.")
+    return if_match
+
+
+IfMatch = Annotated[str, Depends(_if_match)]
+
+
+def _headers(**described: str) -> dict[str, object]:
+    """OpenAPI response headers: name -> description."""
+    return {
+        "headers": {
+            name: {"description": text, "schema": {"type": "string"}}
+            for name, text in described.items()
+        }
+    }
 
 
 @router.post(
@@ -40,14 +69,7 @@ router = APIRouter(prefix="/v1")
         "case. A resident token links the complaint to the resident's account."
     ),
     responses={
-        201: {
-            "headers": {
-                "Location": {
-                    "description": "URL of the new complaint",
-                    "schema": {"type": "string"},
-                }
-            }
-        },
+        201: _headers(Location="URL of the new complaint"),
         **problem_responses(400, 401, 413, 422, 503),
     },
     openapi_extra={
@@ -148,6 +170,8 @@ async def list_complaints(
             overdue=query.overdue,
             received_from=query.received_from,
             received_to=query.received_to,
+            handler=query.handler,
+            unassigned=query.unassigned,
         )
 
 
@@ -161,7 +185,7 @@ async def list_complaints(
         "`If-Match` needs for a transition."
     ),
     responses={
-        200: {"headers": {"ETag": {"description": "Version tag", "schema": {"type": "string"}}}},
+        200: _headers(ETag="Version tag, for If-Match"),
         **problem_responses(401, 404, 422, 503),
     },
 )
@@ -200,9 +224,7 @@ async def get_timeline(
         "`GET /v1/workflow` for which action is allowed from which state, and by whom."
     ),
     responses={
-        200: {
-            "headers": {"ETag": {"description": "New version tag", "schema": {"type": "string"}}}
-        },
+        200: _headers(ETag="New version tag"),
         **problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428, 503),
     },
 )
@@ -212,13 +234,83 @@ async def post_transition(
     request: Request,
     response: Response,
     principal: CurrentPrincipal,
-    if_match: Annotated[str | None, Header(max_length=200, description="ETag from a read.")] = None,
+    if_match: IfMatch,
 ) -> TransitionOut:
-    if not if_match:
-        raise PreconditionRequired("Send If-Match with the ETag from GET /v1/complaints/{id}.")
     async with transaction(request) as tx:
         result = await service.transition(
             tx, request.app.state.settings, principal, complaint_id, body, if_match
         )
     response.headers["ETag"] = service.etag(result.version)
     return result
+
+
+@router.put(
+    "/complaints/{complaint_id}/handler",
+    tags=["case handling"],
+    summary="Assign, reassign or unassign the complaint's handler",
+    description=(
+        "Head of office only. Needs `If-Match`. Reassigning or unassigning needs a reason; a "
+        "person recused from the complaint cannot handle it (409). Recorded on the staff-only "
+        "timeline."
+    ),
+    responses={
+        200: _headers(ETag="New version tag"),
+        **problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428, 503),
+    },
+)
+async def put_handler(
+    complaint_id: UUID,
+    body: AssignmentIn,
+    request: Request,
+    response: Response,
+    principal: CurrentPrincipal,
+    if_match: IfMatch,
+) -> AssignmentOut:
+    async with transaction(request) as tx:
+        result = await service.assign(tx, principal, complaint_id, body, if_match)
+    response.headers["ETag"] = service.etag(result.version)
+    return result
+
+
+@router.post(
+    "/complaints/{complaint_id}/recusals",
+    status_code=status.HTTP_201_CREATED,
+    tags=["case handling"],
+    summary="Declare a conflict of interest, or exclude a named person",
+    description=(
+        "Without `subject`: the caller declares their own conflict of interest. With another "
+        "person's `subject`: the head of office excludes them. From then on the complaint is out "
+        "of that person's reach on every route (404), lists included; if they handled it, it is "
+        "unassigned. Recorded on the staff-only timeline."
+    ),
+    responses={
+        201: _headers(Location="The complaint's recusals"),
+        **problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
+    },
+)
+async def post_recusal(
+    complaint_id: UUID,
+    body: RecusalIn,
+    request: Request,
+    response: Response,
+    principal: CurrentPrincipal,
+) -> RecusalOut:
+    async with transaction(request) as tx:
+        result = await service.recuse(tx, principal, complaint_id, body)
+    response.headers["Location"] = f"/v1/complaints/{complaint_id}/recusals"
+    return result
+
+
+@router.get(
+    "/complaints/{complaint_id}/recusals",
+    tags=["case handling"],
+    summary="Who is kept away from this complaint",
+    description="Head of office only.",
+    responses=problem_responses(401, 403, 404, 422, 503),
+)
+async def get_recusals(
+    complaint_id: UUID, request: Request, response: Response, principal: CurrentPrincipal
+) -> Recusals:
+    response.headers["Cache-Control"] = "private, no-store"
+    async with transaction(request) as tx:
+        return await service.list_recusals(tx, principal, complaint_id)

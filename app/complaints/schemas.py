@@ -257,6 +257,7 @@ class ComplaintOut(BaseModel):
     track: Track
     status: Status
     version: int
+    handler: str | None = Field(description="Who handles it; shown to staff only.")
     summary: str
     description: str
     rights_affected: list[str]
@@ -279,6 +280,7 @@ class ComplaintListItem(BaseModel):
     reference: str
     track: Track
     status: Status
+    handler: str | None = Field(description="Who handles it; shown to staff only.")
     summary: str
     received_at: datetime
     deadlines: Deadlines
@@ -310,6 +312,9 @@ class TimelineEntryOut(BaseModel):
     actor_role: str
     actor_subject: str | None = Field(description="Who acted; shown to staff only.")
     visible_to_complainant: bool
+    about_subject: str | None = Field(
+        default=None, description="Whom an assignment or recusal concerns; staff only."
+    )
 
 
 class TransitionOut(BaseModel):
@@ -341,7 +346,60 @@ class ComplaintQuery(Strict):
     )
     received_from: IsoDateTime | None = Field(default=None, description="Inclusive, ISO 8601.")
     received_to: IsoDateTime | None = Field(default=None, description="Exclusive, ISO 8601.")
+    handler: _text(1, 200) | None = Field(  # type: ignore[valid-type]
+        default=None, description="Only complaints this person handles; `me` for yourself."
+    )
+    unassigned: bool = Field(default=False, description="Only complaints nobody handles yet.")
     limit: int | None = Field(
         default=None, ge=1, description="Page size; at most the configured cap (default 100)."
     )
     cursor: str | None = Field(default=None, max_length=200)
+
+
+Subject = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    Storable,
+]
+
+
+class AssignmentIn(Strict):
+    handler: Subject | None = Field(
+        description="Subject (user id) of the staff member who handles the complaint; null "
+        "to unassign.",
+        examples=["alice"],
+    )
+    reason: _text(3, 2_000) | None = Field(  # type: ignore[valid-type]
+        default=None, description="Required to reassign or unassign."
+    )
+
+
+class AssignmentOut(BaseModel):
+    id: UUID
+    handler: str | None
+    version: int
+    updated_at: datetime
+    entry: TimelineEntryOut | None = Field(description="Null when nothing changed.")
+
+
+class RecusalIn(Strict):
+    reason: _text(3, 2_000)  # type: ignore[valid-type]
+    subject: Subject | None = Field(
+        default=None,
+        description="Omit to declare your own conflict of interest; name someone else to "
+        "exclude them (head of office).",
+    )
+
+
+class RecusalOut(BaseModel):
+    subject: str
+    kind: Literal["declared", "excluded"]
+    reason: str
+    recorded_by: str
+    recorded_at: datetime
+    unassigned: bool = Field(default=False, description="The person handled it and no longer does.")
+
+
+class Recusals(BaseModel):
+    complaint_id: UUID
+    recusals: list[RecusalOut]

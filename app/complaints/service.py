@@ -15,6 +15,8 @@ from app.auth.principals import Principal
 from app.auth.tokens import issue
 from app.complaints import queries, receipts
 from app.complaints.schemas import (
+    AssignmentIn,
+    AssignmentOut,
     ComplaintIn,
     ComplaintListItem,
     ComplaintOut,
@@ -24,15 +26,19 @@ from app.complaints.schemas import (
     Filed,
     Incident_,
     OverdueFilter,
+    RecusalIn,
+    RecusalOut,
+    Recusals,
     Timeline,
     TimelineEntryOut,
     TransitionIn,
     TransitionOut,
 )
-from app.complaints.workflow import Status, permission_for, transition_for
+from app.complaints.workflow import CaseEvent, Status, permission_for, transition_for
 from app.config import Settings
 from app.db import Conn
 from app.errors import (
+    Conflict,
     Forbidden,
     InvalidTransition,
     NotFound,
@@ -139,6 +145,7 @@ async def get_complaint(conn: Conn, principal: Principal, complaint_id: UUID) ->
         track=row["track"],
         status=row["status"],
         version=row["version"],
+        handler=row["handler_subject"] if principal.is_staff else None,
         summary=row["summary"],
         description=row["description"],
         rights_affected=row["rights_affected"],
@@ -157,6 +164,39 @@ async def get_complaint(conn: Conn, principal: Principal, complaint_id: UUID) ->
         deadlines=_deadlines(row),
         contact=contact,
     )
+
+
+async def _lock(conn: Conn, principal: Principal, complaint_id: UUID) -> dict[str, Any]:
+    """Load and lock a complaint within the principal's reach (404 otherwise)."""
+    visible, params = queries.visibility(principal)
+    cur = await conn.execute(queries.LOCK.format(visible=visible), {**params, "id": complaint_id})
+    row = await cur.fetchone()
+    if row is None:
+        raise NotFound("No complaint with this id is within your reach.")
+    return row
+
+
+async def _ensure_visible(conn: Conn, principal: Principal, complaint_id: UUID) -> None:
+    visible, params = queries.visibility(principal)
+    cur = await conn.execute(
+        queries.VISIBLE_ID.format(visible=visible), {**params, "id": complaint_id}
+    )
+    if await cur.fetchone() is None:
+        raise NotFound("No complaint with this id is within your reach.")
+
+
+def _require(principal: Principal, permission: str, what: str) -> None:
+    if not principal.may(permission):
+        allowed = ", ".join(r.value for r in roles_holding(permission))
+        raise Forbidden(f"{what} needs one of these roles: {allowed}.")
+
+
+def _check_version(if_match: str, version: int) -> None:
+    expected = parse_if_match(if_match)
+    if expected is not None and expected != version:
+        raise PreconditionFailed(
+            "The complaint changed since you read it; fetch it again and retry with its ETag."
+        )
 
 
 def parse_if_match(header: str) -> int | None:
@@ -183,22 +223,10 @@ async def transition(
     body: TransitionIn,
     if_match: str,
 ) -> TransitionOut:
-    visible, params = queries.visibility(principal)
-    cur = await conn.execute(
-        queries.LOCK_FOR_TRANSITION.format(visible=visible), {**params, "id": complaint_id}
-    )
-    row = await cur.fetchone()
-    if row is None:
-        raise NotFound("No complaint with this id is within your reach.")
+    row = await _lock(conn, principal, complaint_id)
     action = body.action
-    if not principal.may(permission_for(action)):
-        allowed = ", ".join(r.value for r in roles_holding(permission_for(action)))
-        raise Forbidden(f"`{action}` needs one of these roles: {allowed}.")
-    expected = parse_if_match(if_match)
-    if expected is not None and expected != row["version"]:
-        raise PreconditionFailed(
-            "The complaint changed since you read it; fetch it again and retry with its ETag."
-        )
+    _require(principal, permission_for(action), f"`{action}`")
+    _check_version(if_match, row["version"])
     source = Status(row["status"])
     step = transition_for(source, action)
     if step is None:
@@ -252,16 +280,17 @@ async def transition(
 
 
 async def timeline(conn: Conn, principal: Principal, complaint_id: UUID) -> Timeline:
-    visible, params = queries.visibility(principal)
-    cur = await conn.execute(
-        queries.VISIBLE_ID.format(visible=visible), {**params, "id": complaint_id}
-    )
-    if await cur.fetchone() is None:
-        raise NotFound("No complaint with this id is within your reach.")
+    await _ensure_visible(conn, principal, complaint_id)
     staff = principal.is_staff
     cur = await conn.execute(queries.TIMELINE, {"id": complaint_id, "staff": staff})
     entries = [
-        TimelineEntryOut(**{**r, "actor_subject": r["actor_subject"] if staff else None})
+        TimelineEntryOut(
+            **{
+                **r,
+                "actor_subject": r["actor_subject"] if staff else None,
+                "about_subject": r["about_subject"] if staff else None,
+            }
+        )
         for r in await cur.fetchall()
     ]
     return Timeline(complaint_id=complaint_id, entries=entries)
@@ -295,6 +324,8 @@ async def list_complaints(
     overdue: OverdueFilter | None,
     received_from: datetime | None,
     received_to: datetime | None,
+    handler: str | None,
+    unassigned: bool,
 ) -> ComplaintPage:
     if not principal.may("complaint.list"):
         raise Forbidden("Your role cannot list complaints.")
@@ -314,6 +345,11 @@ async def list_complaints(
         filters.append(
             "c.feedback_given_at IS NULL AND c.feedback_by < now() AND c.status <> 'withdrawn'"
         )
+    if handler is not None:
+        filters.append("c.handler_subject = %(handler)s")
+        params["handler"] = principal.subject if handler == "me" else handler
+    if unassigned:
+        filters.append("c.handler_subject IS NULL")
     if received_from is not None:
         filters.append("c.received_at >= %(received_from)s")
         params["received_from"] = received_from
@@ -332,6 +368,7 @@ async def list_complaints(
             reference=r["reference"],
             track=r["track"],
             status=r["status"],
+            handler=r["handler_subject"] if principal.is_staff else None,
             summary=r["summary"],
             received_at=r["received_at"],
             deadlines=_deadlines(r),
@@ -343,6 +380,112 @@ async def list_complaints(
         last = rows[limit - 1]
         next_cursor = encode_cursor(last["received_at"], last["id"])
     return ComplaintPage(items=items, next_cursor=next_cursor)
+
+
+async def assign(
+    conn: Conn, principal: Principal, complaint_id: UUID, body: AssignmentIn, if_match: str
+) -> AssignmentOut:
+    """Set, change or clear who handles a complaint (head of office)."""
+    row = await _lock(conn, principal, complaint_id)
+    _require(principal, "complaint.assign", "Assigning a complaint")
+    _check_version(if_match, row["version"])
+    current, new = row["handler_subject"], body.handler
+    if new == current:  # PUT is idempotent: nothing to change, nothing recorded
+        return AssignmentOut(
+            id=complaint_id,
+            handler=current,
+            version=row["version"],
+            updated_at=row["updated_at"],
+            entry=None,
+        )
+    if current is not None and not body.reason:
+        raise Unprocessable(
+            "Reassigning or unassigning needs a reason.",
+            [{"field": "body.reason", "message": "required to reassign", "type": "missing"}],
+        )
+    if new is not None:
+        cur = await conn.execute(
+            "SELECT 1 FROM recusals WHERE complaint_id = %(id)s AND subject = %(subject)s",
+            {"id": complaint_id, "subject": new},
+        )
+        if await cur.fetchone() is not None:
+            raise Conflict(f"{new} is recused from this complaint and cannot handle it.")
+    event = CaseEvent.assign if new is not None else CaseEvent.unassign
+    subject, role = actor(principal)
+    cur = await conn.execute(
+        queries.ASSIGN,
+        {
+            "id": complaint_id,
+            "version": row["version"],
+            "handler": new,
+            "event": event.value,
+            "reason": body.reason,
+            "about": new if new is not None else current,
+            "actor_subject": subject,
+            "actor_role": role,
+        },
+    )
+    done = await cur.fetchone()
+    assert done is not None  # the row is locked and its version checked above
+    return AssignmentOut(
+        id=complaint_id,
+        handler=done["handler_subject"],
+        version=done["version"],
+        updated_at=done["updated_at"],
+        entry=TimelineEntryOut(
+            id=done["entry_id"],
+            at=done["entry_at"],
+            action=event.value,
+            from_status=done["status"],
+            to_status=done["status"],
+            reason=body.reason,
+            actor_role=role,
+            actor_subject=subject,
+            visible_to_complainant=False,
+            about_subject=new if new is not None else current,
+        ),
+    )
+
+
+async def recuse(
+    conn: Conn, principal: Principal, complaint_id: UUID, body: RecusalIn
+) -> RecusalOut:
+    """Keep a person away from a complaint: one's own declared conflict, or an exclusion."""
+    row = await _lock(conn, principal, complaint_id)
+    target = body.subject or principal.subject
+    if target == principal.subject:
+        _require(principal, "complaint.recuse", "Declaring a conflict of interest")
+        kind, event = "declared", CaseEvent.recuse
+    else:
+        _require(principal, "complaint.exclude", "Excluding someone from a complaint")
+        kind, event = "excluded", CaseEvent.exclude
+    subject, role = actor(principal)
+    cur = await conn.execute(
+        queries.RECUSE,
+        {
+            "id": complaint_id,
+            "subject": target,
+            "kind": kind,
+            "reason": body.reason,
+            "event": event.value,
+            "status": row["status"],
+            "actor_subject": subject,
+            "actor_role": role,
+        },
+    )
+    done = await cur.fetchone()
+    if done is None:
+        raise Conflict(f"{target} is already recused from this complaint.")
+    return RecusalOut(**{k: v for k, v in done.items() if k != "complaint_id"})
+
+
+async def list_recusals(conn: Conn, principal: Principal, complaint_id: UUID) -> Recusals:
+    await _ensure_visible(conn, principal, complaint_id)
+    _require(principal, "complaint.exclude", "Listing recusals")
+    cur = await conn.execute(queries.RECUSALS, {"id": complaint_id})
+    return Recusals(
+        complaint_id=complaint_id, recusals=[RecusalOut(**r) for r in await cur.fetchall()]
+    )
 
 
 async def _audit(conn: Conn, subject: str, role: str, action: str, object_id: UUID) -> None:

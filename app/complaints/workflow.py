@@ -43,6 +43,16 @@ class Action(StrEnum):
     reopen = "reopen"
 
 
+class CaseEvent(StrEnum):
+    """Timeline entries that are not workflow transitions (the status stays as it is)."""
+
+    file = "file"
+    assign = "assign"
+    unassign = "unassign"
+    recuse = "recuse"
+    exclude = "exclude"
+
+
 STATE_DESCRIPTIONS: dict[Status, str] = {
     Status.submitted: "Received; the acknowledgement deadline runs.",
     Status.acknowledged: "Receipt acknowledged to the complainant.",

@@ -18,6 +18,7 @@ from app.complaints.schemas import ComplaintIn
 from app.config import Settings, get_settings
 from app.db import make_pool, resolve_database_url
 from app.errors import Problem, ServiceUnavailable, install_error_handlers, problem_responses
+from app.messages.router import router as messages_router
 from app.middleware import Guard
 from app.reference import router as reference_router
 
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(reference_router)
     app.include_router(complaints_router)
+    app.include_router(messages_router)
 
     @app.get("/healthz", tags=["operations"], summary="The process is up")
     async def healthz() -> Health:

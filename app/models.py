@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg
 from sqlmodel import Field, SQLModel
 
-from app.complaints.workflow import Action, CaseEvent, Status
+from app.complaints.workflow import Action, CaseEvent, MessageKind, Status
 from app.taxonomy import CHARACTERISTICS, Track
 
 SQLModel.metadata.naming_convention = {
@@ -46,8 +46,16 @@ STATUS = _domain("complaint_status", Status)
 TRACK = _domain("complaint_track", Track)
 TIMELINE_ACTION = _domain("timeline_action", [*Action, *CaseEvent])
 RECUSAL_KIND = _domain("recusal_kind", ["declared", "excluded"])
+MESSAGE_KIND = _domain("message_kind", list(MessageKind))
 CHARACTERISTIC = {name: _domain(f"{name}_option", opts) for name, opts in CHARACTERISTICS.items()}
-DOMAINS = [STATUS, TRACK, TIMELINE_ACTION, RECUSAL_KIND, *CHARACTERISTIC.values()]
+DOMAINS = [
+    STATUS,
+    TRACK,
+    TIMELINE_ACTION,
+    RECUSAL_KIND,
+    MESSAGE_KIND,
+    *CHARACTERISTIC.values(),
+]
 
 
 def _tz(nullable: bool = False, **kw: object) -> sa.Column:  # type: ignore[type-arg]
@@ -182,6 +190,27 @@ class Recusal(SQLModel, table=True):
     reason: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     recorded_by: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     recorded_at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
+
+
+class Message(SQLModel, table=True):
+    """The thread between the complainant and the office, and the office's internal notes."""
+
+    __tablename__ = "messages"
+    __table_args__ = (sa.Index("ix_messages_complaint", "complaint_id", "id"),)
+
+    id: int = Field(sa_column=sa.Column(sa.BigInteger, sa.Identity(always=True), primary_key=True))
+    complaint_id: uuid.UUID = Field(
+        sa_column=sa.Column(
+            pg.UUID(as_uuid=True),
+            sa.ForeignKey("complaints.id", ondelete="CASCADE"),
+            nullable=False,
+        )
+    )
+    kind: str = Field(sa_column=sa.Column(MESSAGE_KIND, nullable=False))
+    body: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    author_subject: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    author_role: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    created_at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
 
 
 class TimelineEntry(SQLModel, table=True):

@@ -27,6 +27,7 @@ from app.main import create_app
 TABLES = (
     "audit_entries",
     "recusals",
+    "messages",
     "timeline_entries",
     "complainant_contacts",
     "complainant_characteristics",

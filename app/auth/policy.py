@@ -35,6 +35,9 @@ _HANDLING = frozenset(
         "complaint.close",
         "complaint.withdraw",
         "complaint.recuse",  # declare one's own conflict of interest
+        "message.read",
+        "message.write",
+        "message.internal",  # internal notes, never shown to the complainant
     }
 )
 # What the head of an office adds: decide who handles a case, keep a named person away from it,
@@ -42,8 +45,12 @@ _HANDLING = frozenset(
 _HEAD = frozenset({"complaint.assign", "complaint.exclude", "complaint.reopen"})
 
 PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.complainant: frozenset({"complaint.read", "complaint.withdraw"}),
-    Role.resident: frozenset({"complaint.list", "complaint.read", "complaint.withdraw"}),
+    Role.complainant: frozenset(
+        {"complaint.read", "complaint.withdraw", "message.read", "message.write"}
+    ),
+    Role.resident: frozenset(
+        {"complaint.list", "complaint.read", "complaint.withdraw", "message.read", "message.write"}
+    ),
     Role.ombudsperson_staff: _HANDLING,
     Role.ombudsperson: _HANDLING | _HEAD,
     # Until a separate oversight head exists (issue 4), the oversight officer also heads the track.

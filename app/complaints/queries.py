@@ -140,7 +140,7 @@ WHERE t.complaint_id = %(id)s AND (t.visible_to_complainant OR %(staff)s)
 ORDER BY t.id
 """
 
-VISIBLE_ID = "SELECT c.id FROM complaints c WHERE c.id = %(id)s AND ({visible})"
+VISIBLE_ID = "SELECT c.id, c.status FROM complaints c WHERE c.id = %(id)s AND ({visible})"
 
 LIST = f"""
 SELECT c.id, c.reference, c.track, c.status, c.handler_subject, c.summary, c.received_at,

@@ -28,7 +28,8 @@ from app.complaints.schemas import (
     parse_body,
 )
 from app.db import single_statement, transaction
-from app.errors import PreconditionRequired, Unprocessable, problem_responses
+from app.errors import PreconditionRequired, problem_responses
+from app.pagination import page_limit
 
 router = APIRouter(prefix="/v1")
 
@@ -147,23 +148,12 @@ async def list_complaints(
     principal: CurrentPrincipal,
     query: Annotated[ComplaintQuery, Query()],
 ) -> ComplaintPage:
-    settings = request.app.state.settings
-    if query.limit is not None and query.limit > settings.page_size_max:
-        raise Unprocessable(
-            f"limit may be at most {settings.page_size_max}.",
-            [
-                {
-                    "field": "query.limit",
-                    "message": f"at most {settings.page_size_max}",
-                    "type": "less_than_equal",
-                }
-            ],
-        )
+    size = page_limit(request.app.state.settings, query.limit)
     async with single_statement(request) as conn:
         return await service.list_complaints(
             conn,
             principal,
-            limit=query.limit or settings.page_size_default,
+            limit=size,
             cursor=query.cursor,
             statuses=query.status,
             track=query.track,

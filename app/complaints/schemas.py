@@ -55,7 +55,7 @@ def storable_text(value: str) -> str:
 Storable = AfterValidator(storable_text)
 
 
-def _text(min_length: int, max_length: int) -> type[str]:
+def bounded_text(min_length: int, max_length: int) -> type[str]:
     return Annotated[  # type: ignore[return-value]
         str,
         StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
@@ -101,7 +101,7 @@ class Incident(Strict):
 
     date_from: IsoDate | None = None
     date_to: IsoDate | None = None
-    location: _text(1, 300) | None = None  # type: ignore[valid-type]
+    location: bounded_text(1, 300) | None = None  # type: ignore[valid-type]
 
     @model_validator(mode="after")
     def _period(self) -> Incident:
@@ -141,10 +141,10 @@ class Contact(Strict):
         },
     )
 
-    name: _text(1, 200) = None  # type: ignore[valid-type, assignment]
+    name: bounded_text(1, 200) = None  # type: ignore[valid-type, assignment]
     email: Email = None  # type: ignore[assignment]
     phone: Phone = None  # type: ignore[assignment]
-    postal_address: _text(1, 500) = None  # type: ignore[valid-type, assignment]
+    postal_address: bounded_text(1, 500) = None  # type: ignore[valid-type, assignment]
     preferred_channel: Literal["email", "phone", "post"] = Field(  # type: ignore[assignment]
         default=None, description="A preference; the office may use another channel given."
     )
@@ -188,17 +188,17 @@ class ComplaintIn(Strict):
     )
 
     track: Track = Track.ombudsperson
-    summary: _text(3, 200)  # type: ignore[valid-type]
-    description: _text(10, 10_000)  # type: ignore[valid-type]
+    summary: bounded_text(3, 200)  # type: ignore[valid-type]
+    description: bounded_text(10, 10_000)  # type: ignore[valid-type]
     rights_affected: list[RightCode] = Field(min_length=1, max_length=10)  # type: ignore[valid-type]
     discrimination_grounds: list[GroundCode] = Field(  # type: ignore[valid-type]
         default_factory=list, max_length=10
     )
-    respondent: _text(2, 200) | None = Field(  # type: ignore[valid-type]
+    respondent: bounded_text(2, 200) | None = Field(  # type: ignore[valid-type]
         default=None, description="Municipal department or body complained about, if known."
     )
     incident: Incident | None = None
-    remedy_sought: _text(3, 4_000)  # type: ignore[valid-type]
+    remedy_sought: bounded_text(3, 4_000)  # type: ignore[valid-type]
     language: Language = Field(  # type: ignore[valid-type]
         default=Language("en"), description="Language the complainant wants to be answered in."
     )
@@ -295,7 +295,7 @@ class ComplaintPage(BaseModel):
 
 class TransitionIn(Strict):
     action: Action
-    reason: _text(1, 4_000) | None = Field(  # type: ignore[valid-type]
+    reason: bounded_text(1, 4_000) | None = Field(  # type: ignore[valid-type]
         default=None,
         description="Why; required for some actions (see /v1/workflow). Shown to the complainant "
         "when the timeline entry is visible to them.",
@@ -346,7 +346,7 @@ class ComplaintQuery(Strict):
     )
     received_from: IsoDateTime | None = Field(default=None, description="Inclusive, ISO 8601.")
     received_to: IsoDateTime | None = Field(default=None, description="Exclusive, ISO 8601.")
-    handler: _text(1, 200) | None = Field(  # type: ignore[valid-type]
+    handler: bounded_text(1, 200) | None = Field(  # type: ignore[valid-type]
         default=None, description="Only complaints this person handles; `me` for yourself."
     )
     unassigned: bool = Field(default=False, description="Only complaints nobody handles yet.")
@@ -369,7 +369,7 @@ class AssignmentIn(Strict):
         "to unassign.",
         examples=["alice"],
     )
-    reason: _text(3, 2_000) | None = Field(  # type: ignore[valid-type]
+    reason: bounded_text(3, 2_000) | None = Field(  # type: ignore[valid-type]
         default=None, description="Required to reassign or unassign."
     )
 
@@ -383,7 +383,7 @@ class AssignmentOut(BaseModel):
 
 
 class RecusalIn(Strict):
-    reason: _text(3, 2_000)  # type: ignore[valid-type]
+    reason: bounded_text(3, 2_000)  # type: ignore[valid-type]
     subject: Subject | None = Field(
         default=None,
         description="Omit to declare your own conflict of interest; name someone else to "

@@ -176,16 +176,26 @@ async def _lock(conn: Conn, principal: Principal, complaint_id: UUID) -> dict[st
     return row
 
 
-async def _ensure_visible(conn: Conn, principal: Principal, complaint_id: UUID) -> None:
+async def reachable(conn: Conn, principal: Principal, complaint_id: UUID) -> Status:
+    """The status of a complaint within the principal's reach; 404 for any other.
+
+    The entry point for other rooms (messages, case work) that hang things off a complaint.
+    """
     visible, params = queries.visibility(principal)
     cur = await conn.execute(
         queries.VISIBLE_ID.format(visible=visible), {**params, "id": complaint_id}
     )
-    if await cur.fetchone() is None:
+    row = await cur.fetchone()
+    if row is None:
         raise NotFound("No complaint with this id is within your reach.")
+    return Status(row["status"])
 
 
-def _require(principal: Principal, permission: str, what: str) -> None:
+async def _ensure_visible(conn: Conn, principal: Principal, complaint_id: UUID) -> None:
+    await reachable(conn, principal, complaint_id)
+
+
+def require(principal: Principal, permission: str, what: str) -> None:
     if not principal.may(permission):
         allowed = ", ".join(r.value for r in roles_holding(permission))
         raise Forbidden(f"{what} needs one of these roles: {allowed}.")
@@ -225,7 +235,7 @@ async def transition(
 ) -> TransitionOut:
     row = await _lock(conn, principal, complaint_id)
     action = body.action
-    _require(principal, permission_for(action), f"`{action}`")
+    require(principal, permission_for(action), f"`{action}`")
     _check_version(if_match, row["version"])
     source = Status(row["status"])
     step = transition_for(source, action)
@@ -387,7 +397,7 @@ async def assign(
 ) -> AssignmentOut:
     """Set, change or clear who handles a complaint (head of office)."""
     row = await _lock(conn, principal, complaint_id)
-    _require(principal, "complaint.assign", "Assigning a complaint")
+    require(principal, "complaint.assign", "Assigning a complaint")
     _check_version(if_match, row["version"])
     current, new = row["handler_subject"], body.handler
     if new == current:  # PUT is idempotent: nothing to change, nothing recorded
@@ -454,10 +464,10 @@ async def recuse(
     row = await _lock(conn, principal, complaint_id)
     target = body.subject or principal.subject
     if target == principal.subject:
-        _require(principal, "complaint.recuse", "Declaring a conflict of interest")
+        require(principal, "complaint.recuse", "Declaring a conflict of interest")
         kind, event = "declared", CaseEvent.recuse
     else:
-        _require(principal, "complaint.exclude", "Excluding someone from a complaint")
+        require(principal, "complaint.exclude", "Excluding someone from a complaint")
         kind, event = "excluded", CaseEvent.exclude
     subject, role = actor(principal)
     cur = await conn.execute(
@@ -481,7 +491,7 @@ async def recuse(
 
 async def list_recusals(conn: Conn, principal: Principal, complaint_id: UUID) -> Recusals:
     await _ensure_visible(conn, principal, complaint_id)
-    _require(principal, "complaint.exclude", "Listing recusals")
+    require(principal, "complaint.exclude", "Listing recusals")
     cur = await conn.execute(queries.RECUSALS, {"id": complaint_id})
     return Recusals(
         complaint_id=complaint_id, recusals=[RecusalOut(**r) for r in await cur.fetchall()]

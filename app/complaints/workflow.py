@@ -53,6 +53,12 @@ class CaseEvent(StrEnum):
     exclude = "exclude"
 
 
+class MessageKind(StrEnum):
+    from_complainant = "from_complainant"
+    to_complainant = "to_complainant"
+    internal_note = "internal_note"  # staff only, never shown to the complainant
+
+
 STATE_DESCRIPTIONS: dict[Status, str] = {
     Status.submitted: "Received; the acknowledgement deadline runs.",
     Status.acknowledged: "Receipt acknowledged to the complainant.",

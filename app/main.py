@@ -18,6 +18,7 @@ from app.complaints.schemas import ComplaintIn
 from app.config import Settings, get_settings
 from app.db import make_pool, resolve_database_url
 from app.errors import Problem, ServiceUnavailable, install_error_handlers, problem_responses
+from app.investigations.router import router as investigations_router
 from app.messages.router import router as messages_router
 from app.middleware import Guard
 from app.reference import router as reference_router
@@ -36,6 +37,10 @@ The complaint, ombudsperson and redress service of a Human Rights City.
 TAGS = [
     {"name": "residents", "description": "Filing and following a complaint."},
     {"name": "case handling", "description": "Staff work on complaints."},
+    {
+        "name": "respondents",
+        "description": "Municipal departments answer what is addressed to them.",
+    },
     {"name": "reference", "description": "Codes and the workflow, public."},
     {"name": "operations", "description": "Health and readiness probes."},
 ]
@@ -86,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(reference_router)
     app.include_router(complaints_router)
     app.include_router(messages_router)
+    app.include_router(investigations_router)
 
     @app.get("/healthz", tags=["operations"], summary="The process is up")
     async def healthz() -> Health:

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg
 from sqlmodel import Field, SQLModel
 
-from app.complaints.workflow import Action, CaseEvent, MessageKind, Status
+from app.complaints.workflow import Action, CaseEvent, MessageKind, Status, StepKind
 from app.taxonomy import CHARACTERISTICS, Track
 
 SQLModel.metadata.naming_convention = {
@@ -47,6 +47,7 @@ TRACK = _domain("complaint_track", Track)
 TIMELINE_ACTION = _domain("timeline_action", [*Action, *CaseEvent])
 RECUSAL_KIND = _domain("recusal_kind", ["declared", "excluded"])
 MESSAGE_KIND = _domain("message_kind", list(MessageKind))
+STEP_KIND = _domain("step_kind", list(StepKind))
 CHARACTERISTIC = {name: _domain(f"{name}_option", opts) for name, opts in CHARACTERISTICS.items()}
 DOMAINS = [
     STATUS,
@@ -54,6 +55,7 @@ DOMAINS = [
     TIMELINE_ACTION,
     RECUSAL_KIND,
     MESSAGE_KIND,
+    STEP_KIND,
     *CHARACTERISTIC.values(),
 ]
 
@@ -190,6 +192,68 @@ class Recusal(SQLModel, table=True):
     reason: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     recorded_by: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     recorded_at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
+
+
+class Investigation(SQLModel, table=True):
+    """The plan of an investigation; its steps are recorded in investigation_steps."""
+
+    __tablename__ = "investigations"
+
+    complaint_id: uuid.UUID = Field(
+        sa_column=sa.Column(
+            pg.UUID(as_uuid=True),
+            sa.ForeignKey("complaints.id", ondelete="CASCADE"),
+            primary_key=True,
+        )
+    )
+    plan: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    opened_by: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    opened_at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
+    updated_at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
+
+
+class InvestigationStep(SQLModel, table=True):
+    """Something done in an investigation. An information request is addressed to a department,
+    which answers it by its due date."""
+
+    __tablename__ = "investigation_steps"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "kind <> 'information_request' OR (department IS NOT NULL AND due_at IS NOT NULL)",
+            "information_request_addressed",
+        ),
+        sa.CheckConstraint(
+            "(answer IS NULL) = (answered_at IS NULL) AND (answer IS NULL) = (answered_by IS NULL)",
+            "answer_complete",
+        ),
+        sa.Index("ix_investigation_steps_complaint", "complaint_id", "id"),
+        sa.Index(
+            "ix_investigation_steps_open_requests",
+            "department",
+            "due_at",
+            postgresql_where=sa.text("kind = 'information_request' AND answered_at IS NULL"),
+        ),
+    )
+
+    id: int = Field(sa_column=sa.Column(sa.BigInteger, sa.Identity(always=True), primary_key=True))
+    complaint_id: uuid.UUID = Field(
+        sa_column=sa.Column(
+            pg.UUID(as_uuid=True),
+            sa.ForeignKey("investigations.complaint_id", ondelete="CASCADE"),
+            nullable=False,
+        )
+    )
+    kind: str = Field(sa_column=sa.Column(STEP_KIND, nullable=False))
+    summary: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    details: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    occurred_on: date | None = Field(default=None, sa_column=sa.Column(sa.Date))
+    department: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    due_at: datetime | None = Field(default=None, sa_column=_tz(nullable=True))
+    answer: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    answered_at: datetime | None = Field(default=None, sa_column=_tz(nullable=True))
+    answered_by: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    created_by: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    created_at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
 
 
 class Message(SQLModel, table=True):

@@ -28,6 +28,8 @@ TABLES = (
     "audit_entries",
     "recusals",
     "messages",
+    "investigation_steps",
+    "investigations",
     "timeline_entries",
     "complainant_contacts",
     "complainant_characteristics",

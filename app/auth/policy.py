@@ -38,6 +38,8 @@ _HANDLING = frozenset(
         "message.read",
         "message.write",
         "message.internal",  # internal notes, never shown to the complainant
+        "investigation.read",
+        "investigation.write",
     }
 )
 # What the head of an office adds: decide who handles a case, keep a named person away from it,
@@ -55,7 +57,8 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.ombudsperson: _HANDLING | _HEAD,
     # Until a separate oversight head exists (issue 4), the oversight officer also heads the track.
     Role.oversight_officer: _HANDLING | _HEAD,
-    Role.respondent: frozenset(),
+    # A department sees only what is addressed to it, never the complainant's identity.
+    Role.respondent: frozenset({"information_request.read", "information_request.answer"}),
     Role.monitor: frozenset(),
     Role.admin: frozenset(),
 }

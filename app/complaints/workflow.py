@@ -53,6 +53,19 @@ class CaseEvent(StrEnum):
     exclude = "exclude"
 
 
+class StepKind(StrEnum):
+    information_request = "information_request"  # to a respondent department, with a due date
+    interview = "interview"
+    site_visit = "site_visit"
+    evidence = "evidence"
+
+
+# States in which an investigation is open: steps can be recorded, the plan revised.
+INVESTIGATING: frozenset[Status] = frozenset(
+    {Status.under_investigation, Status.hearing, Status.mediation}
+)
+
+
 class MessageKind(StrEnum):
     from_complainant = "from_complainant"
     to_complainant = "to_complainant"

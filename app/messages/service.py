@@ -13,33 +13,8 @@ from app.complaints.service import actor, reachable, require
 from app.complaints.workflow import TERMINAL, MessageKind
 from app.db import Conn
 from app.errors import Conflict, NotFound
+from app.messages import queries
 from app.messages.schemas import MessageIn, MessageOut, MessagePage
-
-POST = """
-WITH m AS (
-  INSERT INTO messages (complaint_id, kind, body, author_subject, author_role)
-  VALUES (%(id)s, %(kind)s, %(body)s, %(author_subject)s, %(author_role)s)
-  RETURNING id, kind, body, author_subject, author_role, created_at
-),
-audit AS (
-  INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
-  SELECT %(author_subject)s, %(author_role)s, 'message.' || m.kind, 'message', m.id::text FROM m
-)
-SELECT * FROM m
-"""
-
-SELECT = """
-SELECT m.id, m.kind, m.body, m.author_subject, m.author_role, m.created_at
-FROM messages m
-WHERE m.complaint_id = %(id)s AND (m.kind <> 'internal_note' OR %(internal)s) {extra}
-ORDER BY m.id
-LIMIT %(limit)s
-"""
-
-AUDIT_READ = """
-INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
-VALUES (%(actor_subject)s, %(actor_role)s, 'message.read_internal_notes', 'complaint', %(id)s)
-"""
 
 
 def _kind(principal: Principal, body: MessageIn) -> MessageKind:
@@ -60,7 +35,7 @@ async def post(conn: Conn, principal: Principal, complaint_id: UUID, body: Messa
         )
     subject, role = actor(principal)
     cur = await conn.execute(
-        POST,
+        queries.POST,
         {
             "id": complaint_id,
             "kind": kind.value,
@@ -112,13 +87,14 @@ async def _select(
 ) -> list[dict[str, Any]]:
     internal = principal.may("message.internal")
     cur = await conn.execute(
-        SELECT.format(extra=extra), {"id": complaint_id, "internal": internal, **params}
+        queries.SELECT.format(extra=extra), {"id": complaint_id, "internal": internal, **params}
     )
     rows = await cur.fetchall()
     if any(r["kind"] == MessageKind.internal_note for r in rows):
         subject, role = actor(principal)
         await conn.execute(
-            AUDIT_READ, {"actor_subject": subject, "actor_role": role, "id": str(complaint_id)}
+            queries.AUDIT_READ,
+            {"actor_subject": subject, "actor_role": role, "id": str(complaint_id)},
         )
     return rows
 

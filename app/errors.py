@@ -90,6 +90,10 @@ class Conflict(AppError):
     status, slug, title = 409, "conflict", "Conflicts with the complaint's current state"
 
 
+class GuardFailed(AppError):
+    status, slug, title = 409, "guard-failed", "A condition of this action is not met"
+
+
 class PreconditionFailed(AppError):
     status, slug, title = 412, "precondition-failed", "The complaint has changed"
 

@@ -18,10 +18,12 @@ from app.complaints.schemas import ComplaintIn
 from app.config import Settings, get_settings
 from app.db import make_pool, resolve_database_url
 from app.errors import Problem, ServiceUnavailable, install_error_handlers, problem_responses
+from app.findings.router import router as findings_router
 from app.investigations.router import router as investigations_router
 from app.messages.router import router as messages_router
 from app.middleware import Guard
 from app.reference import router as reference_router
+from app.remedies.router import router as remedies_router
 
 log = logging.getLogger("ombuds")
 
@@ -92,6 +94,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(complaints_router)
     app.include_router(messages_router)
     app.include_router(investigations_router)
+    app.include_router(findings_router)
+    app.include_router(remedies_router)
 
     @app.get("/healthz", tags=["operations"], summary="The process is up")
     async def healthz() -> Health:

@@ -13,7 +13,17 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg
 from sqlmodel import Field, SQLModel
 
-from app.complaints.workflow import Action, CaseEvent, MessageKind, Status, StepKind
+from app.complaints.workflow import (
+    Action,
+    CaseEvent,
+    FindingOutcome,
+    MessageKind,
+    RemedyAssessment,
+    RemedyForm,
+    RemedyResponse,
+    Status,
+    StepKind,
+)
 from app.taxonomy import CHARACTERISTICS, Track
 
 SQLModel.metadata.naming_convention = {
@@ -48,6 +58,11 @@ TIMELINE_ACTION = _domain("timeline_action", [*Action, *CaseEvent])
 RECUSAL_KIND = _domain("recusal_kind", ["declared", "excluded"])
 MESSAGE_KIND = _domain("message_kind", list(MessageKind))
 STEP_KIND = _domain("step_kind", list(StepKind))
+FINDING_OUTCOME = _domain("finding_outcome", list(FindingOutcome))
+REMEDY_FORM = _domain("remedy_form", list(RemedyForm))
+REMEDY_RESPONSE = _domain("remedy_response", list(RemedyResponse))
+REMEDY_ASSESSMENT = _domain("remedy_assessment", list(RemedyAssessment))
+REMEDY_REPORT_KIND = _domain("remedy_report_kind", ["progress", "implemented"])
 CHARACTERISTIC = {name: _domain(f"{name}_option", opts) for name, opts in CHARACTERISTICS.items()}
 DOMAINS = [
     STATUS,
@@ -56,6 +71,11 @@ DOMAINS = [
     RECUSAL_KIND,
     MESSAGE_KIND,
     STEP_KIND,
+    FINDING_OUTCOME,
+    REMEDY_FORM,
+    REMEDY_RESPONSE,
+    REMEDY_ASSESSMENT,
+    REMEDY_REPORT_KIND,
     *CHARACTERISTIC.values(),
 ]
 
@@ -254,6 +274,89 @@ class InvestigationStep(SQLModel, table=True):
     answered_by: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     created_by: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     created_at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
+
+
+def _complaint_fk(primary_key: bool = False) -> sa.Column:  # type: ignore[type-arg]
+    return sa.Column(
+        pg.UUID(as_uuid=True),
+        sa.ForeignKey("complaints.id", ondelete="CASCADE"),
+        primary_key=primary_key,
+        nullable=False,
+    )
+
+
+class Finding(SQLModel, table=True):
+    """The office's findings: drafted while investigating, issued by the `issue_findings`
+    transition, then communicated to the complainant."""
+
+    __tablename__ = "findings"
+
+    complaint_id: uuid.UUID = Field(sa_column=_complaint_fk(primary_key=True))
+    outcome: str = Field(sa_column=sa.Column(FINDING_OUTCOME, nullable=False))
+    rights_affected: list[str] = Field(sa_column=sa.Column(pg.ARRAY(sa.Text), nullable=False))
+    public_summary: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    internal_reasoning: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    drafted_by: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    updated_at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
+    issued_at: datetime | None = Field(default=None, sa_column=_tz(nullable=True))
+    communicated_at: datetime | None = Field(default=None, sa_column=_tz(nullable=True))
+    communicated_by: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+
+
+class Remedy(SQLModel, table=True):
+    """A recommended remedy, addressed to a department, followed until the office assesses it."""
+
+    __tablename__ = "remedies"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "response IS DISTINCT FROM 'rejected' OR response_reasons IS NOT NULL",
+            "rejection_reasoned",
+        ),
+        sa.Index("ix_remedies_complaint", "complaint_id", "id"),
+        sa.Index(
+            "ix_remedies_awaiting_response",
+            "department",
+            "response_due_at",
+            postgresql_where=sa.text("response IS NULL"),
+        ),
+    )
+
+    id: int = Field(sa_column=sa.Column(sa.BigInteger, sa.Identity(always=True), primary_key=True))
+    complaint_id: uuid.UUID = Field(sa_column=_complaint_fk())
+    form: str = Field(sa_column=sa.Column(REMEDY_FORM, nullable=False))
+    department: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    description: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    response_due_at: datetime = Field(sa_column=_tz())
+    implementation_due_at: datetime | None = Field(default=None, sa_column=_tz(nullable=True))
+    response: str | None = Field(default=None, sa_column=sa.Column(REMEDY_RESPONSE))
+    response_reasons: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    responded_at: datetime | None = Field(default=None, sa_column=_tz(nullable=True))
+    responded_by: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    assessment: str | None = Field(default=None, sa_column=sa.Column(REMEDY_ASSESSMENT))
+    assessment_note: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    assessed_at: datetime | None = Field(default=None, sa_column=_tz(nullable=True))
+    assessed_by: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    created_by: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    created_at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
+
+
+class RemedyReport(SQLModel, table=True):
+    """A department's report on a remedy: progress, or that it is implemented (with evidence)."""
+
+    __tablename__ = "remedy_reports"
+    __table_args__ = (sa.Index("ix_remedy_reports_remedy", "remedy_id", "id"),)
+
+    id: int = Field(sa_column=sa.Column(sa.BigInteger, sa.Identity(always=True), primary_key=True))
+    remedy_id: int = Field(
+        sa_column=sa.Column(
+            sa.BigInteger, sa.ForeignKey("remedies.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    kind: str = Field(sa_column=sa.Column(REMEDY_REPORT_KIND, nullable=False))
+    text: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    evidence: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    reported_by: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    reported_at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
 
 
 class Message(SQLModel, table=True):

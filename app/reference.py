@@ -6,7 +6,13 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from app.auth.policy import Role, roles_holding
-from app.complaints.workflow import STATE_DESCRIPTIONS, TERMINAL, TRANSITIONS, Status
+from app.complaints.workflow import (
+    GUARD_DESCRIPTIONS,
+    STATE_DESCRIPTIONS,
+    TERMINAL,
+    TRANSITIONS,
+    Status,
+)
 from app.taxonomy import CHARACTERISTICS, DISCRIMINATION_GROUNDS, LANGUAGES, RIGHTS, TRACK_LABELS
 
 router = APIRouter(prefix="/v1", tags=["reference"])
@@ -69,6 +75,11 @@ class StateOut(BaseModel):
     terminal: bool
 
 
+class GuardOut(BaseModel):
+    code: str
+    description: str
+
+
 class TransitionRow(BaseModel):
     source: Status
     action: str
@@ -79,6 +90,7 @@ class TransitionRow(BaseModel):
     visible_to_complainant: bool
     acknowledges: bool
     gives_feedback: bool
+    guards: list[GuardOut] = Field(description="Conditions checked beyond the state (409).")
 
 
 class WorkflowOut(BaseModel):
@@ -105,6 +117,7 @@ _WORKFLOW = WorkflowOut(
             visible_to_complainant=t.visible_to_complainant,
             acknowledges=t.acknowledges,
             gives_feedback=t.gives_feedback,
+            guards=[GuardOut(code=g.value, description=GUARD_DESCRIPTIONS[g]) for g in t.guards],
         )
         for t in TRANSITIONS.values()
     ],

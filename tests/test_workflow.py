@@ -76,6 +76,7 @@ async def test_served_workflow_is_the_table(client: httpx.AsyncClient) -> None:
         assert row["target"] == t.target.value
         assert row["permission"] == t.permission
         assert row["reason_required"] == t.reason_required
+        assert [g["code"] for g in row["guards"]] == [g.value for g in t.guards]
         assert set(row["roles"]) == {r.value for r in Role if t.permission in PERMISSIONS[r]}
 
 
@@ -83,7 +84,11 @@ async def test_served_workflow_is_the_table(client: httpx.AsyncClient) -> None:
 async def test_every_action_from_every_state(
     state: Status, client: httpx.AsyncClient, auth: Any, file_complaint: Any, db: Any
 ) -> None:
-    """Each (state, action) pair: the table's target with 200, or 409 and nothing changed."""
+    """Each (state, action) pair: the table's target with 200, or 409 and nothing changed.
+
+    A fresh complaint meets no guard (no investigation step, findings, remedies or
+    communication), so guarded pairs answer 409 `guard-failed`; test_redress.py walks them with
+    their guards met."""
     head = auth("ombudsperson")
     for action in Action:
         filed = await file_complaint()
@@ -100,8 +105,14 @@ async def test_every_action_from_every_state(
             "SELECT count(*) AS n FROM timeline_entries WHERE complaint_id = %s", (filed["id"],)
         ).fetchone()["n"]
         expected = transition_for(state, action)
-        if expected is None:
+        if expected is not None and expected.guards:
             assert response.status_code == 409, (state, action, response.text)
+            assert response.json()["type"].endswith("/guard-failed")
+            assert row == {"status": state.value, "version": 1}
+            assert entries == 1
+        elif expected is None:
+            assert response.status_code == 409, (state, action, response.text)
+            assert response.json()["type"].endswith("/invalid-transition")
             assert response.headers["content-type"] == "application/problem+json"
             assert row == {"status": state.value, "version": 1}
             assert entries == 1

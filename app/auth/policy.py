@@ -58,7 +58,9 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
     # Until a separate oversight head exists (issue 4), the oversight officer also heads the track.
     Role.oversight_officer: _HANDLING | _HEAD,
     # A department sees only what is addressed to it, never the complainant's identity.
-    Role.respondent: frozenset({"information_request.read", "information_request.answer"}),
+    Role.respondent: frozenset(
+        {"information_request.read", "information_request.answer", "remedy.read", "remedy.respond"}
+    ),
     Role.monitor: frozenset(),
     Role.admin: frozenset(),
 }

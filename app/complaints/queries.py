@@ -217,6 +217,21 @@ SELECT subject, kind, reason, recorded_by, recorded_at FROM recusals
 WHERE complaint_id = %(id)s ORDER BY recorded_at, subject
 """
 
+# Guards of the workflow table, all evaluated in one round trip (only for guarded actions).
+GUARDS = """
+SELECT
+  EXISTS (SELECT 1 FROM investigation_steps s WHERE s.complaint_id = %(id)s)
+    AS investigation_has_step,
+  EXISTS (SELECT 1 FROM findings f WHERE f.complaint_id = %(id)s) AS findings_drafted,
+  EXISTS (SELECT 1 FROM remedies r WHERE r.complaint_id = %(id)s) AS remedies_recommended,
+  EXISTS (SELECT 1 FROM findings f WHERE f.complaint_id = %(id)s AND f.communicated_at IS NOT NULL)
+    AS decision_communicated,
+  NOT EXISTS (SELECT 1 FROM remedies r WHERE r.complaint_id = %(id)s AND r.assessment IS NULL)
+    AS remedies_assessed
+"""
+
+MARK_FINDINGS_ISSUED = "UPDATE findings SET issued_at = now() WHERE complaint_id = %(id)s"
+
 AUDIT = """
 INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
 VALUES (%(actor_subject)s, %(actor_role)s, %(action)s, %(object_type)s, %(object_id)s)

@@ -34,12 +34,20 @@ from app.complaints.schemas import (
     TransitionIn,
     TransitionOut,
 )
-from app.complaints.workflow import CaseEvent, Status, permission_for, transition_for
+from app.complaints.workflow import (
+    GUARD_DESCRIPTIONS,
+    Action,
+    CaseEvent,
+    Status,
+    permission_for,
+    transition_for,
+)
 from app.config import Settings
 from app.db import Conn
 from app.errors import (
     Conflict,
     Forbidden,
+    GuardFailed,
     InvalidTransition,
     NotFound,
     PreconditionFailed,
@@ -246,6 +254,15 @@ async def transition(
             f"`{action}` needs a reason.",
             [{"field": "body.reason", "message": "required for this action", "type": "missing"}],
         )
+    if step.guards:
+        cur = await conn.execute(queries.GUARDS, {"id": complaint_id})
+        met = await cur.fetchone()
+        assert met is not None
+        unmet = [g for g in step.guards if not met[g.value]]
+        if unmet:
+            raise GuardFailed(
+                f"`{action}` needs: " + " ".join(GUARD_DESCRIPTIONS[g] for g in unmet)
+            )
     subject, role = actor(principal)
     _, feedback_months = settings.deadlines(row["track"])
     cur = await conn.execute(
@@ -268,6 +285,8 @@ async def transition(
     done = await cur.fetchone()
     if done is None:  # the row is locked above, so only a concurrent schema change gets here
         raise PreconditionFailed("The complaint changed while the action was applied.")
+    if action is Action.issue_findings:
+        await conn.execute(queries.MARK_FINDINGS_ISSUED, {"id": complaint_id})
     return TransitionOut(
         id=done["id"],
         reference=done["reference"],

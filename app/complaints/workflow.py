@@ -51,6 +51,7 @@ class CaseEvent(StrEnum):
     unassign = "unassign"
     recuse = "recuse"
     exclude = "exclude"
+    communicate_decision = "communicate_decision"
 
 
 class StepKind(StrEnum):
@@ -64,6 +65,34 @@ class StepKind(StrEnum):
 INVESTIGATING: frozenset[Status] = frozenset(
     {Status.under_investigation, Status.hearing, Status.mediation}
 )
+
+
+class FindingOutcome(StrEnum):
+    violation_found = "violation_found"
+    partially_founded = "partially_founded"
+    no_violation = "no_violation"
+    not_substantiated = "not_substantiated"
+    settled = "settled"  # friendly settlement
+
+
+# UN Basic Principles on the Right to a Remedy and Reparation (2005), the five forms.
+class RemedyForm(StrEnum):
+    restitution = "restitution"
+    compensation = "compensation"
+    rehabilitation = "rehabilitation"
+    satisfaction = "satisfaction"
+    guarantee_of_non_repetition = "guarantee_of_non_repetition"
+
+
+class RemedyResponse(StrEnum):
+    accepted = "accepted"
+    rejected = "rejected"
+
+
+class RemedyAssessment(StrEnum):
+    implemented = "implemented"
+    partially_implemented = "partially_implemented"
+    not_implemented = "not_implemented"
 
 
 class MessageKind(StrEnum):
@@ -94,6 +123,25 @@ TERMINAL: frozenset[Status] = frozenset(
 OPEN: frozenset[Status] = frozenset(Status) - TERMINAL
 
 
+class Guard(StrEnum):
+    """Conditions a transition checks beyond the state (evaluated in SQL by the service)."""
+
+    investigation_has_step = "investigation_has_step"
+    findings_drafted = "findings_drafted"
+    remedies_recommended = "remedies_recommended"
+    decision_communicated = "decision_communicated"
+    remedies_assessed = "remedies_assessed"
+
+
+GUARD_DESCRIPTIONS: dict[Guard, str] = {
+    Guard.investigation_has_step: "The investigation has at least one recorded step.",
+    Guard.findings_drafted: "The findings have been written (PUT .../findings).",
+    Guard.remedies_recommended: "At least one remedy has been drafted (POST .../remedies).",
+    Guard.decision_communicated: "The findings were communicated to the complainant.",
+    Guard.remedies_assessed: "Every remedy has the office's final assessment.",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Transition:
     source: Status
@@ -104,6 +152,7 @@ class Transition:
     visible_to_complainant: bool = True
     acknowledges: bool = False  # satisfies the acknowledgement deadline
     gives_feedback: bool = False  # satisfies the feedback deadline (art. 9(1)(f))
+    guards: tuple[Guard, ...] = ()
 
 
 def _rows() -> list[Transition]:
@@ -149,6 +198,7 @@ def _rows() -> list[Transition]:
             S.findings_issued,
             "complaint.decide",
             gives_feedback=True,
+            guards=(Guard.investigation_has_step, Guard.findings_drafted),
         ),
         Transition(
             S.mediation,
@@ -156,10 +206,29 @@ def _rows() -> list[Transition]:
             S.findings_issued,
             "complaint.decide",
             gives_feedback=True,
+            guards=(Guard.findings_drafted,),
         ),
-        Transition(S.findings_issued, A.recommend_remedies, S.remedy_follow_up, "complaint.decide"),
-        Transition(S.findings_issued, A.close, S.closed, "complaint.close"),
-        Transition(S.remedy_follow_up, A.close, S.closed, "complaint.close"),
+        Transition(
+            S.findings_issued,
+            A.recommend_remedies,
+            S.remedy_follow_up,
+            "complaint.decide",
+            guards=(Guard.remedies_recommended,),
+        ),
+        Transition(
+            S.findings_issued,
+            A.close,
+            S.closed,
+            "complaint.close",
+            guards=(Guard.decision_communicated,),
+        ),
+        Transition(
+            S.remedy_follow_up,
+            A.close,
+            S.closed,
+            "complaint.close",
+            guards=(Guard.decision_communicated, Guard.remedies_assessed),
+        ),
     ]
     # Feedback on the action envisaged or taken, without a change of state (art. 9(1)(f)).
     for source in (

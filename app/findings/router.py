@@ -1,0 +1,65 @@
+"""HTTP routes of findings."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter, Request, Response
+
+from app.auth.deps import CurrentPrincipal
+from app.db import transaction
+from app.errors import problem_responses
+from app.findings import service
+from app.findings.schemas import CommunicationIn, FindingsIn, FindingsOut
+
+router = APIRouter(prefix="/v1/complaints/{complaint_id}/findings")
+
+
+@router.put(
+    "",
+    tags=["case handling"],
+    summary="Write (or rewrite) the findings",
+    description=(
+        "While investigating or mediating. The `issue_findings` transition then issues them; "
+        "a rewrite after a reopening must be issued and communicated again."
+    ),
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
+)
+async def put_findings(
+    complaint_id: UUID, body: FindingsIn, request: Request, principal: CurrentPrincipal
+) -> FindingsOut:
+    async with transaction(request) as tx:
+        return await service.put(tx, principal, complaint_id, body)
+
+
+@router.get(
+    "",
+    tags=["case handling", "residents"],
+    summary="The findings",
+    description="Staff see drafts and the internal reasoning; the complainant sees the rest once "
+    "issued.",
+    responses=problem_responses(401, 404, 422, 503),
+)
+async def get_findings(
+    complaint_id: UUID, request: Request, response: Response, principal: CurrentPrincipal
+) -> FindingsOut:
+    response.headers["Cache-Control"] = "private, no-store"
+    async with transaction(request) as tx:
+        return await service.get(tx, principal, complaint_id)
+
+
+@router.post(
+    "/communication",
+    tags=["case handling"],
+    summary="Record that the decision was communicated to the complainant",
+    description=(
+        "Once, after the findings are issued. Counts as feedback, shows on the complainant's "
+        "timeline, and is what `close` checks."
+    ),
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
+)
+async def communicate(
+    complaint_id: UUID, body: CommunicationIn, request: Request, principal: CurrentPrincipal
+) -> FindingsOut:
+    async with transaction(request) as tx:
+        return await service.communicate(tx, principal, complaint_id, body)

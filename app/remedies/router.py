@@ -1,0 +1,159 @@
+"""HTTP routes of remedies: the office's side under the complaint, the department's under
+/v1/remedies."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from app.auth.deps import CurrentPrincipal
+from app.db import transaction
+from app.errors import problem_responses
+from app.pagination import page_limit
+from app.remedies import service
+from app.remedies.schemas import (
+    AssessmentIn,
+    RemedyForDepartment,
+    RemedyIn,
+    RemedyList,
+    RemedyOut,
+    RemedyPage,
+    ReportIn,
+    ResponseIn,
+)
+
+router = APIRouter(prefix="/v1")
+
+
+@router.post(
+    "/complaints/{complaint_id}/remedies",
+    status_code=status.HTTP_201_CREATED,
+    tags=["case handling"],
+    summary="Recommend a remedy to a department",
+    description=(
+        "After findings of a violation (in part or in full) or a settlement. The "
+        "`recommend_remedies` transition then sends them: until then neither the department nor "
+        "the complainant sees them."
+    ),
+    responses={
+        201: {
+            "headers": {
+                "Location": {
+                    "description": "The complaint's remedies",
+                    "schema": {"type": "string"},
+                }
+            }
+        },
+        **problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
+    },
+)
+async def post_remedy(
+    complaint_id: UUID,
+    body: RemedyIn,
+    request: Request,
+    response: Response,
+    principal: CurrentPrincipal,
+) -> RemedyOut:
+    async with transaction(request) as tx:
+        remedy = await service.recommend(tx, principal, complaint_id, body)
+    response.headers["Location"] = f"/v1/complaints/{complaint_id}/remedies"
+    return remedy
+
+
+@router.get(
+    "/complaints/{complaint_id}/remedies",
+    tags=["case handling", "residents"],
+    summary="The complaint's remedies and how they are followed up",
+    responses=problem_responses(401, 404, 422, 503),
+)
+async def get_remedies(
+    complaint_id: UUID, request: Request, response: Response, principal: CurrentPrincipal
+) -> RemedyList:
+    response.headers["Cache-Control"] = "private, no-store"
+    async with transaction(request) as tx:
+        return await service.list_for_complaint(tx, principal, complaint_id)
+
+
+@router.post(
+    "/complaints/{complaint_id}/remedies/{remedy_id}/assessment",
+    tags=["case handling"],
+    summary="The office's assessment of a remedy",
+    description="`implemented`, `partially_implemented` or `not_implemented`; during follow-up.",
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
+)
+async def assess_remedy(
+    complaint_id: UUID,
+    remedy_id: int,
+    body: AssessmentIn,
+    request: Request,
+    principal: CurrentPrincipal,
+) -> RemedyOut:
+    async with transaction(request) as tx:
+        return await service.assess(tx, principal, complaint_id, remedy_id, body)
+
+
+@router.get(
+    "/remedies",
+    tags=["respondents"],
+    summary="Remedies addressed to your department",
+    description="Respondent tokens only; oldest first (`after`, `limit`, `open_only`).",
+    responses=problem_responses(401, 403, 422, 503),
+)
+async def list_department_remedies(
+    request: Request,
+    response: Response,
+    principal: CurrentPrincipal,
+    after: Annotated[int | None, Query(ge=0, description="Remedies after this id.")] = None,
+    limit: Annotated[int | None, Query(ge=1, description="Page size (default 50).")] = None,
+    open_only: Annotated[bool, Query(description="Only those not yet assessed.")] = False,
+) -> RemedyPage:
+    size = page_limit(request.app.state.settings, limit)
+    response.headers["Cache-Control"] = "private, no-store"
+    async with transaction(request) as tx:
+        return await service.list_for_department(
+            tx, principal, after=after, limit=size, open_only=open_only
+        )
+
+
+@router.get(
+    "/remedies/{remedy_id}",
+    tags=["respondents"],
+    summary="One remedy addressed to your department",
+    responses=problem_responses(401, 403, 404, 422, 503),
+)
+async def get_department_remedy(
+    remedy_id: int, request: Request, response: Response, principal: CurrentPrincipal
+) -> RemedyForDepartment:
+    response.headers["Cache-Control"] = "private, no-store"
+    async with transaction(request) as tx:
+        return await service.get_for_department(tx, principal, remedy_id)
+
+
+@router.post(
+    "/remedies/{remedy_id}/response",
+    tags=["respondents"],
+    summary="Accept or reject a remedy (reasons required to reject)",
+    description="Once; a second answer is 409.",
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
+)
+async def respond_to_remedy(
+    remedy_id: int, body: ResponseIn, request: Request, principal: CurrentPrincipal
+) -> RemedyForDepartment:
+    async with transaction(request) as tx:
+        return await service.respond(tx, principal, remedy_id, body)
+
+
+@router.post(
+    "/remedies/{remedy_id}/reports",
+    tags=["respondents"],
+    summary="Report progress, or implementation with evidence",
+    description="On accepted remedies, until the office has assessed them.",
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
+)
+async def report_on_remedy(
+    remedy_id: int, body: ReportIn, request: Request, principal: CurrentPrincipal
+) -> RemedyForDepartment:
+    async with transaction(request) as tx:
+        return await service.report(tx, principal, remedy_id, body)

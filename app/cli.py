@@ -80,6 +80,13 @@ def _openapi(_: argparse.Namespace) -> int:
     return 0
 
 
+def _workflow(_: argparse.Namespace) -> int:
+    from app.complaints.workflow import mermaid
+
+    print(mermaid())
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ombuds", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -107,6 +114,9 @@ def main(argv: list[str] | None = None) -> int:
 
     api = sub.add_parser("openapi", help="print the OpenAPI document")
     api.set_defaults(func=_openapi)
+
+    flow = sub.add_parser("workflow", help="print the workflow as a mermaid state diagram")
+    flow.set_defaults(func=_workflow)
 
     args = parser.parse_args(argv)
     return int(args.func(args))

@@ -122,3 +122,16 @@ async def test_every_action_from_every_state(
             assert response.headers["etag"] == '"v2"'
             assert row == {"status": expected.target.value, "version": 2}
             assert entries == 2
+
+
+def test_readme_diagram_is_generated_from_the_table() -> None:
+    from pathlib import Path
+
+    from app.complaints.workflow import mermaid
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    block = readme.split("<!-- workflow:start -->")[1].split("<!-- workflow:end -->")[0]
+    assert block.strip() == f"```mermaid\n{mermaid()}\n```", "run `ombuds workflow`"
+    for (source, action), t in TRANSITIONS.items():
+        if t.target is not source and action is not Action.withdraw:
+            assert f"{source.value} --> {t.target.value}: " in block

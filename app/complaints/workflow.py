@@ -277,3 +277,21 @@ ACTION_PERMISSIONS: dict[Action, str] = {t.action: t.permission for t in TRANSIT
 
 def permission_for(action: Action) -> str:
     return ACTION_PERMISSIONS[action]
+
+
+def mermaid() -> str:
+    """The workflow as a mermaid state diagram (README), generated from the table itself."""
+    lines = ["stateDiagram-v2", f"    [*] --> {Status.submitted.value}"]
+    edges: dict[tuple[Status, Status], list[str]] = {}
+    for t in TRANSITIONS.values():
+        if t.target is not t.source and t.action is not Action.withdraw:
+            label = t.action.value + (" *" if t.guards else "")
+            edges.setdefault((t.source, t.target), []).append(label)
+    for (source, target), labels in edges.items():
+        lines.append(f"    {source.value} --> {target.value}: {', '.join(labels)}")
+    lines.append("    note right of withdrawn: withdraw, from every open state")
+    for state in sorted(TERMINAL):
+        if state is not Status.withdrawn:
+            lines.append(f"    {state.value} --> [*]")
+    lines.append("    withdrawn --> [*]")
+    return "\n".join(lines)

@@ -17,6 +17,7 @@ from app.complaints.router import router as complaints_router
 from app.complaints.schemas import ComplaintIn
 from app.config import Settings, get_settings
 from app.db import make_pool, resolve_database_url
+from app.deadlines.router import router as deadlines_router
 from app.errors import Problem, ServiceUnavailable, install_error_handlers, problem_responses
 from app.findings.router import router as findings_router
 from app.investigations.router import router as investigations_router
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(investigations_router)
     app.include_router(findings_router)
     app.include_router(remedies_router)
+    app.include_router(deadlines_router)
 
     @app.get("/healthz", tags=["operations"], summary="The process is up")
     async def healthz() -> Health:

@@ -253,6 +253,11 @@ class InvestigationStep(SQLModel, table=True):
             "due_at",
             postgresql_where=sa.text("kind = 'information_request' AND answered_at IS NULL"),
         ),
+        sa.Index(
+            "ix_investigation_steps_requests_due",
+            "due_at",
+            postgresql_where=sa.text("kind = 'information_request' AND answered_at IS NULL"),
+        ),
     )
 
     id: int = Field(sa_column=sa.Column(sa.BigInteger, sa.Identity(always=True), primary_key=True))
@@ -318,6 +323,16 @@ class Remedy(SQLModel, table=True):
             "department",
             "response_due_at",
             postgresql_where=sa.text("response IS NULL"),
+        ),
+        sa.Index(
+            "ix_remedies_response_due",
+            "response_due_at",
+            postgresql_where=sa.text("response IS NULL"),
+        ),
+        sa.Index(
+            "ix_remedies_implementation_due",
+            "implementation_due_at",
+            postgresql_where=sa.text("assessment IS NULL AND implementation_due_at IS NOT NULL"),
         ),
     )
 

@@ -40,6 +40,7 @@ _HANDLING = frozenset(
         "message.internal",  # internal notes, never shown to the complainant
         "investigation.read",
         "investigation.write",
+        "deadline.read",
     }
 )
 # What the head of an office adds: decide who handles a case, keep a named person away from it,

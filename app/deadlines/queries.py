@@ -1,0 +1,83 @@
+"""SQL of the deadlines view: one ordered scan per kind of deadline, each on its own partial index,
+merged by due date. Each branch is cut at the page size, so the cost follows the page, not the
+number of complaints."""
+
+from __future__ import annotations
+
+# (kind, join, condition, due column, item key) of every kind of deadline.
+_KINDS = (
+    (
+        "acknowledgement",
+        "",
+        "c.acknowledged_at IS NULL AND c.status <> 'withdrawn'",
+        "c.acknowledge_by",
+        "c.id::text",
+        "NULL::bigint",
+        "NULL::text",
+    ),
+    (
+        "feedback",
+        "",
+        "c.feedback_given_at IS NULL AND c.status <> 'withdrawn'",
+        "c.feedback_by",
+        "c.id::text",
+        "NULL::bigint",
+        "NULL::text",
+    ),
+    (
+        "information_request",
+        "JOIN investigation_steps s ON s.complaint_id = c.id",
+        "s.kind = 'information_request' AND s.answered_at IS NULL",
+        "s.due_at",
+        "lpad(s.id::text, 20, '0')",
+        "s.id",
+        "s.department",
+    ),
+    (
+        "remedy_response",
+        "JOIN remedies r ON r.complaint_id = c.id",
+        "r.response IS NULL AND c.status = 'remedy_follow_up'",
+        "r.response_due_at",
+        "lpad(r.id::text, 20, '0')",
+        "r.id",
+        "r.department",
+    ),
+    (
+        "remedy_implementation",
+        "JOIN remedies r ON r.complaint_id = c.id",
+        "r.assessment IS NULL AND r.implementation_due_at IS NOT NULL "
+        "AND c.status = 'remedy_follow_up'",
+        "r.implementation_due_at",
+        "lpad(r.id::text, 20, '0')",
+        "r.id",
+        "r.department",
+    ),
+)
+
+
+def deadlines_sql(kinds: list[str]) -> str:
+    branches = []
+    for kind, join, condition, due, key, item, department in _KINDS:
+        if kind not in kinds:
+            continue
+        branches.append(
+            f"""(SELECT '{kind}'::text AS kind, c.id AS complaint_id, c.reference, c.track,
+        c.handler_subject AS handler, {due} AS due_at, {key} AS item_key, {item} AS item_id,
+        {department} AS department
+  FROM complaints c {join}
+  WHERE {condition} AND {due} < %(until)s AND ({{visible}}) {{filters}}
+    AND ({due}, '{kind}', {key}) > (%(after_due)s, %(after_kind)s, %(after_key)s)
+  ORDER BY {due}, {key}
+  LIMIT %(limit)s)"""
+        )
+    union = "\nUNION ALL\n".join(branches)
+    return f"""
+SELECT d.*, d.due_at < now() AS overdue FROM (
+{union}
+) AS d
+ORDER BY d.due_at, d.kind, d.item_key
+LIMIT %(limit)s
+"""
+
+
+KINDS = tuple(k[0] for k in _KINDS)

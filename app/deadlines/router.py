@@ -1,0 +1,39 @@
+"""HTTP route of the deadlines view."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from app.auth.deps import CurrentPrincipal
+from app.db import single_statement
+from app.deadlines import service
+from app.deadlines.schemas import DeadlinePage, DeadlineQuery
+from app.errors import problem_responses
+from app.pagination import page_limit
+
+router = APIRouter(prefix="/v1")
+
+
+@router.get(
+    "/deadlines",
+    tags=["case handling"],
+    summary="What is due or overdue: acknowledgements, feedback, information requests, remedies",
+    description=(
+        "Staff, for the complaints within their reach. Soonest first; `overdue=true` for what is "
+        "late, otherwise what falls due within `within_days`. Filter by `kind`, `track`, "
+        "`handler` (`me` for yourself). Cursor-paginated."
+    ),
+    responses=problem_responses(401, 403, 422, 503),
+)
+async def get_deadlines(
+    request: Request,
+    response: Response,
+    principal: CurrentPrincipal,
+    query: Annotated[DeadlineQuery, Query()],
+) -> DeadlinePage:
+    size = page_limit(request.app.state.settings, query.limit)
+    response.headers["Cache-Control"] = "private, no-store"
+    async with single_statement(request) as conn:
+        return await service.list_deadlines(conn, principal, query, size)

@@ -1,0 +1,53 @@
+"""Bodies of the deadlines view."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.complaints.schemas import bounded_text
+from app.taxonomy import Track
+
+DeadlineKind = Literal[
+    "acknowledgement",
+    "feedback",
+    "information_request",
+    "remedy_response",
+    "remedy_implementation",
+]
+
+
+class DeadlineQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: list[DeadlineKind] | None = Field(default=None, max_length=5)
+    track: Track | None = None
+    handler: bounded_text(1, 200) | None = Field(  # type: ignore[valid-type]
+        default=None, description="A handler's subject, or `me`."
+    )
+    overdue: bool = Field(default=False, description="Only what is past its due date.")
+    within_days: int = Field(
+        default=30, ge=0, le=366, description="Otherwise: what falls due within this many days."
+    )
+    limit: int | None = Field(default=None, ge=1, description="Page size (default 50).")
+    cursor: str | None = Field(default=None, max_length=200)
+
+
+class Deadline(BaseModel):
+    kind: DeadlineKind
+    complaint_id: UUID
+    reference: str
+    track: Track
+    handler: str | None
+    due_at: datetime
+    overdue: bool
+    item_id: int | None = Field(description="The information request or remedy, if any.")
+    department: str | None
+
+
+class DeadlinePage(BaseModel):
+    items: list[Deadline]
+    next_cursor: str | None

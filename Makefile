@@ -44,9 +44,10 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## Regenerate the committed OpenAPI contract from the app.
+## Regenerate what is generated from the code: the OpenAPI contract and the README's diagram.
 openapi: $(STAMP)
 	$(BIN)/ombuds openapi > openapi/openapi.json
+	$(BIN)/ombuds workflow --update README.md
 
 ## Re-resolve the pinned dependency locks from pyproject.toml.
 lock: $(STAMP)

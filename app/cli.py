@@ -80,10 +80,20 @@ def _openapi(_: argparse.Namespace) -> int:
     return 0
 
 
-def _workflow(_: argparse.Namespace) -> int:
+def _workflow(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from app.complaints.workflow import mermaid
 
-    print(mermaid())
+    if not args.update:
+        print(mermaid())
+        return 0
+    path = Path(args.update)
+    start, end = "<!-- workflow:start -->", "<!-- workflow:end -->"
+    text = path.read_text()
+    head, _, rest = text.partition(start)
+    _, _, tail = rest.partition(end)
+    path.write_text(f"{head}{start}\n```mermaid\n{mermaid()}\n```\n{end}{tail}")
     return 0
 
 
@@ -116,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     api.set_defaults(func=_openapi)
 
     flow = sub.add_parser("workflow", help="print the workflow as a mermaid state diagram")
+    flow.add_argument("--update", metavar="README", help="rewrite the diagram block in README")
     flow.set_defaults(func=_workflow)
 
     args = parser.parse_args(argv)

@@ -20,6 +20,7 @@ from app.db import make_pool, resolve_database_url
 from app.deadlines.router import router as deadlines_router
 from app.errors import Problem, ServiceUnavailable, install_error_handlers, problem_responses
 from app.findings.router import router as findings_router
+from app.hearings.router import router as hearings_router
 from app.investigations.router import router as investigations_router
 from app.messages.router import router as messages_router
 from app.middleware import Guard
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(findings_router)
     app.include_router(remedies_router)
     app.include_router(deadlines_router)
+    app.include_router(hearings_router)
 
     @app.get("/healthz", tags=["operations"], summary="The process is up")
     async def healthz() -> Health:

@@ -17,6 +17,8 @@ from app.complaints.workflow import (
     Action,
     CaseEvent,
     FindingOutcome,
+    HearingMode,
+    HearingStatus,
     MessageKind,
     RemedyAssessment,
     RemedyForm,
@@ -63,6 +65,8 @@ REMEDY_FORM = _domain("remedy_form", list(RemedyForm))
 REMEDY_RESPONSE = _domain("remedy_response", list(RemedyResponse))
 REMEDY_ASSESSMENT = _domain("remedy_assessment", list(RemedyAssessment))
 REMEDY_REPORT_KIND = _domain("remedy_report_kind", ["progress", "implemented"])
+HEARING_MODE = _domain("hearing_mode", list(HearingMode))
+HEARING_STATUS = _domain("hearing_status", list(HearingStatus))
 CHARACTERISTIC = {name: _domain(f"{name}_option", opts) for name, opts in CHARACTERISTICS.items()}
 DOMAINS = [
     STATUS,
@@ -76,6 +80,8 @@ DOMAINS = [
     REMEDY_RESPONSE,
     REMEDY_ASSESSMENT,
     REMEDY_REPORT_KIND,
+    HEARING_MODE,
+    HEARING_STATUS,
     *CHARACTERISTIC.values(),
 ]
 
@@ -372,6 +378,33 @@ class RemedyReport(SQLModel, table=True):
     evidence: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     reported_by: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     reported_at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
+
+
+class Hearing(SQLModel, table=True):
+    """A hearing: when, where or online, who takes part and what they need; its minutes stay
+    internal, its outcome is shared with the complainant."""
+
+    __tablename__ = "hearings"
+    __table_args__ = (
+        sa.CheckConstraint("mode = 'online' OR location IS NOT NULL", "location_unless_online"),
+        sa.CheckConstraint("mode = 'in_person' OR online_url IS NOT NULL", "url_unless_in_person"),
+        sa.CheckConstraint("status <> 'held' OR minutes IS NOT NULL", "held_has_minutes"),
+        sa.Index("ix_hearings_complaint", "complaint_id", "id"),
+    )
+
+    id: int = Field(sa_column=sa.Column(sa.BigInteger, sa.Identity(always=True), primary_key=True))
+    complaint_id: uuid.UUID = Field(sa_column=_complaint_fk())
+    scheduled_at: datetime = Field(sa_column=_tz())
+    mode: str = Field(sa_column=sa.Column(HEARING_MODE, nullable=False))
+    location: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    online_url: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    participants: list[dict[str, str]] = Field(sa_column=sa.Column(pg.JSONB, nullable=False))
+    status: str = Field(sa_column=sa.Column(HEARING_STATUS, nullable=False))
+    minutes: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    outcome: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    created_by: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    created_at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
+    updated_at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
 
 
 class Message(SQLModel, table=True):

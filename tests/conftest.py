@@ -33,6 +33,7 @@ TABLES = (
     "remedy_reports",
     "remedies",
     "findings",
+    "hearings",
     "timeline_entries",
     "complainant_contacts",
     "complainant_characteristics",

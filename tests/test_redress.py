@@ -117,9 +117,43 @@ async def test_intake_to_implemented_remedy(
         )
     ).status_code == 200
 
-    # Hearing, then findings: guarded until written.
+    # A hearing: guarded until scheduled, concluded once held; minutes stay internal.
+    refused = await case.act(handler, "schedule_hearing", expect=409)
+    assert "hearing is scheduled" in refused["detail"]
+    hearing = (
+        await case.post(
+            "/hearings",
+            {
+                "scheduled_at": SOON,
+                "mode": "hybrid",
+                "location": "City Hall, room 2",
+                "online_url": "https://meet.example.org/hrc-1",
+                "participants": [
+                    {"role": "complainant", "name": "Amina", "needs": "Arabic interpreter"},
+                    {"role": "respondent", "name": "Housing"},
+                    {"role": "interpreter"},
+                ],
+            },
+            handler,
+        )
+    ).json()
     await case.act(handler, "schedule_hearing")
+    assert (await case.act(handler, "conclude_hearing", expect=409))["type"].endswith(
+        "/guard-failed"
+    )
+    held = await case.post(
+        f"/hearings/{hearing['id']}/record",
+        {
+            "minutes": "Housing admits no hearing was held before the eviction.",
+            "outcome": "The department acknowledged the missing hearing.",
+        },
+        handler,
+    )
+    assert held.status_code == 200 and held.json()["status"] == "held"
     await case.act(handler, "conclude_hearing")
+    their_hearings = (await case.get("/hearings", complainant)).json()["hearings"]
+    assert their_hearings[0]["outcome"] == "The department acknowledged the missing hearing."
+    assert their_hearings[0]["minutes"] is None and their_hearings[0]["participants"] is None
     refused = await case.act(handler, "issue_findings", expect=409)
     assert "findings have been written" in refused["detail"]
     assert (
@@ -222,17 +256,20 @@ async def test_intake_to_implemented_remedy(
         "acknowledge",
         "start_assessment",
         "open_investigation",
+        "hearing_scheduled",
         "schedule_hearing",
+        "hearing_held",
         "conclude_hearing",
         "issue_findings",
         "recommend_remedies",
         "communicate_decision",
         "close",
     ]
+    assert "no hearing was held before" not in str(timeline)  # the minutes stay internal
     assert all(e["actor_subject"] is None for e in timeline)
     staff_timeline = (await case.get("/timeline", handler)).json()["entries"]
     assert {"assign", "recuse"} <= {e["action"] for e in staff_timeline}
-    for path in ("", "/timeline", "/findings", "/remedies", "/messages"):
+    for path in ("", "/timeline", "/findings", "/remedies", "/messages", "/hearings"):
         assert (await case.get(path, recused)).status_code == 404, path
     assert (await case.get("/investigation", complainant)).status_code == 403
     assert (await case.get("", housing)).status_code == 404

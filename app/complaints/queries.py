@@ -227,7 +227,11 @@ SELECT
   EXISTS (SELECT 1 FROM findings f WHERE f.complaint_id = %(id)s AND f.communicated_at IS NOT NULL)
     AS decision_communicated,
   NOT EXISTS (SELECT 1 FROM remedies r WHERE r.complaint_id = %(id)s AND r.assessment IS NULL)
-    AS remedies_assessed
+    AS remedies_assessed,
+  EXISTS (SELECT 1 FROM hearings h WHERE h.complaint_id = %(id)s AND h.status = 'scheduled')
+    AS hearing_scheduled,
+  NOT EXISTS (SELECT 1 FROM hearings h WHERE h.complaint_id = %(id)s AND h.status = 'scheduled')
+    AS hearing_held
 """
 
 MARK_FINDINGS_ISSUED = "UPDATE findings SET issued_at = now() WHERE complaint_id = %(id)s"

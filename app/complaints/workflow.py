@@ -52,6 +52,10 @@ class CaseEvent(StrEnum):
     recuse = "recuse"
     exclude = "exclude"
     communicate_decision = "communicate_decision"
+    hearing_scheduled = "hearing_scheduled"
+    hearing_rescheduled = "hearing_rescheduled"
+    hearing_cancelled = "hearing_cancelled"
+    hearing_held = "hearing_held"
 
 
 class StepKind(StrEnum):
@@ -95,6 +99,18 @@ class RemedyAssessment(StrEnum):
     not_implemented = "not_implemented"
 
 
+class HearingMode(StrEnum):
+    in_person = "in_person"
+    online = "online"
+    hybrid = "hybrid"
+
+
+class HearingStatus(StrEnum):
+    scheduled = "scheduled"
+    held = "held"
+    cancelled = "cancelled"
+
+
 class MessageKind(StrEnum):
     from_complainant = "from_complainant"
     to_complainant = "to_complainant"
@@ -131,6 +147,8 @@ class Guard(StrEnum):
     remedies_recommended = "remedies_recommended"
     decision_communicated = "decision_communicated"
     remedies_assessed = "remedies_assessed"
+    hearing_scheduled = "hearing_scheduled"
+    hearing_held = "hearing_held"
 
 
 GUARD_DESCRIPTIONS: dict[Guard, str] = {
@@ -139,6 +157,8 @@ GUARD_DESCRIPTIONS: dict[Guard, str] = {
     Guard.remedies_recommended: "At least one remedy has been drafted (POST .../remedies).",
     Guard.decision_communicated: "The findings were communicated to the complainant.",
     Guard.remedies_assessed: "Every remedy has the office's final assessment.",
+    Guard.hearing_scheduled: "A hearing is scheduled (POST .../hearings).",
+    Guard.hearing_held: "No hearing is pending: each was held (with minutes) or cancelled.",
 }
 
 
@@ -181,8 +201,20 @@ def _rows() -> list[Transition]:
         Transition(
             S.under_assessment, A.open_investigation, S.under_investigation, "complaint.investigate"
         ),
-        Transition(S.under_investigation, A.schedule_hearing, S.hearing, "complaint.investigate"),
-        Transition(S.hearing, A.conclude_hearing, S.under_investigation, "complaint.investigate"),
+        Transition(
+            S.under_investigation,
+            A.schedule_hearing,
+            S.hearing,
+            "complaint.investigate",
+            guards=(Guard.hearing_scheduled,),
+        ),
+        Transition(
+            S.hearing,
+            A.conclude_hearing,
+            S.under_investigation,
+            "complaint.investigate",
+            guards=(Guard.hearing_held,),
+        ),
         Transition(S.under_assessment, A.start_mediation, S.mediation, "complaint.investigate"),
         Transition(S.under_investigation, A.start_mediation, S.mediation, "complaint.investigate"),
         Transition(

@@ -66,6 +66,7 @@ REMEDY_RESPONSE = _domain("remedy_response", list(RemedyResponse))
 REMEDY_ASSESSMENT = _domain("remedy_assessment", list(RemedyAssessment))
 REMEDY_REPORT_KIND = _domain("remedy_report_kind", ["progress", "implemented"])
 HEARING_MODE = _domain("hearing_mode", list(HearingMode))
+ORIGIN = _domain("complaint_origin", ["complaint", "own_initiative"])
 HEARING_STATUS = _domain("hearing_status", list(HearingStatus))
 CHARACTERISTIC = {name: _domain(f"{name}_option", opts) for name, opts in CHARACTERISTICS.items()}
 DOMAINS = [
@@ -82,6 +83,7 @@ DOMAINS = [
     REMEDY_REPORT_KIND,
     HEARING_MODE,
     HEARING_STATUS,
+    ORIGIN,
     *CHARACTERISTIC.values(),
 ]
 
@@ -98,6 +100,10 @@ class Complaint(SQLModel, table=True):
             "incident_period",
         ),
         sa.CheckConstraint("octet_length(receipt_hash) = 32", "receipt_hash_length"),
+        # A complaint has a complainant holding a receipt; an own-initiative inquiry has neither.
+        sa.CheckConstraint(
+            "(origin = 'complaint') = (receipt_hash IS NOT NULL)", "receipt_iff_complaint"
+        ),
         sa.Index(
             "ix_complaints_track_received", "track", sa.text("received_at DESC"), sa.text("id DESC")
         ),
@@ -133,7 +139,10 @@ class Complaint(SQLModel, table=True):
         )
     )
     reference: str = Field(sa_column=sa.Column(sa.Text, nullable=False, unique=True))
-    receipt_hash: bytes = Field(sa_column=sa.Column(sa.LargeBinary, nullable=False))
+    receipt_hash: bytes | None = Field(default=None, sa_column=sa.Column(sa.LargeBinary))
+    origin: str = Field(
+        sa_column=sa.Column(ORIGIN, nullable=False, server_default=sa.text("'complaint'"))
+    )
     track: str = Field(sa_column=sa.Column(TRACK, nullable=False))
     status: str = Field(sa_column=sa.Column(STATUS, nullable=False))
     version: int = Field(sa_column=sa.Column(sa.Integer, nullable=False, server_default="1"))

@@ -41,6 +41,7 @@ _HANDLING = frozenset(
         "investigation.read",
         "investigation.write",
         "deadline.read",
+        "inquiry.open",  # own-initiative inquiries (Venice Principles)
     }
 )
 # What the head of an office adds: decide who handles a case, keep a named person away from it,

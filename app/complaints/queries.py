@@ -66,7 +66,41 @@ audit AS (
 SELECT * FROM c
 """
 
-RECEIPT_LOOKUP = "SELECT id, receipt_hash FROM complaints WHERE reference = %(reference)s"
+# An own-initiative inquiry: no complainant, so no receipt, nothing to acknowledge and no feedback
+# owed (both recorded as done at opening); it starts at assessment and follows the same workflow.
+INQUIRY = """
+WITH seq AS (SELECT nextval('complaint_reference_seq') AS n),
+c AS (
+  INSERT INTO complaints (
+    id, origin, reference, receipt_hash, track, status, summary, description, rights_affected,
+    discrimination_grounds, respondent, remedy_sought, language, anonymous, acknowledge_by,
+    acknowledged_at, feedback_by, feedback_given_at, handler_subject)
+  SELECT %(id)s, 'own_initiative',
+    %(prefix)s || '-' || to_char(now() AT TIME ZONE 'UTC', 'YYYY') || '-'
+      || lpad(seq.n::text, greatest(6, length(seq.n::text)), '0'),
+    NULL, %(track)s, 'under_assessment', %(summary)s, %(description)s, %(rights)s, %(grounds)s,
+    %(respondent)s, %(purpose)s, %(language)s, true, now(), now(), now(), now(), %(handler)s
+  FROM seq
+  RETURNING id, reference, track, status, received_at
+),
+timeline AS (
+  INSERT INTO timeline_entries (complaint_id, actor_subject, actor_role, action, from_status,
+                                to_status, reason, visible_to_complainant)
+  SELECT id, %(actor_subject)s, %(actor_role)s, 'file', NULL, 'under_assessment',
+         'Own-initiative inquiry', false
+  FROM c
+),
+audit AS (
+  INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
+  SELECT %(actor_subject)s, %(actor_role)s, 'complaint.open_inquiry', 'complaint', id::text FROM c
+)
+SELECT * FROM c
+"""
+
+RECEIPT_LOOKUP = (
+    "SELECT id, receipt_hash FROM complaints "
+    "WHERE reference = %(reference)s AND receipt_hash IS NOT NULL"
+)
 
 _DEADLINE_COLUMNS = """
   c.acknowledge_by, c.acknowledged_at, c.feedback_by, c.feedback_given_at,
@@ -77,7 +111,7 @@ _DEADLINE_COLUMNS = """
 """
 
 GET = f"""
-SELECT c.id, c.reference, c.track, c.status, c.version, c.handler_subject, c.summary,
+SELECT c.id, c.reference, c.origin, c.track, c.status, c.version, c.handler_subject, c.summary,
   c.description,
   c.rights_affected, c.discrimination_grounds, c.respondent, c.incident_from, c.incident_to,
   c.incident_location, c.remedy_sought, c.language, c.anonymous, c.received_at, c.updated_at,
@@ -224,7 +258,9 @@ SELECT
     AS investigation_has_step,
   EXISTS (SELECT 1 FROM findings f WHERE f.complaint_id = %(id)s) AS findings_drafted,
   EXISTS (SELECT 1 FROM remedies r WHERE r.complaint_id = %(id)s) AS remedies_recommended,
-  EXISTS (SELECT 1 FROM findings f WHERE f.complaint_id = %(id)s AND f.communicated_at IS NOT NULL)
+  (EXISTS (SELECT 1 FROM findings f WHERE f.complaint_id = %(id)s
+           AND f.communicated_at IS NOT NULL)
+   OR EXISTS (SELECT 1 FROM complaints c WHERE c.id = %(id)s AND c.origin = 'own_initiative'))
     AS decision_communicated,
   NOT EXISTS (SELECT 1 FROM remedies r WHERE r.complaint_id = %(id)s AND r.assessment IS NULL)
     AS remedies_assessed,

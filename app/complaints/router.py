@@ -18,6 +18,8 @@ from app.complaints.schemas import (
     ComplaintPage,
     ComplaintQuery,
     Filed,
+    InquiryIn,
+    InquiryOut,
     RecusalIn,
     RecusalOut,
     Recusals,
@@ -304,3 +306,27 @@ async def get_recusals(
     response.headers["Cache-Control"] = "private, no-store"
     async with transaction(request) as tx:
         return await service.list_recusals(tx, principal, complaint_id)
+
+
+@router.post(
+    "/inquiries",
+    status_code=status.HTTP_201_CREATED,
+    tags=["case handling"],
+    summary="Open an own-initiative inquiry",
+    description=(
+        "Staff open a case with no complainant, on their own track. It starts under assessment, "
+        "handled by its opener unless `handler` says otherwise, and follows the same workflow "
+        "(with no decision to communicate to anyone)."
+    ),
+    responses={
+        201: _headers(Location="URL of the new case"),
+        **problem_responses(400, 401, 403, 413, 422, 503),
+    },
+)
+async def open_inquiry(
+    body: InquiryIn, request: Request, response: Response, principal: CurrentPrincipal
+) -> InquiryOut:
+    async with single_statement(request) as conn:
+        inquiry = await service.open_inquiry(conn, request.app.state.settings, principal, body)
+    response.headers["Location"] = f"/v1/complaints/{inquiry.id}"
+    return inquiry

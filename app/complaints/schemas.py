@@ -254,6 +254,7 @@ class Deadlines(BaseModel):
 class ComplaintOut(BaseModel):
     id: UUID
     reference: str
+    origin: Literal["complaint", "own_initiative"]
     track: Track
     status: Status
     version: int
@@ -403,3 +404,37 @@ class RecusalOut(BaseModel):
 class Recusals(BaseModel):
     complaint_id: UUID
     recusals: list[RecusalOut]
+
+
+class InquiryIn(Strict):
+    """An inquiry the office opens on its own initiative (Venice Principles): no complainant."""
+
+    track: Track = Track.ombudsperson
+    summary: bounded_text(3, 200)  # type: ignore[valid-type]
+    description: bounded_text(10, 10_000)  # type: ignore[valid-type]
+    purpose: bounded_text(3, 4_000) = Field(  # type: ignore[valid-type]
+        description="What the inquiry sets out to establish or put right."
+    )
+    rights_affected: list[RightCode] = Field(min_length=1, max_length=10)  # type: ignore[valid-type]
+    discrimination_grounds: list[GroundCode] = Field(  # type: ignore[valid-type]
+        default_factory=list, max_length=10
+    )
+    respondent: bounded_text(2, 200) | None = None  # type: ignore[valid-type]
+    language: Language = Language("en")  # type: ignore[valid-type]
+    handler: Subject | None = Field(default=None, description="Who handles it; default: you.")
+
+    @model_validator(mode="after")
+    def _unique_codes(self) -> InquiryIn:
+        if len(set(self.rights_affected)) != len(self.rights_affected):
+            raise ValueError("rights_affected lists a code twice")
+        if len(set(self.discrimination_grounds)) != len(self.discrimination_grounds):
+            raise ValueError("discrimination_grounds lists a code twice")
+        return self
+
+
+class InquiryOut(BaseModel):
+    id: UUID
+    reference: str
+    track: Track
+    status: Status
+    received_at: datetime

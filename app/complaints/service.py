@@ -25,6 +25,8 @@ from app.complaints.schemas import (
     Deadlines,
     Filed,
     Incident_,
+    InquiryIn,
+    InquiryOut,
     OverdueFilter,
     RecusalIn,
     RecusalOut,
@@ -96,6 +98,36 @@ async def file_complaint(
     return Filed(receipt=receipt, **row)
 
 
+async def open_inquiry(
+    conn: Conn, settings: Settings, principal: Principal, body: InquiryIn
+) -> InquiryOut:
+    require(principal, "inquiry.open", "Opening an own-initiative inquiry")
+    if body.track not in principal.tracks:
+        raise Forbidden(f"Your role does not work on the {body.track} track.")
+    subject, role = actor(principal)
+    cur = await conn.execute(
+        queries.INQUIRY,
+        {
+            "id": uuid7(),
+            "prefix": settings.reference_prefix,
+            "track": body.track.value,
+            "summary": body.summary,
+            "description": body.description,
+            "rights": [r.value for r in body.rights_affected],
+            "grounds": [g.value for g in body.discrimination_grounds],
+            "respondent": body.respondent,
+            "purpose": body.purpose,
+            "language": body.language.value,
+            "handler": body.handler or principal.subject,
+            "actor_subject": subject,
+            "actor_role": role,
+        },
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    return InquiryOut(**row)
+
+
 async def receipt_login(conn: Conn, settings: Settings, reference: str, receipt: str) -> str:
     reference = reference.strip().upper()
     cur = await conn.execute(queries.RECEIPT_LOOKUP, {"reference": reference})
@@ -150,6 +182,7 @@ async def get_complaint(conn: Conn, principal: Principal, complaint_id: UUID) ->
     return ComplaintOut(
         id=row["id"],
         reference=row["reference"],
+        origin=row["origin"],
         track=row["track"],
         status=row["status"],
         version=row["version"],

@@ -22,6 +22,7 @@ from app.errors import Problem, ServiceUnavailable, install_error_handlers, prob
 from app.findings.router import router as findings_router
 from app.hearings.router import router as hearings_router
 from app.investigations.router import router as investigations_router
+from app.mediation.router import router as mediation_router
 from app.messages.router import router as messages_router
 from app.middleware import Guard
 from app.reference import router as reference_router
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(remedies_router)
     app.include_router(deadlines_router)
     app.include_router(hearings_router)
+    app.include_router(mediation_router)
 
     @app.get("/healthz", tags=["operations"], summary="The process is up")
     async def healthz() -> Health:

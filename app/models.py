@@ -67,6 +67,7 @@ REMEDY_ASSESSMENT = _domain("remedy_assessment", list(RemedyAssessment))
 REMEDY_REPORT_KIND = _domain("remedy_report_kind", ["progress", "implemented"])
 HEARING_MODE = _domain("hearing_mode", list(HearingMode))
 ORIGIN = _domain("complaint_origin", ["complaint", "own_initiative"])
+MEDIATION_RESULT = _domain("mediation_result", ["settled", "failed"])
 HEARING_STATUS = _domain("hearing_status", list(HearingStatus))
 CHARACTERISTIC = {name: _domain(f"{name}_option", opts) for name, opts in CHARACTERISTICS.items()}
 DOMAINS = [
@@ -84,6 +85,7 @@ DOMAINS = [
     HEARING_MODE,
     HEARING_STATUS,
     ORIGIN,
+    MEDIATION_RESULT,
     *CHARACTERISTIC.values(),
 ]
 
@@ -414,6 +416,25 @@ class Hearing(SQLModel, table=True):
     created_by: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     created_at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
     updated_at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
+
+
+class MediationAttempt(SQLModel, table=True):
+    """An attempt at an amicable settlement and its result; a settlement records its terms."""
+
+    __tablename__ = "mediation_attempts"
+    __table_args__ = (
+        sa.CheckConstraint("result <> 'settled' OR terms IS NOT NULL", "settlement_has_terms"),
+        sa.Index("ix_mediation_attempts_complaint", "complaint_id", "id"),
+    )
+
+    id: int = Field(sa_column=sa.Column(sa.BigInteger, sa.Identity(always=True), primary_key=True))
+    complaint_id: uuid.UUID = Field(sa_column=_complaint_fk())
+    result: str = Field(sa_column=sa.Column(MEDIATION_RESULT, nullable=False))
+    terms: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    notes: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    mediator: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    recorded_by: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    recorded_at: datetime = Field(sa_column=_tz(server_default=sa.text("clock_timestamp()")))
 
 
 class Message(SQLModel, table=True):

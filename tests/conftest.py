@@ -34,6 +34,7 @@ TABLES = (
     "remedies",
     "findings",
     "hearings",
+    "mediation_attempts",
     "timeline_entries",
     "complainant_contacts",
     "complainant_characteristics",

@@ -395,6 +395,18 @@ async def test_findings_rules(
     assert (
         await client.put(f"/v1/complaints/{filed['id']}/findings", json=body, headers=staff)
     ).status_code == 200
+    unsettled = await client.post(
+        f"/v1/complaints/{filed['id']}/transitions",
+        json={"action": "issue_findings"},
+        headers={**staff, "If-Match": '"v1"'},
+    )
+    assert unsettled.status_code == 409 and "settlement" in unsettled.json()["detail"]
+    settled = await client.post(
+        f"/v1/complaints/{filed['id']}/mediation-attempts",
+        json={"result": "settled", "terms": "A new flat by March."},
+        headers=staff,
+    )
+    assert settled.status_code == 201
     early_word = await client.post(
         f"/v1/complaints/{filed['id']}/findings/communication",
         json={"channel": "post"},

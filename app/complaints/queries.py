@@ -252,6 +252,8 @@ WHERE complaint_id = %(id)s ORDER BY recorded_at, subject
 """
 
 # Guards of the workflow table, all evaluated in one round trip (only for guarded actions).
+# Mediation results count from the latest entry into mediation: an earlier round's failure does
+# not end this one.
 GUARDS = """
 SELECT
   EXISTS (SELECT 1 FROM investigation_steps s WHERE s.complaint_id = %(id)s)
@@ -267,7 +269,17 @@ SELECT
   EXISTS (SELECT 1 FROM hearings h WHERE h.complaint_id = %(id)s AND h.status = 'scheduled')
     AS hearing_scheduled,
   NOT EXISTS (SELECT 1 FROM hearings h WHERE h.complaint_id = %(id)s AND h.status = 'scheduled')
-    AS hearing_held
+    AS hearing_held,
+  (SELECT m.result FROM mediation_attempts m
+   WHERE m.complaint_id = %(id)s AND m.recorded_at >= (
+     SELECT coalesce(max(t.at), '-infinity') FROM timeline_entries t
+     WHERE t.complaint_id = %(id)s AND t.action = 'start_mediation')
+   ORDER BY m.id DESC LIMIT 1) IS NOT DISTINCT FROM 'settled' AS mediation_settled,
+  (SELECT m.result FROM mediation_attempts m
+   WHERE m.complaint_id = %(id)s AND m.recorded_at >= (
+     SELECT coalesce(max(t.at), '-infinity') FROM timeline_entries t
+     WHERE t.complaint_id = %(id)s AND t.action = 'start_mediation')
+   ORDER BY m.id DESC LIMIT 1) IS NOT DISTINCT FROM 'failed' AS mediation_failed
 """
 
 MARK_FINDINGS_ISSUED = "UPDATE findings SET issued_at = now() WHERE complaint_id = %(id)s"

@@ -56,6 +56,8 @@ class CaseEvent(StrEnum):
     hearing_rescheduled = "hearing_rescheduled"
     hearing_cancelled = "hearing_cancelled"
     hearing_held = "hearing_held"
+    mediation_settled = "mediation_settled"
+    mediation_failed = "mediation_failed"
 
 
 class StepKind(StrEnum):
@@ -149,6 +151,8 @@ class Guard(StrEnum):
     remedies_assessed = "remedies_assessed"
     hearing_scheduled = "hearing_scheduled"
     hearing_held = "hearing_held"
+    mediation_settled = "mediation_settled"
+    mediation_failed = "mediation_failed"
 
 
 GUARD_DESCRIPTIONS: dict[Guard, str] = {
@@ -159,6 +163,8 @@ GUARD_DESCRIPTIONS: dict[Guard, str] = {
     Guard.remedies_assessed: "Every remedy has the office's final assessment.",
     Guard.hearing_scheduled: "A hearing is scheduled (POST .../hearings).",
     Guard.hearing_held: "No hearing is pending: each was held (with minutes) or cancelled.",
+    Guard.mediation_settled: "This mediation ended in a settlement (POST .../mediation-attempts).",
+    Guard.mediation_failed: "This mediation was recorded as failed (POST .../mediation-attempts).",
 }
 
 
@@ -223,6 +229,7 @@ def _rows() -> list[Transition]:
             S.under_investigation,
             "complaint.investigate",
             reason_required=True,
+            guards=(Guard.mediation_failed,),
         ),
         Transition(
             S.under_investigation,
@@ -238,7 +245,7 @@ def _rows() -> list[Transition]:
             S.findings_issued,
             "complaint.decide",
             gives_feedback=True,
-            guards=(Guard.findings_drafted,),
+            guards=(Guard.mediation_settled, Guard.findings_drafted),
         ),
         Transition(
             S.findings_issued,

@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     page_size_default: int = Field(default=50, ge=1)
     page_size_max: int = Field(default=100, ge=1)
 
+    # Attachments: stored outside the database, under attachments_dir (local storage).
+    attachments_dir: Path = Field(default=Path("var/attachments"))
+    attachment_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=512 * 1024 * 1024)
+
     # Deadlines per track (EU Directive 2019/1937 art. 9: 7 days and 3 months).
     ombudsperson_acknowledge_days: int = Field(default=7, ge=1, le=90)
     ombudsperson_feedback_months: int = Field(default=3, ge=1, le=12)

@@ -102,6 +102,10 @@ class PayloadTooLarge(AppError):
     status, slug, title = 413, "payload-too-large", "Request body too large"
 
 
+class UnsupportedMediaType(AppError):
+    status, slug, title = 415, "unsupported-media-type", "File type not accepted"
+
+
 class Unprocessable(AppError):
     status, slug, title = 422, "validation-error", "The request is not valid"
 
@@ -219,6 +223,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         409: "Not allowed in the complaint's current state (workflow, assignment or recusal)",
         412: "The If-Match ETag is stale",
         413: "Request body too large",
+        415: "File type not accepted, or not what the file really is",
         422: "Invalid input; `errors` names each field",
         428: "If-Match header missing",
         503: "Database unavailable",

@@ -13,6 +13,8 @@ from fastapi import FastAPI, Request
 from pydantic import BaseModel
 
 from app import migrate
+from app.attachments.router import router as attachments_router
+from app.attachments.storage import LocalStorage
 from app.complaints.router import router as complaints_router
 from app.complaints.schemas import ComplaintIn
 from app.config import Settings, get_settings
@@ -102,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(deadlines_router)
     app.include_router(hearings_router)
     app.include_router(mediation_router)
+    app.include_router(attachments_router)
 
     @app.get("/healthz", tags=["operations"], summary="The process is up")
     async def healthz() -> Health:
@@ -147,5 +150,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.openapi = openapi  # type: ignore[method-assign]
 
     # Our own body limit rather than FastAPI's max_body_size, which answers 413 in text/plain.
-    app.add_middleware(Guard, limit=settings.max_body_bytes)
+    app.add_middleware(
+        Guard, limit=settings.max_body_bytes, upload_limit=settings.attachment_max_bytes
+    )
+    app.state.storage = LocalStorage(settings.attachments_dir)
     return app

@@ -22,17 +22,10 @@ class Guard:
     """Refuses bodies over `limit` bytes with a 413 problem (by Content-Length up front, or while
     reading a chunked body), and adds the security headers to every response."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, upload_limit: int) -> None:
         self.app = app
         self.limit = limit
-        self.problem_413 = json.dumps(
-            {
-                "type": PROBLEM_BASE + "payload-too-large",
-                "title": "Request body too large",
-                "status": 413,
-                "detail": f"The request body may be at most {limit} bytes.",
-            }
-        ).encode()
+        self.upload_limit = upload_limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -40,11 +33,14 @@ class Guard:
             return
         if not scope["path"].startswith(_DOCS_PATHS):
             send = _with_security_headers(send)
+        # File uploads get their own, larger limit; every other body the small one.
+        upload = scope["method"] == "POST" and scope["path"].endswith("/attachments")
+        limit = self.upload_limit if upload else self.limit
         length = next((v for k, v in scope["headers"] if k == b"content-length"), None)
         if length is not None:
             # The server frames the body by Content-Length, so checking it is enough.
-            if length.isdigit() and int(length) > self.limit:
-                await self._reject(send)
+            if length.isdigit() and int(length) > limit:
+                await self._reject(send, limit)
                 return
             await self.app(scope, receive, send)
             return
@@ -57,8 +53,8 @@ class Guard:
                 break
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.limit:
-                await self._reject(send)
+            if size > limit:
+                await self._reject(send, limit)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -72,19 +68,27 @@ class Guard:
 
         await self.app(scope, buffered_receive, send)
 
-    async def _reject(self, send: Send) -> None:
+    async def _reject(self, send: Send, limit: int) -> None:
+        body = json.dumps(
+            {
+                "type": PROBLEM_BASE + "payload-too-large",
+                "title": "Request body too large",
+                "status": 413,
+                "detail": f"The request body may be at most {limit} bytes.",
+            }
+        ).encode()
         await send(
             {
                 "type": "http.response.start",
                 "status": 413,
                 "headers": [
                     (b"content-type", PROBLEM_JSON.encode()),
-                    (b"content-length", str(len(self.problem_413)).encode()),
+                    (b"content-length", str(len(body)).encode()),
                     (b"connection", b"close"),
                 ],
             }
         )
-        await send({"type": "http.response.body", "body": self.problem_413})
+        await send({"type": "http.response.body", "body": body})
 
 
 def _with_security_headers(send: Send) -> Send:

@@ -68,6 +68,7 @@ REMEDY_REPORT_KIND = _domain("remedy_report_kind", ["progress", "implemented"])
 HEARING_MODE = _domain("hearing_mode", list(HearingMode))
 ORIGIN = _domain("complaint_origin", ["complaint", "own_initiative"])
 MEDIATION_RESULT = _domain("mediation_result", ["settled", "failed"])
+ATTACHMENT_PARENT = _domain("attachment_parent", ["complaint", "message", "step"])
 HEARING_STATUS = _domain("hearing_status", list(HearingStatus))
 CHARACTERISTIC = {name: _domain(f"{name}_option", opts) for name, opts in CHARACTERISTICS.items()}
 DOMAINS = [
@@ -86,6 +87,7 @@ DOMAINS = [
     HEARING_STATUS,
     ORIGIN,
     MEDIATION_RESULT,
+    ATTACHMENT_PARENT,
     *CHARACTERISTIC.values(),
 ]
 
@@ -435,6 +437,31 @@ class MediationAttempt(SQLModel, table=True):
     mediator: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     recorded_by: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     recorded_at: datetime = Field(sa_column=_tz(server_default=sa.text("clock_timestamp()")))
+
+
+class Attachment(SQLModel, table=True):
+    """A file on a complaint, a message or an investigation step. The bytes live in storage
+    (app.attachments.storage); the row holds what is needed to serve and verify them."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (
+        sa.CheckConstraint("(parent = 'complaint') = (parent_id IS NULL)", "parent_id_iff_child"),
+        sa.CheckConstraint("octet_length(sha256) = 32", "sha256_length"),
+        sa.Index("ix_attachments_complaint", "complaint_id", "created_at"),
+    )
+
+    id: uuid.UUID = Field(sa_column=sa.Column(pg.UUID(as_uuid=True), primary_key=True))
+    complaint_id: uuid.UUID = Field(sa_column=_complaint_fk())
+    parent: str = Field(sa_column=sa.Column(ATTACHMENT_PARENT, nullable=False))
+    parent_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger))
+    filename: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    content_type: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    size_bytes: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    sha256: bytes = Field(sa_column=sa.Column(sa.LargeBinary, nullable=False))
+    visible_to_complainant: bool = Field(sa_column=sa.Column(sa.Boolean, nullable=False))
+    uploaded_by: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    uploaded_role: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    created_at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
 
 
 class Message(SQLModel, table=True):

@@ -33,6 +33,7 @@ TABLES = (
     "remedy_reports",
     "remedies",
     "findings",
+    "attachments",
     "hearings",
     "mediation_attempts",
     "timeline_entries",
@@ -86,12 +87,14 @@ TEST_SECRETS = {
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: str) -> Settings:
+def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return Settings(
         environment="test",
         database_url=database_url,
         db_pool_min=1,
         db_pool_max=8,
+        attachments_dir=tmp_path_factory.mktemp("attachments"),
+        attachment_max_bytes=256 * 1024,
         **TEST_SECRETS,
     )
 

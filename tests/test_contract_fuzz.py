@@ -73,6 +73,7 @@ def live_server(database_url: str, settings: Settings) -> Iterator[str]:
         "OMBUDS_RECEIPT_KEY": settings.receipt_key.get_secret_value(),
         "OMBUDS_DB_POOL_MIN": "1",
         "OMBUDS_DB_POOL_MAX": "4",
+        "OMBUDS_ATTACHMENTS_DIR": str(settings.attachments_dir),
     }
     proc = subprocess.Popen(  # noqa: S603 (our own server, fixed arguments)
         [

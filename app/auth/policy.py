@@ -42,18 +42,21 @@ _HANDLING = frozenset(
         "investigation.write",
         "deadline.read",
         "inquiry.open",  # own-initiative inquiries (Venice Principles)
+        "attachment.read",
+        "attachment.write",
     }
 )
 # What the head of an office adds: decide who handles a case, keep a named person away from it,
 # and reopen finished cases.
 _HEAD = frozenset({"complaint.assign", "complaint.exclude", "complaint.reopen"})
 
+# What a complainant does on their own case, with a receipt or a resident account.
+_COMPLAINANT = frozenset({"message.read", "message.write", "attachment.read", "attachment.write"})
+
 PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.complainant: frozenset(
-        {"complaint.read", "complaint.withdraw", "message.read", "message.write"}
-    ),
+    Role.complainant: frozenset({"complaint.read", "complaint.withdraw", *_COMPLAINANT}),
     Role.resident: frozenset(
-        {"complaint.list", "complaint.read", "complaint.withdraw", "message.read", "message.write"}
+        {"complaint.list", "complaint.read", "complaint.withdraw", *_COMPLAINANT}
     ),
     Role.ombudsperson_staff: _HANDLING,
     Role.ombudsperson: _HANDLING | _HEAD,

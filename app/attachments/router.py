@@ -1,0 +1,156 @@
+"""HTTP routes of attachments: the file is the raw request body, described by its Content-Type
+and the `filename` and `attach_to` query parameters (no multipart parsing on the server)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+from urllib.parse import quote
+from uuid import UUID
+
+from fastapi import APIRouter, Header, Query, Request, Response, status
+from pydantic import BaseModel, Field, StringConstraints
+
+from app.attachments import content, service
+from app.auth.deps import CurrentPrincipal
+from app.complaints.schemas import Storable
+from app.db import transaction
+from app.errors import problem_responses
+
+router = APIRouter(prefix="/v1/complaints/{complaint_id}/attachments")
+
+Filename = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^/\\]+$"),
+    Storable,
+]
+
+
+class AttachmentOut(BaseModel):
+    id: UUID
+    parent: str = Field(description="`complaint`, `message` or `step`.")
+    parent_id: int | None
+    filename: str
+    content_type: str
+    size_bytes: int
+    sha256: str = Field(description="Hex SHA-256 of the file, checked on every download.")
+    visible_to_complainant: bool
+    uploaded_by: str | None = Field(description="Staff only.")
+    created_at: datetime
+
+
+class Attachments(BaseModel):
+    attachments: list[AttachmentOut]
+
+
+def _out(row: dict[str, Any], staff: bool) -> AttachmentOut:
+    return AttachmentOut(
+        **{
+            **row,
+            "sha256": row["sha256"].hex(),
+            "uploaded_by": row["uploaded_by"] if staff else None,
+        }
+    )
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    tags=["case handling", "residents"],
+    summary="Attach a file (the request body) to the complaint, a message or a step",
+    description=(
+        "The complainant adds files to their open case or to their own messages; staff to the "
+        "case (internal), to their messages (shared, or internal with internal notes) and to "
+        "investigation steps (internal). The Content-Type must be an accepted type and match the "
+        "file's first bytes (415 otherwise); size limit OMBUDS_ATTACHMENT_MAX_BYTES (413)."
+    ),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                t: {"schema": {"type": "string", "format": "binary"}}
+                for t in sorted(content.ACCEPTED)
+            },
+        }
+    },
+    responses={
+        201: {"headers": {"Location": {"description": "The file", "schema": {"type": "string"}}}},
+        **problem_responses(400, 401, 403, 404, 409, 413, 415, 422, 503),
+    },
+)
+async def post_attachment(
+    complaint_id: UUID,
+    request: Request,
+    response: Response,
+    principal: CurrentPrincipal,
+    filename: Annotated[Filename, Query(description="The file's name, without a path.")],
+    attach_to: Annotated[
+        str, Query(max_length=40, description="`complaint`, `message:<id>` or `step:<id>`.")
+    ] = "complaint",
+    content_type: Annotated[str, Header(max_length=200)] = "application/octet-stream",
+) -> AttachmentOut:
+    settings = request.app.state.settings
+    upload = service.Upload(
+        attach_to=attach_to,
+        filename=filename,
+        content_type=content_type.split(";", 1)[0].strip().lower(),
+        data=await request.body(),
+    )
+    async with transaction(request) as tx:
+        row = await service.upload(
+            tx,
+            request.app.state.storage,
+            settings.attachment_max_bytes,
+            principal,
+            complaint_id,
+            upload,
+        )
+    response.headers["Location"] = f"/v1/complaints/{complaint_id}/attachments/{row['id']}"
+    return _out(row, principal.is_staff)
+
+
+@router.get(
+    "",
+    tags=["case handling", "residents"],
+    summary="The complaint's files within your reach",
+    responses=problem_responses(401, 403, 404, 422, 503),
+)
+async def list_attachments(
+    complaint_id: UUID, request: Request, response: Response, principal: CurrentPrincipal
+) -> Attachments:
+    response.headers["Cache-Control"] = "private, no-store"
+    async with transaction(request) as tx:
+        rows = await service.list_attachments(tx, principal, complaint_id)
+    return Attachments(attachments=[_out(r, principal.is_staff) for r in rows])
+
+
+@router.get(
+    "/{attachment_id}",
+    tags=["case handling", "residents"],
+    summary="Download a file (checked against its SHA-256; audited)",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            }
+        },
+        **problem_responses(401, 403, 404, 422, 503),
+    },
+)
+async def get_attachment(
+    complaint_id: UUID, attachment_id: UUID, request: Request, principal: CurrentPrincipal
+) -> Response:
+    async with transaction(request) as tx:
+        file = await service.download(
+            tx, request.app.state.storage, principal, complaint_id, attachment_id
+        )
+    return Response(
+        file.data,
+        media_type=file.content_type,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(file.filename)}",
+            "ETag": f'"{file.sha256}"',
+            "Cache-Control": "private, no-store",
+        },
+    )

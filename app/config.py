@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     ombudsperson_feedback_months: int = Field(default=3, ge=1, le=12)
     anti_corruption_acknowledge_days: int = Field(default=7, ge=1, le=7)
     anti_corruption_feedback_months: int = Field(default=3, ge=1, le=6)
+    # Target for the decision (findings, inadmissibility or referral), from the acknowledgement.
+    ombudsperson_decision_months: int = Field(default=6, ge=1, le=36)
+    anti_corruption_decision_months: int = Field(default=6, ge=1, le=36)
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
@@ -76,6 +79,9 @@ class Settings(BaseSettings):
         if self.jwt_secret.get_secret_value() == self.receipt_key.get_secret_value():
             raise ValueError("OMBUDS_JWT_SECRET and OMBUDS_RECEIPT_KEY must differ")
         return self
+
+    def decision_months(self, track: str) -> int:
+        return int(getattr(self, f"{track}_decision_months"))
 
     def deadlines(self, track: str) -> tuple[int, int]:
         """(acknowledge days, feedback months) for a track."""

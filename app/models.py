@@ -124,6 +124,12 @@ class Complaint(SQLModel, table=True):
             postgresql_where=sa.text("feedback_given_at IS NULL"),
         ),
         sa.Index(
+            "ix_complaints_decision_pending",
+            "track",
+            "decide_by",
+            postgresql_where=sa.text("decided_at IS NULL AND decide_by IS NOT NULL"),
+        ),
+        sa.Index(
             "ix_complaints_handler",
             "handler_subject",
             sa.text("received_at DESC"),
@@ -170,6 +176,9 @@ class Complaint(SQLModel, table=True):
     acknowledged_at: datetime | None = Field(default=None, sa_column=_tz(nullable=True))
     feedback_by: datetime = Field(sa_column=_tz())
     feedback_given_at: datetime | None = Field(default=None, sa_column=_tz(nullable=True))
+    decide_by: datetime | None = Field(default=None, sa_column=_tz(nullable=True))
+    decided_at: datetime | None = Field(default=None, sa_column=_tz(nullable=True))
+    referred_to: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     updated_at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
 
 

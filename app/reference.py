@@ -90,6 +90,8 @@ class TransitionRow(BaseModel):
     visible_to_complainant: bool
     acknowledges: bool
     gives_feedback: bool
+    decides: bool
+    names_competent_body: bool = Field(description="`referred_to` is required.")
     guards: list[GuardOut] = Field(description="Conditions checked beyond the state (409).")
 
 
@@ -117,6 +119,8 @@ _WORKFLOW = WorkflowOut(
             visible_to_complainant=t.visible_to_complainant,
             acknowledges=t.acknowledges,
             gives_feedback=t.gives_feedback,
+            decides=t.decides,
+            names_competent_body=t.names_competent_body,
             guards=[GuardOut(code=g.value, description=GUARD_DESCRIPTIONS[g]) for g in t.guards],
         )
         for t in TRANSITIONS.values()

@@ -215,3 +215,59 @@ async def test_concurrent_transitions_with_one_etag_only_one_wins(
     assert db.execute("SELECT version FROM complaints").fetchone()["version"] == 2
     n = db.execute("SELECT count(*) AS n FROM timeline_entries").fetchone()["n"]
     assert n == 2
+
+
+async def test_referral_names_the_competent_body(
+    client: httpx.AsyncClient, auth: Any, file_complaint: Any, receipt_headers: Any, db: Any
+) -> None:
+    filed = await file_complaint()
+    set_status(db, filed["id"], "under_assessment")
+    staff = {**auth("ombudsperson_staff"), "If-Match": '"v1"'}
+    nameless = await client.post(
+        _tr(filed["id"]), json={"action": "refer", "reason": "Not ours."}, headers=staff
+    )
+    assert nameless.status_code == 422
+    assert nameless.json()["errors"][0]["field"] == "body.referred_to"
+    misplaced = await client.post(
+        _tr(filed["id"]),
+        headers=staff,
+        json={"action": "open_investigation", "referred_to": "Somebody"},
+    )
+    assert misplaced.status_code == 422
+    referred = await client.post(
+        _tr(filed["id"]),
+        headers=staff,
+        json={
+            "action": "refer",
+            "reason": "Police matter.",
+            "referred_to": "City police complaints",
+        },
+    )
+    assert referred.status_code == 200
+    assert referred.json()["deadlines"]["decided_at"] is not None
+    view = await client.get(f"/v1/complaints/{filed['id']}", headers=await receipt_headers(filed))
+    assert view.json()["referred_to"] == "City police complaints"
+
+
+async def test_decision_deadline_runs_from_acknowledgement(
+    client: httpx.AsyncClient, auth: Any, file_complaint: Any, db: Any
+) -> None:
+    filed = await file_complaint()
+    staff = auth("ombudsperson_staff")
+    before = (await client.get(f"/v1/complaints/{filed['id']}", headers=staff)).json()
+    assert before["deadlines"]["decide_by"] is None
+    acked = await client.post(
+        _tr(filed["id"]), json={"action": "acknowledge"}, headers={**staff, "If-Match": '"v1"'}
+    )
+    deadlines = acked.json()["deadlines"]
+    span = datetime.fromisoformat(deadlines["decide_by"]) - datetime.fromisoformat(
+        deadlines["acknowledged_at"]
+    )
+    assert timedelta(days=180) <= span <= timedelta(days=185)  # six months by default
+    db.execute("UPDATE complaints SET decide_by = now() - interval '1 day'")
+    late = await client.get(
+        "/v1/deadlines", params={"kind": "decision", "overdue": "true"}, headers=staff
+    )
+    assert [d["complaint_id"] for d in late.json()["items"]] == [filed["id"]]
+    view = (await client.get(f"/v1/complaints/{filed['id']}", headers=staff)).json()
+    assert view["deadlines"]["decision_overdue"] is True

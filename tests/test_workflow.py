@@ -105,7 +105,11 @@ async def test_every_action_from_every_state(
         set_status(db, filed["id"], state.value)
         response = await client.post(
             f"/v1/complaints/{filed['id']}/transitions",
-            json={"action": action.value, "reason": "Because the file says so."},
+            json={
+                "action": action.value,
+                "reason": "Because the file says so.",
+                **({"referred_to": "Data protection authority"} if action is Action.refer else {}),
+            },
             headers={**head, "If-Match": '"v1"'},
         )
         row = db.execute(

@@ -104,6 +104,9 @@ RECEIPT_LOOKUP = (
 
 _DEADLINE_COLUMNS = """
   c.acknowledge_by, c.acknowledged_at, c.feedback_by, c.feedback_given_at,
+  c.decide_by, c.decided_at,
+  coalesce(c.decided_at IS NULL AND c.decide_by < now() AND c.status <> 'withdrawn', false)
+    AS decision_overdue,
   (c.acknowledged_at IS NULL AND c.acknowledge_by < now() AND c.status <> 'withdrawn')
     AS acknowledgement_overdue,
   (c.feedback_given_at IS NULL AND c.feedback_by < now() AND c.status <> 'withdrawn')
@@ -111,7 +114,8 @@ _DEADLINE_COLUMNS = """
 """
 
 GET = f"""
-SELECT c.id, c.reference, c.origin, c.track, c.status, c.version, c.handler_subject, c.summary,
+SELECT c.id, c.reference, c.origin, c.track, c.status, c.version, c.handler_subject,
+  c.referred_to, c.summary,
   c.description,
   c.rights_affected, c.discrimination_grounds, c.respondent, c.incident_from, c.incident_to,
   c.incident_location, c.remedy_sought, c.language, c.anonymous, c.received_at, c.updated_at,
@@ -144,7 +148,12 @@ WITH c AS (
                        THEN now() + make_interval(months => %(feedback_months)s)
                        ELSE feedback_by END,
     feedback_given_at = CASE WHEN %(gives_feedback)s AND feedback_given_at IS NULL
-                             THEN now() ELSE feedback_given_at END
+                             THEN now() ELSE feedback_given_at END,
+    decide_by = CASE WHEN %(acknowledges)s
+                     THEN now() + make_interval(months => %(decision_months)s)
+                     ELSE decide_by END,
+    decided_at = CASE WHEN %(decides)s THEN now() ELSE decided_at END,
+    referred_to = coalesce(%(referred_to)s, referred_to)
   WHERE id = %(id)s AND version = %(version)s
   RETURNING *
 ),

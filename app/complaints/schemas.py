@@ -249,12 +249,16 @@ class Deadlines(BaseModel):
     feedback_by: datetime
     feedback_given_at: datetime | None
     feedback_overdue: bool
+    decide_by: datetime | None = Field(description="Set at acknowledgement; met by a decision.")
+    decided_at: datetime | None
+    decision_overdue: bool
 
 
 class ComplaintOut(BaseModel):
     id: UUID
     reference: str
     origin: Literal["complaint", "own_initiative"]
+    referred_to: str | None = Field(description="The competent body it was referred to, if any.")
     track: Track
     status: Status
     version: int
@@ -300,6 +304,9 @@ class TransitionIn(Strict):
         default=None,
         description="Why; required for some actions (see /v1/workflow). Shown to the complainant "
         "when the timeline entry is visible to them.",
+    )
+    referred_to: bounded_text(2, 300) | None = Field(  # type: ignore[valid-type]
+        default=None, description="`refer` only, and required there: the competent body."
     )
 
 

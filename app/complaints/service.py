@@ -148,14 +148,7 @@ async def receipt_login(conn: Conn, settings: Settings, reference: str, receipt:
 
 
 def _deadlines(row: dict[str, Any]) -> Deadlines:
-    return Deadlines(
-        acknowledge_by=row["acknowledge_by"],
-        acknowledged_at=row["acknowledged_at"],
-        acknowledgement_overdue=row["acknowledgement_overdue"],
-        feedback_by=row["feedback_by"],
-        feedback_given_at=row["feedback_given_at"],
-        feedback_overdue=row["feedback_overdue"],
-    )
+    return Deadlines(**{name: row[name] for name in Deadlines.model_fields})
 
 
 async def get_complaint(conn: Conn, principal: Principal, complaint_id: UUID) -> ComplaintOut:
@@ -187,6 +180,7 @@ async def get_complaint(conn: Conn, principal: Principal, complaint_id: UUID) ->
         status=row["status"],
         version=row["version"],
         handler=row["handler_subject"] if principal.is_staff else None,
+        referred_to=row["referred_to"],
         summary=row["summary"],
         description=row["description"],
         rights_affected=row["rights_affected"],
@@ -287,6 +281,16 @@ async def transition(
             f"`{action}` needs a reason.",
             [{"field": "body.reason", "message": "required for this action", "type": "missing"}],
         )
+    if step.names_competent_body != (body.referred_to is not None):
+        message = (
+            "name the competent body the complaint is referred to"
+            if step.names_competent_body
+            else "only `refer` names a competent body"
+        )
+        raise Unprocessable(
+            f"`{action}`: {message}.",
+            [{"field": "body.referred_to", "message": message, "type": "value_error"}],
+        )
     if step.guards:
         cur = await conn.execute(queries.GUARDS, {"id": complaint_id})
         met = await cur.fetchone()
@@ -311,6 +315,9 @@ async def transition(
             "acknowledges": step.acknowledges,
             "gives_feedback": step.gives_feedback,
             "feedback_months": feedback_months,
+            "decides": step.decides,
+            "decision_months": settings.decision_months(row["track"]),
+            "referred_to": body.referred_to,
             "actor_subject": subject,
             "actor_role": role,
         },

@@ -178,6 +178,8 @@ class Transition:
     visible_to_complainant: bool = True
     acknowledges: bool = False  # satisfies the acknowledgement deadline
     gives_feedback: bool = False  # satisfies the feedback deadline (art. 9(1)(f))
+    decides: bool = False  # the office's decision: meets the decision deadline
+    names_competent_body: bool = False  # a referral says to whom (Paris Principles)
     guards: tuple[Guard, ...] = ()
 
 
@@ -195,6 +197,7 @@ def _rows() -> list[Transition]:
             "complaint.decide",
             reason_required=True,
             gives_feedback=True,
+            decides=True,
         ),
         Transition(
             S.under_assessment,
@@ -203,6 +206,8 @@ def _rows() -> list[Transition]:
             "complaint.decide",
             reason_required=True,
             gives_feedback=True,
+            decides=True,
+            names_competent_body=True,
         ),
         Transition(
             S.under_assessment, A.open_investigation, S.under_investigation, "complaint.investigate"
@@ -237,6 +242,7 @@ def _rows() -> list[Transition]:
             S.findings_issued,
             "complaint.decide",
             gives_feedback=True,
+            decides=True,
             guards=(Guard.investigation_has_step, Guard.findings_drafted),
         ),
         Transition(
@@ -245,6 +251,7 @@ def _rows() -> list[Transition]:
             S.findings_issued,
             "complaint.decide",
             gives_feedback=True,
+            decides=True,
             guards=(Guard.mediation_settled, Guard.findings_drafted),
         ),
         Transition(

@@ -25,6 +25,15 @@ _KINDS = (
         "NULL::text",
     ),
     (
+        "decision",
+        "",
+        "c.decided_at IS NULL AND c.decide_by IS NOT NULL AND c.status <> 'withdrawn'",
+        "c.decide_by",
+        "c.id::text",
+        "NULL::bigint",
+        "NULL::text",
+    ),
+    (
         "information_request",
         "JOIN investigation_steps s ON s.complaint_id = c.id",
         "s.kind = 'information_request' AND s.answered_at IS NULL",

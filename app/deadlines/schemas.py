@@ -14,6 +14,7 @@ from app.taxonomy import Track
 DeadlineKind = Literal[
     "acknowledgement",
     "feedback",
+    "decision",
     "information_request",
     "remedy_response",
     "remedy_implementation",
@@ -23,7 +24,7 @@ DeadlineKind = Literal[
 class DeadlineQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    kind: list[DeadlineKind] | None = Field(default=None, max_length=5)
+    kind: list[DeadlineKind] | None = Field(default=None, max_length=6)
     track: Track | None = None
     handler: bounded_text(1, 200) | None = Field(  # type: ignore[valid-type]
         default=None, description="A handler's subject, or `me`."

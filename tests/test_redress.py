@@ -71,6 +71,18 @@ async def test_intake_to_implemented_remedy(
     recused = auth("ombudsperson_staff", sub="rafa")
     housing = auth("respondent", sub="clerk", department="housing")
 
+    async def views(expected_status: str, recused_out: bool = True) -> None:
+        """At each step: who reaches the case, and what its status reads for each of them."""
+        for who, headers in (("complainant", complainant), ("handler", handler)):
+            response = await case.get("", headers)
+            assert response.status_code == 200, who
+            assert response.json()["status"] == expected_status, who
+        assert (await case.get("", recused)).status_code == (404 if recused_out else 200)
+        assert (await case.get("", housing)).status_code == 404
+        assert (await case.get("/timeline", housing)).status_code == 404
+
+    await views("submitted", recused_out=False)
+
     # Intake, acknowledgement, assignment, a declared conflict.
     await case.act(handler, "acknowledge")
     put = await client.put(
@@ -85,6 +97,7 @@ async def test_intake_to_implemented_remedy(
     assert (await case.get("", recused)).status_code == 404
     await case.act(handler, "start_assessment")
     await case.act(handler, "open_investigation")
+    await views("under_investigation")
 
     # Investigation with an information request the department answers.
     assert (
@@ -151,6 +164,7 @@ async def test_intake_to_implemented_remedy(
     )
     assert held.status_code == 200 and held.json()["status"] == "held"
     await case.act(handler, "conclude_hearing")
+    await views("under_investigation")
     their_hearings = (await case.get("/hearings", complainant)).json()["hearings"]
     assert their_hearings[0]["outcome"] == "The department acknowledged the missing hearing."
     assert their_hearings[0]["minutes"] is None and their_hearings[0]["participants"] is None
@@ -170,6 +184,7 @@ async def test_intake_to_implemented_remedy(
     ).status_code == 200
     assert (await case.get("/findings", complainant)).status_code == 404  # drafts stay internal
     await case.act(handler, "issue_findings")
+    await views("findings_issued")
     theirs = (await case.get("/findings", complainant)).json()
     assert theirs["public_summary"] == "The eviction breached your right to be heard."
     assert theirs["internal_reasoning"] is None
@@ -203,6 +218,7 @@ async def test_intake_to_implemented_remedy(
     assert (await client.get("/v1/remedies", headers=housing)).json()["items"] == []
     assert (await case.get("/remedies", complainant)).json()["remedies"] == []
     await case.act(handler, "recommend_remedies")
+    await views("remedy_follow_up")
     addressed = (await client.get("/v1/remedies", headers=housing)).json()["items"]
     assert [r["id"] for r in addressed] == [restitution["id"], guarantee["id"]]
     assert "Amina" not in str(addressed)
@@ -242,6 +258,7 @@ async def test_intake_to_implemented_remedy(
         assert assessed.status_code == 200
     closed = await case.act(handler, "close")
     assert closed["status"] == "closed"
+    await views("closed")
 
     # What each one saw, in the end.
     remedies = (await case.get("/remedies", complainant)).json()["remedies"]

@@ -165,3 +165,17 @@ async def test_pages_and_bad_input(
         assert response.headers["content-type"] == "application/problem+json"
     too_many = await client.get(_messages(filed["id"]), params={"limit": 10_000}, headers=staff)
     assert too_many.status_code == 422
+
+
+async def test_unknown_list_parameters_are_refused(
+    client: httpx.AsyncClient, auth: Any, file_complaint: Any
+) -> None:
+    filed = await file_complaint()
+    staff = auth("ombudsperson_staff")
+    response = await client.get(_messages(filed["id"]), params={"afterr": 3}, headers=staff)
+    assert response.status_code == 422
+    housing = auth("respondent", department="housing")
+    for path in ("/v1/remedies", "/v1/information-requests"):
+        assert (
+            await client.get(path, params={"open": "true"}, headers=housing)
+        ).status_code == 422, path

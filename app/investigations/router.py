@@ -19,7 +19,7 @@ from app.investigations.schemas import (
     InvestigationOut,
     StepIn,
 )
-from app.pagination import page_limit
+from app.pagination import OpenItemsQuery, page_limit
 
 router = APIRouter(prefix="/v1")
 
@@ -95,15 +95,13 @@ async def list_information_requests(
     request: Request,
     response: Response,
     principal: CurrentPrincipal,
-    after: Annotated[int | None, Query(ge=0, description="Requests after this id.")] = None,
-    limit: Annotated[int | None, Query(ge=1, description="Page size (default 50).")] = None,
-    open_only: Annotated[bool, Query(description="Only unanswered requests.")] = False,
+    page: Annotated[OpenItemsQuery, Query()],
 ) -> InformationRequestPage:
-    size = page_limit(request.app.state.settings, limit)
+    size = page_limit(request.app.state.settings, page.limit)
     response.headers["Cache-Control"] = "private, no-store"
     async with transaction(request) as tx:
         return await service.list_requests(
-            tx, principal, after=after, limit=size, open_only=open_only
+            tx, principal, after=page.after, limit=size, open_only=page.open_only
         )
 
 

@@ -19,6 +19,7 @@ from app.investigations.schemas import (
     StepIn,
     StepOut,
 )
+from app.pagination import split_page
 
 
 async def put_plan(
@@ -90,10 +91,9 @@ async def list_requests(
         queries.REQUESTS.format(extra=extra),
         {"department": department, "after": after, "limit": limit + 1},
     )
-    rows = await cur.fetchall()
-    items = [InformationRequestOut(**r) for r in rows[:limit]]
+    page, next_after = split_page(await cur.fetchall(), limit, key=lambda r: r["id"])
     return InformationRequestPage(
-        items=items, next_after=items[-1].id if len(rows) > limit else None
+        items=[InformationRequestOut(**r) for r in page], next_after=next_after
     )
 
 

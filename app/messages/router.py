@@ -12,7 +12,7 @@ from app.db import transaction
 from app.errors import problem_responses
 from app.messages import service
 from app.messages.schemas import MessageIn, MessageOut, MessagePage
-from app.pagination import page_limit
+from app.pagination import IdPageQuery, page_limit
 
 router = APIRouter(
     prefix="/v1/complaints/{complaint_id}/messages", tags=["residents", "case handling"]
@@ -61,13 +61,14 @@ async def list_messages(
     request: Request,
     response: Response,
     principal: CurrentPrincipal,
-    after: Annotated[int | None, Query(ge=0, description="Messages after this id.")] = None,
-    limit: Annotated[int | None, Query(ge=1, description="Page size (default 50).")] = None,
+    page: Annotated[IdPageQuery, Query()],
 ) -> MessagePage:
-    size = page_limit(request.app.state.settings, limit)
+    size = page_limit(request.app.state.settings, page.limit)
     response.headers["Cache-Control"] = "private, no-store"
     async with transaction(request) as tx:
-        return await service.list_messages(tx, principal, complaint_id, after=after, limit=size)
+        return await service.list_messages(
+            tx, principal, complaint_id, after=page.after, limit=size
+        )
 
 
 @router.get(

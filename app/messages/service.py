@@ -15,6 +15,7 @@ from app.db import Conn
 from app.errors import Conflict, NotFound
 from app.messages import queries
 from app.messages.schemas import MessageIn, MessageOut, MessagePage
+from app.pagination import split_page
 
 
 def _kind(principal: Principal, body: MessageIn) -> MessageKind:
@@ -61,8 +62,8 @@ async def list_messages(
         "AND m.id > %(after)s" if after else "",
         {"after": after, "limit": limit + 1},
     )
-    items = [_out(principal, r) for r in rows[:limit]]
-    return MessagePage(items=items, next_after=items[-1].id if len(rows) > limit else None)
+    page, next_after = split_page(rows, limit, key=lambda r: r["id"])
+    return MessagePage(items=[_out(principal, r) for r in page], next_after=next_after)
 
 
 async def get_message(

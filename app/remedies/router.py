@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from app.auth.deps import CurrentPrincipal
 from app.db import transaction
 from app.errors import problem_responses
-from app.pagination import page_limit
+from app.pagination import OpenItemsQuery, page_limit
 from app.remedies import service
 from app.remedies.schemas import (
     AssessmentIn,
@@ -105,15 +105,13 @@ async def list_department_remedies(
     request: Request,
     response: Response,
     principal: CurrentPrincipal,
-    after: Annotated[int | None, Query(ge=0, description="Remedies after this id.")] = None,
-    limit: Annotated[int | None, Query(ge=1, description="Page size (default 50).")] = None,
-    open_only: Annotated[bool, Query(description="Only those not yet assessed.")] = False,
+    page: Annotated[OpenItemsQuery, Query()],
 ) -> RemedyPage:
-    size = page_limit(request.app.state.settings, limit)
+    size = page_limit(request.app.state.settings, page.limit)
     response.headers["Cache-Control"] = "private, no-store"
     async with transaction(request) as tx:
         return await service.list_for_department(
-            tx, principal, after=after, limit=size, open_only=open_only
+            tx, principal, after=page.after, limit=size, open_only=page.open_only
         )
 
 

@@ -11,6 +11,7 @@ from app.complaints.service import actor, reachable, require
 from app.complaints.workflow import FindingOutcome, RemedyResponse, Status
 from app.db import Conn
 from app.errors import Conflict, NotFound
+from app.pagination import split_page
 from app.remedies import queries
 from app.remedies.schemas import (
     AssessmentIn,
@@ -120,8 +121,8 @@ async def list_for_department(
         "AND r.assessment IS NULL" if open_only else ""
     )
     rows = await _department_rows(conn, principal, extra, {"after": after, "limit": limit + 1})
-    items = [RemedyForDepartment(**r) for r in rows[:limit]]
-    return RemedyPage(items=items, next_after=items[-1].id if len(rows) > limit else None)
+    page, next_after = split_page(rows, limit, key=lambda r: r["id"])
+    return RemedyPage(items=[RemedyForDepartment(**r) for r in page], next_after=next_after)
 
 
 async def get_for_department(

@@ -226,10 +226,6 @@ async def reachable(conn: Conn, principal: Principal, complaint_id: UUID) -> Sta
     return Status(row["status"])
 
 
-async def _ensure_visible(conn: Conn, principal: Principal, complaint_id: UUID) -> None:
-    await reachable(conn, principal, complaint_id)
-
-
 def require(principal: Principal, permission: str, what: str) -> None:
     if not principal.may(permission):
         allowed = ", ".join(r.value for r in roles_holding(permission))
@@ -349,7 +345,7 @@ async def transition(
 
 
 async def timeline(conn: Conn, principal: Principal, complaint_id: UUID) -> Timeline:
-    await _ensure_visible(conn, principal, complaint_id)
+    await reachable(conn, principal, complaint_id)
     staff = principal.is_staff
     cur = await conn.execute(queries.TIMELINE, {"id": complaint_id, "staff": staff})
     entries = [
@@ -549,7 +545,7 @@ async def recuse(
 
 
 async def list_recusals(conn: Conn, principal: Principal, complaint_id: UUID) -> Recusals:
-    await _ensure_visible(conn, principal, complaint_id)
+    await reachable(conn, principal, complaint_id)
     require(principal, "complaint.exclude", "Listing recusals")
     cur = await conn.execute(queries.RECUSALS, {"id": complaint_id})
     return Recusals(

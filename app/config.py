@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     page_size_default: int = Field(default=50, ge=1)
     page_size_max: int = Field(default=100, ge=1)
 
+    # Brute-force brakes on the public routes, per client address and per process (0: off).
+    rate_limit_intake_per_minute: int = Field(default=30, ge=0)
+    rate_limit_receipt_per_minute: int = Field(default=10, ge=0)
+
     # Attachments: stored outside the database, under attachments_dir (local storage).
     attachments_dir: Path = Field(default=Path("var/attachments"))
     attachment_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=512 * 1024 * 1024)

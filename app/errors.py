@@ -124,6 +124,16 @@ class PreconditionRequired(AppError):
     status, slug, title = 428, "precondition-required", "If-Match header required"
 
 
+class TooManyRequests(AppError):
+    status, slug, title = 429, "too-many-requests", "Too many requests"
+
+    def __init__(self, retry_after: int):
+        super().__init__(
+            f"Too many requests from your address; try again in {retry_after} s.",
+            headers={"Retry-After": str(retry_after)},
+        )
+
+
 class ServiceUnavailable(AppError):
     status, slug, title = 503, "unavailable", "Service unavailable"
 
@@ -226,6 +236,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         415: "File type not accepted, or not what the file really is",
         422: "Invalid input; `errors` names each field",
         428: "If-Match header missing",
+        429: "Too many requests from this address; see Retry-After",
         503: "Database unavailable",
     }
     return {

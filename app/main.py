@@ -27,6 +27,7 @@ from app.investigations.router import router as investigations_router
 from app.mediation.router import router as mediation_router
 from app.messages.router import router as messages_router
 from app.middleware import Guard
+from app.ratelimit import RateLimiter
 from app.reference import router as reference_router
 from app.remedies.router import router as remedies_router
 
@@ -154,4 +155,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         Guard, limit=settings.max_body_bytes, upload_limit=settings.attachment_max_bytes
     )
     app.state.storage = LocalStorage(settings.attachments_dir)
+    app.state.intake_limiter = RateLimiter(settings.rate_limit_intake_per_minute)
+    app.state.receipt_limiter = RateLimiter(settings.rate_limit_receipt_per_minute)
     return app

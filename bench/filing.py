@@ -112,6 +112,8 @@ def main() -> int:
         "DATABASE_URL": url,
         "OMBUDS_ENVIRONMENT": "development",
         "OMBUDS_DB_POOL_MAX": str(args.connections),
+        # The limiter runs on every filing, but the load comes from one address: never brake.
+        "OMBUDS_RATE_LIMIT_INTAKE_PER_MINUTE": "1000000000",
     }
     python = sys.executable
     ref_port, app_port = free_port(), free_port()

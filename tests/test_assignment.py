@@ -9,6 +9,7 @@ import pytest
 
 from app.auth.policy import PERMISSIONS, STAFF_TRACKS, Role
 from app.taxonomy import Track
+from tests.conftest import set_status
 
 
 def _handler(complaint_id: str) -> str:
@@ -263,3 +264,31 @@ async def test_list_filters_by_handler(
         theirs["id"]: "bob",
         loose["id"]: None,
     }
+
+
+async def test_oversight_head_not_officer_heads_the_confidential_track(
+    client: httpx.AsyncClient, auth: Any, file_complaint: Any, db: Any
+) -> None:
+    filed = await file_complaint(track="anti_corruption")
+    officer = auth("oversight_officer")
+    refused = await client.put(
+        _handler(filed["id"]), json={"handler": "olga"}, headers={**officer, "If-Match": '"v1"'}
+    )
+    assert refused.status_code == 403
+    head = auth("oversight_head")
+    done = await client.put(
+        _handler(filed["id"]), json={"handler": "olga"}, headers={**head, "If-Match": '"v1"'}
+    )
+    assert done.status_code == 200
+    set_status(db, filed["id"], "closed")
+    for headers, expected in ((officer, 403), (head, 200)):
+        response = await client.post(
+            f"/v1/complaints/{filed['id']}/transitions",
+            json={"action": "reopen", "reason": "New evidence."},
+            headers={**headers, "If-Match": await _etag(client, filed["id"], headers)},
+        )
+        assert response.status_code == expected
+    for role in ("ombudsperson", "ombudsperson_staff", "admin", "monitor"):
+        assert (
+            await client.get(f"/v1/complaints/{filed['id']}", headers=auth(role))
+        ).status_code == 404

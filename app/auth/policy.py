@@ -17,6 +17,7 @@ class Role(StrEnum):
     ombudsperson_staff = "ombudsperson_staff"
     ombudsperson = "ombudsperson"  # head of office
     oversight_officer = "oversight_officer"  # anti-corruption track
+    oversight_head = "oversight_head"  # heads the anti-corruption track; identity custodian
     respondent = "respondent"  # municipal department, with a `department` claim
     monitor = "monitor"  # anonymized statistics only
     admin = "admin"  # runs the service; no access to case content
@@ -60,8 +61,8 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
     ),
     Role.ombudsperson_staff: _HANDLING,
     Role.ombudsperson: _HANDLING | _HEAD,
-    # Until a separate oversight head exists (issue 4), the oversight officer also heads the track.
-    Role.oversight_officer: _HANDLING | _HEAD,
+    Role.oversight_officer: _HANDLING,
+    Role.oversight_head: _HANDLING | _HEAD,
     # A department sees only what is addressed to it, never the complainant's identity.
     Role.respondent: frozenset(
         {"information_request.read", "information_request.answer", "remedy.read", "remedy.respond"}
@@ -75,6 +76,7 @@ STAFF_TRACKS: dict[Role, frozenset[Track]] = {
     Role.ombudsperson_staff: frozenset({Track.ombudsperson}),
     Role.ombudsperson: frozenset({Track.ombudsperson}),
     Role.oversight_officer: frozenset({Track.anti_corruption}),
+    Role.oversight_head: frozenset({Track.anti_corruption}),
 }
 
 # Roles that ombuds itself mints tokens for with `ombuds token`; `complainant` comes from a receipt.

@@ -32,6 +32,7 @@ from app.complaints.schemas import (
 from app.db import single_statement, transaction
 from app.errors import PreconditionRequired, problem_responses
 from app.pagination import page_limit
+from app.ratelimit import client_key
 
 router = APIRouter(prefix="/v1")
 
@@ -73,7 +74,7 @@ def _headers(**described: str) -> dict[str, object]:
     ),
     responses={
         201: _headers(Location="URL of the new complaint"),
-        **problem_responses(400, 401, 413, 422, 503),
+        **problem_responses(400, 401, 413, 422, 429, 503),
     },
     openapi_extra={
         # The token is optional here: anyone may file without one.
@@ -90,6 +91,7 @@ async def file_complaint(request: Request, principal: OptionalPrincipal) -> Resp
     # The hot path. The body is parsed and validated by pydantic in one pass over the raw bytes
     # (FastAPI's generic body handling cost a tenth of this route's CPU), then one statement
     # writes the complaint, contact, characteristics, timeline and audit entry (queries.FILE).
+    request.app.state.intake_limiter.check(client_key(request))
     body = parse_body(ComplaintIn, await request.body())
     async with single_statement(request) as conn:
         filed = await service.file_complaint(conn, request.app.state.settings, body, principal)
@@ -125,10 +127,11 @@ class AccessToken(BaseModel):
         "the complainant) and may withdraw it. A wrong pair is 401, whether or not the reference "
         "exists."
     ),
-    responses=problem_responses(400, 401, 413, 422, 503),
+    responses=problem_responses(400, 401, 413, 422, 429, 503),
 )
 async def receipt_login(body: ReceiptLogin, request: Request, response: Response) -> AccessToken:
     settings = request.app.state.settings
+    request.app.state.receipt_limiter.check(client_key(request))
     async with transaction(request) as tx:
         token = await service.receipt_login(tx, settings, body.reference, body.receipt)
     response.headers["Cache-Control"] = "no-store"

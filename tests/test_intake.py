@@ -247,3 +247,15 @@ async def test_text_postgresql_cannot_store_is_422(
     # A NUL is refused by field validation; a lone surrogate already by the JSON parser.
     assert response.json()["errors"][0]["field"] in {"body.summary", "body"}
     assert _count(db) == 0
+
+
+@pytest.mark.parametrize("path", ["/v1/complaints", "/v1/auth/receipt"])
+async def test_deeply_nested_json_is_refused_cleanly(
+    path: str, client: httpx.AsyncClient, db: Any
+) -> None:
+    deep = "[" * 20_000 + "]" * 20_000
+    response = await client.post(path, content=deep, headers={"content-type": "application/json"})
+    assert response.status_code in (400, 422)
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "Traceback" not in response.text and "Recursion" not in response.text
+    assert _count(db) == 0

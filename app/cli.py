@@ -80,6 +80,16 @@ def _openapi(_: argparse.Namespace) -> int:
     return 0
 
 
+def _rotate(_: argparse.Namespace) -> int:
+    from app.crypto import Sealer, rotate_contacts
+    from app.db import resolve_database_url
+
+    settings = get_settings()
+    count = rotate_contacts(resolve_database_url(settings), Sealer.from_settings(settings))
+    print(f"re-sealed {count} contact records under identity key {settings.identity_keyring()[0]}")
+    return 0
+
+
 def _workflow(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -124,6 +134,11 @@ def main(argv: list[str] | None = None) -> int:
 
     api = sub.add_parser("openapi", help="print the OpenAPI document")
     api.set_defaults(func=_openapi)
+
+    rotate = sub.add_parser(
+        "rotate-identity-keys", help="re-seal identities under the first OMBUDS_IDENTITY_KEYS key"
+    )
+    rotate.set_defaults(func=_rotate)
 
     flow = sub.add_parser("workflow", help="print the workflow as a mermaid state diagram")
     flow.add_argument("--update", metavar="README", help="rewrite the diagram block in README")

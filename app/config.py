@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -12,6 +15,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 # Used only when OMBUDS_ENVIRONMENT=development (the default for `make run` and the tests).
 DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production-0000"  # noqa: S105
 MIN_SECRET_LENGTH = 32
+# Development only: an identity key anyone can derive, refused outside development.
+_DEVELOPMENT_IDENTITY_KEY = hashlib.sha256(b"ombuds development identity key").digest()
+DEVELOPMENT_IDENTITY_KEYS = "dev1:" + base64.b64encode(_DEVELOPMENT_IDENTITY_KEY).decode()
 
 Environment = Literal["development", "test", "production"]
 
@@ -37,6 +43,9 @@ class Settings(BaseSettings):
     receipt_token_ttl_seconds: int = Field(default=1800, ge=60, le=86400)
     # Keyed hash (HMAC-SHA256) for complaint receipts; a different key from the token secret.
     receipt_key: SecretStr = SecretStr(DEVELOPMENT_SECRET + "-receipt")
+    # AES-256-GCM keys sealing complainants' identities and contact details:
+    # `kid:base64key;kid2:base64key`, the first one seals, all of them open (key rotation).
+    identity_keys: SecretStr = SecretStr(DEVELOPMENT_IDENTITY_KEYS)
 
     # Intake.
     reference_prefix: str = Field(default="HRC", pattern=r"^[A-Z]{2,8}$")
@@ -63,6 +72,7 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
+        self.identity_keyring()  # well-formed in every environment
         if self.page_size_default > self.page_size_max:
             raise ValueError("OMBUDS_PAGE_SIZE_DEFAULT must not exceed OMBUDS_PAGE_SIZE_MAX")
         if self.db_pool_min > self.db_pool_max:
@@ -82,7 +92,24 @@ class Settings(BaseSettings):
                 )
         if self.jwt_secret.get_secret_value() == self.receipt_key.get_secret_value():
             raise ValueError("OMBUDS_JWT_SECRET and OMBUDS_RECEIPT_KEY must differ")
+        _, keys = self.identity_keyring()
+        if _DEVELOPMENT_IDENTITY_KEY in keys.values():
+            raise ValueError("OMBUDS_IDENTITY_KEYS must be set outside development")
         return self
+
+    def identity_keyring(self) -> tuple[str, dict[str, bytes]]:
+        """(the key id that seals, every key id -> 32-byte key)."""
+        keys: dict[str, bytes] = {}
+        for part in self.identity_keys.get_secret_value().split(";"):
+            kid, _, encoded = part.strip().partition(":")
+            try:
+                key = base64.b64decode(encoded, validate=True)
+            except binascii.Error as exc:
+                raise ValueError(f"identity key {kid!r} is not base64") from exc
+            if not kid or len(key) != 32:
+                raise ValueError("each identity key is `kid:base64` of 32 bytes")
+            keys[kid] = key
+        return next(iter(keys)), keys
 
     def decision_months(self, track: str) -> int:
         return int(getattr(self, f"{track}_decision_months"))

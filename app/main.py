@@ -18,6 +18,7 @@ from app.attachments.storage import LocalStorage
 from app.complaints.router import router as complaints_router
 from app.complaints.schemas import ComplaintIn
 from app.config import Settings, get_settings
+from app.crypto import Sealer
 from app.db import make_pool, resolve_database_url
 from app.deadlines.router import router as deadlines_router
 from app.errors import Problem, ServiceUnavailable, install_error_handlers, problem_responses
@@ -155,6 +156,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         Guard, limit=settings.max_body_bytes, upload_limit=settings.attachment_max_bytes
     )
     app.state.storage = LocalStorage(settings.attachments_dir)
+    app.state.sealer = Sealer.from_settings(settings)
     app.state.intake_limiter = RateLimiter(settings.rate_limit_intake_per_minute)
     app.state.receipt_limiter = RateLimiter(settings.rate_limit_receipt_per_minute)
     return app

@@ -183,7 +183,8 @@ class Complaint(SQLModel, table=True):
 
 
 class ComplainantContact(SQLModel, table=True):
-    """Who filed and how to reach them: kept apart from the case record, read by staff only."""
+    """Who filed and how to reach them: kept apart from the case record and sealed (AES-256-GCM,
+    app.crypto) under the identity key `key_id`; the database never holds them in clear."""
 
     __tablename__ = "complainant_contacts"
 
@@ -194,11 +195,8 @@ class ComplainantContact(SQLModel, table=True):
             primary_key=True,
         )
     )
-    name: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
-    email: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
-    phone: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
-    postal_address: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
-    preferred_channel: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    key_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    sealed: bytes = Field(sa_column=sa.Column(sa.LargeBinary, nullable=False))
 
 
 class ComplainantCharacteristics(SQLModel, table=True):

@@ -7,6 +7,7 @@ drops them at the end, so the database DATABASE_URL names is never written to.
 
 from __future__ import annotations
 
+import base64
 import os
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -83,6 +84,11 @@ def database_url(server_url: str) -> Iterator[str]:
 TEST_SECRETS = {
     "jwt_secret": "test-secret-" + "x" * 40,
     "receipt_key": "test-receipt-key-" + "y" * 40,
+    # Two identity keys, as after a rotation: `test2` seals, `test1` still opens.
+    "identity_keys": "test2:"
+    + base64.b64encode(b"2" * 32).decode()
+    + ";test1:"
+    + base64.b64encode(b"1" * 32).decode(),
 }
 
 

@@ -71,6 +71,7 @@ def live_server(database_url: str, settings: Settings) -> Iterator[str]:
         "OMBUDS_ENVIRONMENT": "test",
         "OMBUDS_JWT_SECRET": settings.jwt_secret.get_secret_value(),
         "OMBUDS_RECEIPT_KEY": settings.receipt_key.get_secret_value(),
+        "OMBUDS_IDENTITY_KEYS": settings.identity_keys.get_secret_value(),
         "OMBUDS_DB_POOL_MIN": "1",
         "OMBUDS_DB_POOL_MAX": "4",
         "OMBUDS_ATTACHMENTS_DIR": str(settings.attachments_dir),

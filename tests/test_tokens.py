@@ -139,8 +139,15 @@ def test_production_refuses_default_or_short_secrets() -> None:
         Settings(environment="production", jwt_secret="short", receipt_key="k" * 40)
     with pytest.raises(ValueError, match="must differ"):
         Settings(environment="production", jwt_secret="s" * 40, receipt_key="s" * 40)
-    ok = Settings(environment="production", jwt_secret="s" * 40, receipt_key="k" * 40)
+    with pytest.raises(ValueError, match="OMBUDS_IDENTITY_KEYS"):
+        Settings(environment="production", jwt_secret="s" * 40, receipt_key="k" * 40)
+    key = "prod1:" + base64.b64encode(b"p" * 32).decode()
+    ok = Settings(
+        environment="production", jwt_secret="s" * 40, receipt_key="k" * 40, identity_keys=key
+    )
     assert ok.environment == "production"
+    with pytest.raises(ValueError, match="32 bytes"):
+        Settings(identity_keys="short:" + base64.b64encode(b"x" * 16).decode())
 
 
 def test_inconsistent_sizes_are_refused() -> None:

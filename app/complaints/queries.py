@@ -18,7 +18,7 @@ WITH b AS MATERIALIZED (
   FROM jsonb_to_record(%(body)s::jsonb) AS x(
     track text, summary text, description text, rights_affected text[],
     discrimination_grounds text[], respondent text, incident jsonb, remedy_sought text,
-    language text, contact jsonb, characteristics jsonb)
+    language text, characteristics jsonb)
 ),
 c AS (
   INSERT INTO complaints (
@@ -38,12 +38,10 @@ c AS (
   RETURNING id, reference, track, status, received_at, acknowledge_by, feedback_by
 ),
 contact AS (
-  INSERT INTO complainant_contacts (complaint_id, name, email, phone, postal_address,
-                                    preferred_channel)
-  SELECT c.id, k.name, k.email, k.phone, k.postal_address, k.preferred_channel
-  FROM c, b, jsonb_to_record(b.contact) AS k(name text, email text, phone text,
-                                             postal_address text, preferred_channel text)
-  WHERE jsonb_typeof(b.contact) = 'object'
+  -- Sealed by the service before the statement: the contact never reaches the database in clear.
+  INSERT INTO complainant_contacts (complaint_id, key_id, sealed)
+  SELECT c.id, %(contact_key)s::text, %(contact_sealed)s::bytea
+  FROM c WHERE %(contact_sealed)s::bytea IS NOT NULL
 ),
 traits AS (
   INSERT INTO complainant_characteristics (complaint_id, sex_gender, age_band, disability,
@@ -120,12 +118,10 @@ SELECT c.id, c.reference, c.origin, c.track, c.status, c.version, c.handler_subj
   c.rights_affected, c.discrimination_grounds, c.respondent, c.incident_from, c.incident_to,
   c.incident_location, c.remedy_sought, c.language, c.anonymous, c.received_at, c.updated_at,
   {_DEADLINE_COLUMNS},
-  ct.complaint_id IS NOT NULL AND %(read_contact)s AS has_contact,
-  CASE WHEN %(read_contact)s THEN ct.name END AS contact_name,
-  CASE WHEN %(read_contact)s THEN ct.email END AS contact_email,
-  CASE WHEN %(read_contact)s THEN ct.phone END AS contact_phone,
-  CASE WHEN %(read_contact)s THEN ct.postal_address END AS contact_postal_address,
-  CASE WHEN %(read_contact)s THEN ct.preferred_channel END AS contact_preferred_channel
+  -- Contact details only for staff of the ombudsperson track: a reporter on the confidential
+  -- anti-corruption track is known to its handlers by a pseudonym.
+  CASE WHEN %(read_contact)s AND c.track = 'ombudsperson' THEN ct.key_id END AS contact_key,
+  CASE WHEN %(read_contact)s AND c.track = 'ombudsperson' THEN ct.sealed END AS contact_sealed
 FROM complaints c
 LEFT JOIN complainant_contacts ct ON ct.complaint_id = c.id
 WHERE c.id = %(id)s AND ({{visible}})

@@ -94,7 +94,9 @@ async def file_complaint(request: Request, principal: OptionalPrincipal) -> Resp
     request.app.state.intake_limiter.check(client_key(request))
     body = parse_body(ComplaintIn, await request.body())
     async with single_statement(request) as conn:
-        filed = await service.file_complaint(conn, request.app.state.settings, body, principal)
+        filed = await service.file_complaint(
+            conn, request.app.state.settings, request.app.state.sealer, body, principal
+        )
     # Serialized here, once: FastAPI would otherwise validate the model again before dumping it.
     return Response(
         filed.model_dump_json(),
@@ -188,7 +190,9 @@ async def get_complaint(
     complaint_id: UUID, request: Request, response: Response, principal: CurrentPrincipal
 ) -> ComplaintOut:
     async with transaction(request) as tx:  # the read of contact details is audited
-        complaint = await service.get_complaint(tx, principal, complaint_id)
+        complaint = await service.get_complaint(
+            tx, request.app.state.settings, request.app.state.sealer, principal, complaint_id
+        )
     response.headers["ETag"] = service.etag(complaint.version)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Vary"] = "Authorization"

@@ -229,11 +229,11 @@ class Filed(BaseModel):
 
 
 class ContactOut(BaseModel):
-    name: str | None
-    email: str | None
-    phone: str | None
-    postal_address: str | None
-    preferred_channel: str | None
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    postal_address: str | None = None
+    preferred_channel: str | None = None
 
 
 class Incident_(BaseModel):
@@ -259,6 +259,11 @@ class ComplaintOut(BaseModel):
     reference: str
     origin: Literal["complaint", "own_initiative"]
     referred_to: str | None = Field(description="The competent body it was referred to, if any.")
+    reporter: str | None = Field(
+        default=None,
+        description="Anti-corruption track, staff only: the reporter's pseudonym. Their identity "
+        "is sealed and not served here.",
+    )
     track: Track
     status: Status
     version: int

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import json
 from datetime import datetime
 from typing import Any
@@ -45,8 +47,10 @@ from app.complaints.workflow import (
     transition_for,
 )
 from app.config import Settings
+from app.crypto import CONTACT, Sealer, SealError
 from app.db import Conn
 from app.errors import (
+    AppError,
     Conflict,
     Forbidden,
     GuardFailed,
@@ -70,17 +74,25 @@ def actor(principal: Principal | None) -> tuple[str, str]:
 
 
 async def file_complaint(
-    conn: Conn, settings: Settings, body: ComplaintIn, principal: Principal | None
+    conn: Conn, settings: Settings, sealer: Sealer, body: ComplaintIn, principal: Principal | None
 ) -> Filed:
     receipt = receipts.new_receipt()
+    complaint_id = uuid7()
+    contact_key, contact_sealed = (None, None)
+    if body.contact is not None:
+        contact_key, contact_sealed = sealer.seal(
+            body.contact.model_dump_json(exclude_none=True).encode(), complaint_id, CONTACT
+        )
     ack_days, feedback_months = settings.deadlines(body.track)
     resident = principal.subject if principal and Role.resident in principal.roles else None
     subject, role = actor(principal)
     cur = await conn.execute(
         queries.FILE,
         {
-            "id": uuid7(),
-            "body": body.model_dump_json(),
+            "id": complaint_id,
+            "body": body.model_dump_json(exclude={"contact"}),
+            "contact_key": contact_key,
+            "contact_sealed": contact_sealed,
             "prefix": settings.reference_prefix,
             "receipt_hash": receipts.receipt_hash(
                 settings.receipt_key.get_secret_value().encode(), receipt
@@ -151,7 +163,16 @@ def _deadlines(row: dict[str, Any]) -> Deadlines:
     return Deadlines(**{name: row[name] for name in Deadlines.model_fields})
 
 
-async def get_complaint(conn: Conn, principal: Principal, complaint_id: UUID) -> ComplaintOut:
+def pseudonym(settings: Settings, complaint_id: UUID) -> str:
+    """How handlers on the confidential track refer to a reporter: stable, and says nothing."""
+    key = settings.receipt_key.get_secret_value().encode()
+    digest = hmac.new(key, b"pseudonym:" + complaint_id.bytes, hashlib.sha256).hexdigest()
+    return f"Reporter {digest[:6].upper()}"
+
+
+async def get_complaint(
+    conn: Conn, settings: Settings, sealer: Sealer, principal: Principal, complaint_id: UUID
+) -> ComplaintOut:
     visible, params = queries.visibility(principal)
     read_contact = principal.may("complaint.read_contact") and principal.is_staff
     cur = await conn.execute(
@@ -162,14 +183,14 @@ async def get_complaint(conn: Conn, principal: Principal, complaint_id: UUID) ->
     if row is None:
         raise NotFound("No complaint with this id is within your reach.")
     contact = None
-    if row["has_contact"]:
-        contact = ContactOut(
-            name=row["contact_name"],
-            email=row["contact_email"],
-            phone=row["contact_phone"],
-            postal_address=row["contact_postal_address"],
-            preferred_channel=row["contact_preferred_channel"],
-        )
+    if row["contact_sealed"] is not None:
+        try:
+            opened = sealer.open(row["contact_key"], row["contact_sealed"], complaint_id, CONTACT)
+        except SealError as exc:
+            raise AppError(
+                "The contact details could not be opened; they were not served."
+            ) from exc
+        contact = ContactOut.model_validate_json(opened)
         # Reading someone's contact details is recorded.
         await _audit(conn, *actor(principal), "complaint.read_contact", complaint_id)
     return ComplaintOut(
@@ -181,6 +202,11 @@ async def get_complaint(conn: Conn, principal: Principal, complaint_id: UUID) ->
         version=row["version"],
         handler=row["handler_subject"] if principal.is_staff else None,
         referred_to=row["referred_to"],
+        reporter=(
+            pseudonym(settings, complaint_id)
+            if principal.is_staff and row["track"] == Track.anti_corruption
+            else None
+        ),
         summary=row["summary"],
         description=row["description"],
         rights_affected=row["rights_affected"],

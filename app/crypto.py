@@ -1,0 +1,78 @@
+"""Sealing of identities (AES-256-GCM via `cryptography`), with key rotation by key id.
+
+A sealed value is bound to its complaint: the complaint id is the associated data, so a sealed
+contact copied onto another complaint does not open.
+"""
+
+from __future__ import annotations
+
+import os
+from uuid import UUID
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from app.config import Settings
+
+_NONCE = 12
+
+
+class SealError(Exception):
+    """A sealed value did not open: wrong key, or tampered with."""
+
+
+class Sealer:
+    def __init__(self, active: str, keys: dict[str, bytes]) -> None:
+        self.active = active
+        self._aead = {kid: AESGCM(key) for kid, key in keys.items()}
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Sealer:
+        return cls(*settings.identity_keyring())
+
+    def seal(self, plaintext: bytes, complaint_id: UUID, purpose: bytes) -> tuple[str, bytes]:
+        nonce = os.urandom(_NONCE)
+        sealed = self._aead[self.active].encrypt(nonce, plaintext, complaint_id.bytes + purpose)
+        return self.active, nonce + sealed
+
+    def open(self, key_id: str, sealed: bytes, complaint_id: UUID, purpose: bytes) -> bytes:
+        aead = self._aead.get(key_id)
+        if aead is None:
+            raise SealError(f"identity key {key_id!r} is not configured")
+        try:
+            return aead.decrypt(sealed[:_NONCE], sealed[_NONCE:], complaint_id.bytes + purpose)
+        except InvalidTag as exc:
+            raise SealError("a sealed value did not open: tampered with, or the wrong key") from exc
+
+
+CONTACT = b"contact"
+
+
+def rotate_contacts(database_url: str, sealer: Sealer, batch: int = 500) -> int:
+    """Re-seal every contact not sealed under the active key; returns how many were re-sealed.
+
+    Runs in batches, each its own transaction, so it can be interrupted and resumed. Retire an
+    old key from OMBUDS_IDENTITY_KEYS only after this reports 0 left.
+    """
+    import psycopg
+
+    done = 0
+    with psycopg.connect(database_url) as conn:
+        while True:
+            with conn.transaction():
+                rows = conn.execute(
+                    "SELECT complaint_id, key_id, sealed FROM complainant_contacts "
+                    "WHERE key_id <> %s ORDER BY complaint_id LIMIT %s FOR UPDATE SKIP LOCKED",
+                    (sealer.active, batch),
+                ).fetchall()
+                for complaint_id, key_id, sealed in rows:
+                    opened = sealer.open(key_id, sealed, complaint_id, CONTACT)
+                    new_key, new_sealed = sealer.seal(opened, complaint_id, CONTACT)
+                    conn.execute(
+                        "UPDATE complainant_contacts SET key_id = %s, sealed = %s "
+                        "WHERE complaint_id = %s",
+                        (new_key, new_sealed, complaint_id),
+                    )
+            done += len(rows)
+            if len(rows) < batch:
+                return done

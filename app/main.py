@@ -24,6 +24,7 @@ from app.deadlines.router import router as deadlines_router
 from app.errors import Problem, ServiceUnavailable, install_error_handlers, problem_responses
 from app.findings.router import router as findings_router
 from app.hearings.router import router as hearings_router
+from app.identity.router import router as identity_router
 from app.investigations.router import router as investigations_router
 from app.mediation.router import router as mediation_router
 from app.messages.router import router as messages_router
@@ -50,6 +51,7 @@ TAGS = [
         "name": "respondents",
         "description": "Municipal departments answer what is addressed to them.",
     },
+    {"name": "oversight", "description": "The anti-corruption track's reporter protection."},
     {"name": "reference", "description": "Codes and the workflow, public."},
     {"name": "operations", "description": "Health and readiness probes."},
 ]
@@ -107,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(hearings_router)
     app.include_router(mediation_router)
     app.include_router(attachments_router)
+    app.include_router(identity_router)
 
     @app.get("/healthz", tags=["operations"], summary="The process is up")
     async def healthz() -> Health:

@@ -69,6 +69,7 @@ HEARING_MODE = _domain("hearing_mode", list(HearingMode))
 ORIGIN = _domain("complaint_origin", ["complaint", "own_initiative"])
 MEDIATION_RESULT = _domain("mediation_result", ["settled", "failed"])
 ATTACHMENT_PARENT = _domain("attachment_parent", ["complaint", "message", "step"])
+REVEAL_STATUS = _domain("reveal_status", ["pending", "approved", "refused"])
 HEARING_STATUS = _domain("hearing_status", list(HearingStatus))
 CHARACTERISTIC = {name: _domain(f"{name}_option", opts) for name, opts in CHARACTERISTICS.items()}
 DOMAINS = [
@@ -88,6 +89,7 @@ DOMAINS = [
     ORIGIN,
     MEDIATION_RESULT,
     ATTACHMENT_PARENT,
+    REVEAL_STATUS,
     *CHARACTERISTIC.values(),
 ]
 
@@ -469,6 +471,53 @@ class Attachment(SQLModel, table=True):
     uploaded_by: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     uploaded_role: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     created_at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
+
+
+class IdentityRevealRequest(SQLModel, table=True):
+    """A motivated request to see a reporter's identity, decided by the identity custodian
+    (EU Directive 2019/1937 art. 16): the decision, its legal basis, and whether (and when) the
+    reporter was told first, or why telling them would jeopardise the investigation."""
+
+    __tablename__ = "identity_reveal_requests"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "status <> 'approved' OR notified_at IS NOT NULL OR no_notice_reason IS NOT NULL",
+            "approved_after_notice_or_reasoned_exception",
+        ),
+        sa.Index("ix_identity_reveal_requests_complaint", "complaint_id", "id"),
+    )
+
+    id: int = Field(sa_column=sa.Column(sa.BigInteger, sa.Identity(always=True), primary_key=True))
+    complaint_id: uuid.UUID = Field(sa_column=_complaint_fk())
+    requested_by: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    motivation: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    legal_basis: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    status: str = Field(sa_column=sa.Column(REVEAL_STATUS, nullable=False))
+    decided_by: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    decided_at: datetime | None = Field(default=None, sa_column=_tz(nullable=True))
+    decision_reason: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    notified_at: datetime | None = Field(default=None, sa_column=_tz(nullable=True))
+    no_notice_reason: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    created_at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
+
+
+class IdentityDisclosure(SQLModel, table=True):
+    """Every time someone saw a revealed identity."""
+
+    __tablename__ = "identity_disclosures"
+    __table_args__ = (sa.Index("ix_identity_disclosures_request", "request_id", "id"),)
+
+    id: int = Field(sa_column=sa.Column(sa.BigInteger, sa.Identity(always=True), primary_key=True))
+    request_id: int = Field(
+        sa_column=sa.Column(
+            sa.BigInteger,
+            sa.ForeignKey("identity_reveal_requests.id", ondelete="CASCADE"),
+            nullable=False,
+        )
+    )
+    seen_by: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    seen_role: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    seen_at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
 
 
 class Message(SQLModel, table=True):

@@ -35,6 +35,8 @@ TABLES = (
     "remedies",
     "findings",
     "attachments",
+    "identity_disclosures",
+    "identity_reveal_requests",
     "hearings",
     "mediation_attempts",
     "timeline_entries",

@@ -61,8 +61,9 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
     ),
     Role.ombudsperson_staff: _HANDLING,
     Role.ombudsperson: _HANDLING | _HEAD,
-    Role.oversight_officer: _HANDLING,
-    Role.oversight_head: _HANDLING | _HEAD,
+    Role.oversight_officer: _HANDLING | {"identity.request"},
+    # The identity custodian decides who may see a reporter's identity.
+    Role.oversight_head: _HANDLING | _HEAD | {"identity.request", "identity.decide"},
     # A department sees only what is addressed to it, never the complainant's identity.
     Role.respondent: frozenset(
         {"information_request.read", "information_request.answer", "remedy.read", "remedy.respond"}

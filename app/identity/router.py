@@ -1,0 +1,94 @@
+"""HTTP routes of the identity-reveal procedure (anti-corruption track)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter, Request, Response, status
+
+from app.auth.deps import CurrentPrincipal
+from app.complaints.schemas import ContactOut
+from app.db import transaction
+from app.errors import problem_responses
+from app.identity import service
+from app.identity.schemas import DecisionIn, RevealRequestIn, RevealRequestOut, RevealRequests
+
+router = APIRouter(prefix="/v1/complaints/{complaint_id}/identity-requests", tags=["oversight"])
+_WRITE_ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 422, 503)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Ask to see a reporter's identity (motivation and legal basis)",
+    responses={
+        201: {
+            "headers": {
+                "Location": {
+                    "description": "The complaint's identity requests",
+                    "schema": {"type": "string"},
+                }
+            }
+        },
+        **_WRITE_ERRORS,
+    },
+)
+async def post_request(
+    complaint_id: UUID,
+    body: RevealRequestIn,
+    request: Request,
+    response: Response,
+    principal: CurrentPrincipal,
+) -> RevealRequestOut:
+    async with transaction(request) as tx:
+        created = await service.ask(tx, principal, complaint_id, body)
+    response.headers["Location"] = f"/v1/complaints/{complaint_id}/identity-requests"
+    return created
+
+
+@router.get(
+    "",
+    summary="Identity requests, their decisions, and who saw the identity",
+    responses=problem_responses(401, 403, 404, 409, 422, 503),
+)
+async def get_requests(
+    complaint_id: UUID, request: Request, response: Response, principal: CurrentPrincipal
+) -> RevealRequests:
+    response.headers["Cache-Control"] = "private, no-store"
+    async with transaction(request) as tx:
+        return await service.list_requests(tx, principal, complaint_id)
+
+
+@router.post(
+    "/{request_id}/decision",
+    summary="The custodian's decision (the reporter is told first unless recorded otherwise)",
+    responses=_WRITE_ERRORS,
+)
+async def post_decision(
+    complaint_id: UUID,
+    request_id: int,
+    body: DecisionIn,
+    request: Request,
+    principal: CurrentPrincipal,
+) -> RevealRequestOut:
+    async with transaction(request) as tx:
+        return await service.decide(tx, principal, complaint_id, request_id, body)
+
+
+@router.get(
+    "/{request_id}/identity",
+    summary="See the disclosed identity (requester or custodian; every look is recorded)",
+    responses=problem_responses(401, 403, 404, 409, 422, 503),
+)
+async def get_identity(
+    complaint_id: UUID,
+    request_id: int,
+    request: Request,
+    response: Response,
+    principal: CurrentPrincipal,
+) -> ContactOut:
+    response.headers["Cache-Control"] = "private, no-store"
+    async with transaction(request) as tx:
+        return await service.reveal(
+            tx, request.app.state.sealer, principal, complaint_id, request_id
+        )

@@ -1,0 +1,73 @@
+"""Bodies of the identity-reveal routes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.complaints.schemas import bounded_text
+
+
+class RevealRequestIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    motivation: bounded_text(20, 5_000) = Field(  # type: ignore[valid-type]
+        description="Why the investigation needs the reporter's identity."
+    )
+    legal_basis: bounded_text(3, 1_000) = Field(  # type: ignore[valid-type]
+        description="The legal obligation that makes disclosure necessary and proportionate."
+    )
+
+
+class DecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Literal["approved", "refused"]
+    reason: bounded_text(3, 5_000)  # type: ignore[valid-type]
+    notify_reporter: bool = Field(
+        default=True,
+        description="Tell the reporter first, in writing, with the reasons (the rule).",
+    )
+    no_notice_reason: bounded_text(10, 5_000) | None = Field(  # type: ignore[valid-type]
+        default=None,
+        description="Required when not telling the reporter: why it would jeopardise the "
+        "investigation.",
+    )
+
+    @model_validator(mode="after")
+    def _notice(self) -> DecisionIn:
+        if self.decision == "approved" and not self.notify_reporter and not self.no_notice_reason:
+            raise ValueError("not telling the reporter needs a no_notice_reason")
+        if self.notify_reporter and self.no_notice_reason:
+            raise ValueError("no_notice_reason only goes with notify_reporter: false")
+        return self
+
+
+class RevealRequestOut(BaseModel):
+    id: int
+    requested_by: str
+    motivation: str
+    legal_basis: str
+    status: Literal["pending", "approved", "refused"]
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_reason: str | None
+    notified_at: datetime | None
+    no_notice_reason: str | None
+    created_at: datetime
+    disclosures: list[DisclosureOut] = Field(default_factory=list)
+
+
+class DisclosureOut(BaseModel):
+    seen_by: str
+    seen_role: str
+    seen_at: datetime
+
+
+class RevealRequests(BaseModel):
+    requests: list[RevealRequestOut]
+
+
+RevealRequestOut.model_rebuild()

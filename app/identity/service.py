@@ -1,0 +1,134 @@
+"""Revealing a reporter's identity on the confidential track (EU Directive 2019/1937 art. 16).
+
+An officer asks, with a motivation and a legal basis; the identity custodian (oversight head)
+decides, never on their own request. On approval the reporter is told first, in writing and with
+the reasons, in the same transaction, unless the custodian records why that would jeopardise the
+investigation. Every later look at the identity is recorded: who, when.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from app.auth.principals import Principal
+from app.complaints.schemas import ContactOut
+from app.complaints.service import actor, reachable, require
+from app.crypto import CONTACT, Sealer, SealError
+from app.db import Conn
+from app.errors import AppError, Conflict, Forbidden, NotFound
+from app.identity import queries
+from app.identity.schemas import DecisionIn, RevealRequestIn, RevealRequestOut, RevealRequests
+from app.taxonomy import Track
+
+
+async def _confidential(conn: Conn, principal: Principal, complaint_id: UUID) -> dict[str, Any]:
+    await reachable(conn, principal, complaint_id)
+    require(principal, "identity.request", "Identity reveal")
+    cur = await conn.execute(queries.TRACK_AND_SEAL, {"id": complaint_id})
+    row = await cur.fetchone()
+    assert row is not None
+    if row["track"] != Track.anti_corruption:
+        raise Conflict("Identity reveal is the confidential track's procedure.")
+    return row
+
+
+async def ask(
+    conn: Conn, principal: Principal, complaint_id: UUID, body: RevealRequestIn
+) -> RevealRequestOut:
+    row = await _confidential(conn, principal, complaint_id)
+    if row["sealed"] is None:
+        raise Conflict("The report is anonymous: there is no identity on record.")
+    subject, role = actor(principal)
+    cur = await conn.execute(
+        queries.INSERT,
+        {
+            "id": complaint_id,
+            "motivation": body.motivation,
+            "legal_basis": body.legal_basis,
+            "actor_subject": subject,
+            "actor_role": role,
+        },
+    )
+    created = await cur.fetchone()
+    assert created is not None
+    return RevealRequestOut(**created)
+
+
+async def decide(
+    conn: Conn, principal: Principal, complaint_id: UUID, request_id: int, body: DecisionIn
+) -> RevealRequestOut:
+    await _confidential(conn, principal, complaint_id)
+    require(principal, "identity.decide", "Deciding on an identity reveal")
+    current = await _one(conn, complaint_id, request_id)
+    if current.requested_by == principal.subject:
+        raise Forbidden("The custodian does not decide on their own request.")
+    if current.status != "pending":
+        raise Conflict(f"The request was {current.status} already.")
+    notice = None
+    if body.decision == "approved" and body.notify_reporter:
+        notice = (
+            "The anti-corruption oversight body has decided that your identity will be "
+            f"disclosed within the investigation. Reason: {body.reason} "
+            f"Legal basis: {current.legal_basis}"
+        )
+    subject, role = actor(principal)
+    cur = await conn.execute(
+        queries.DECIDE,
+        {
+            "id": complaint_id,
+            "request_id": request_id,
+            "decision": body.decision,
+            "reason": body.reason,
+            "no_notice_reason": body.no_notice_reason,
+            "notice": notice,
+            "actor_subject": subject,
+            "actor_role": role,
+        },
+    )
+    if await cur.fetchone() is None:  # decided concurrently
+        raise Conflict("The request was decided already.")
+    return await _one(conn, complaint_id, request_id)
+
+
+async def list_requests(conn: Conn, principal: Principal, complaint_id: UUID) -> RevealRequests:
+    await _confidential(conn, principal, complaint_id)
+    cur = await conn.execute(queries.REQUESTS.format(extra=""), {"id": complaint_id})
+    return RevealRequests(requests=[RevealRequestOut(**r) for r in await cur.fetchall()])
+
+
+async def reveal(
+    conn: Conn, sealer: Sealer, principal: Principal, complaint_id: UUID, request_id: int
+) -> ContactOut:
+    row = await _confidential(conn, principal, complaint_id)
+    request = await _one(conn, complaint_id, request_id)
+    if request.status != "approved":
+        raise Conflict(f"The request is {request.status}: nothing is disclosed.")
+    if principal.subject != request.requested_by and not principal.may("identity.decide"):
+        raise Forbidden("Only the requester and the custodian see a disclosed identity.")
+    try:
+        opened = sealer.open(row["key_id"], row["sealed"], complaint_id, CONTACT)
+    except SealError as exc:
+        raise AppError("The identity could not be opened; it was not served.") from exc
+    subject, role = actor(principal)
+    await conn.execute(
+        queries.DISCLOSE,
+        {
+            "request_id": request_id,
+            "id": str(complaint_id),
+            "actor_subject": subject,
+            "actor_role": role,
+        },
+    )
+    return ContactOut.model_validate_json(opened)
+
+
+async def _one(conn: Conn, complaint_id: UUID, request_id: int) -> RevealRequestOut:
+    cur = await conn.execute(
+        queries.REQUESTS.format(extra="AND r.id = %(request_id)s"),
+        {"id": complaint_id, "request_id": request_id},
+    )
+    row = await cur.fetchone()
+    if row is None:
+        raise NotFound("No identity request with this id belongs to this complaint.")
+    return RevealRequestOut(**row)

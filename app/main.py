@@ -32,6 +32,7 @@ from app.middleware import Guard
 from app.ratelimit import RateLimiter
 from app.reference import router as reference_router
 from app.remedies.router import router as remedies_router
+from app.retaliation.router import router as retaliation_router
 
 log = logging.getLogger("ombuds")
 
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(mediation_router)
     app.include_router(attachments_router)
     app.include_router(identity_router)
+    app.include_router(retaliation_router)
 
     @app.get("/healthz", tags=["operations"], summary="The process is up")
     async def healthz() -> Health:

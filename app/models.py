@@ -70,6 +70,10 @@ ORIGIN = _domain("complaint_origin", ["complaint", "own_initiative"])
 MEDIATION_RESULT = _domain("mediation_result", ["settled", "failed"])
 ATTACHMENT_PARENT = _domain("attachment_parent", ["complaint", "message", "step"])
 REVEAL_STATUS = _domain("reveal_status", ["pending", "approved", "refused"])
+PROTECTION_MEASURE = _domain(
+    "protection_measure", ["relocation_support", "legal_aid", "psychosocial_support"]
+)
+MEASURE_STATUS = _domain("measure_status", ["requested", "granted", "refused"])
 HEARING_STATUS = _domain("hearing_status", list(HearingStatus))
 CHARACTERISTIC = {name: _domain(f"{name}_option", opts) for name, opts in CHARACTERISTICS.items()}
 DOMAINS = [
@@ -90,6 +94,8 @@ DOMAINS = [
     MEDIATION_RESULT,
     ATTACHMENT_PARENT,
     REVEAL_STATUS,
+    PROTECTION_MEASURE,
+    MEASURE_STATUS,
     *CHARACTERISTIC.values(),
 ]
 
@@ -181,6 +187,16 @@ class Complaint(SQLModel, table=True):
     decide_by: datetime | None = Field(default=None, sa_column=_tz(nullable=True))
     decided_at: datetime | None = Field(default=None, sa_column=_tz(nullable=True))
     referred_to: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    # A retaliation report links to the report it retaliates against (art. 19, 21(5)).
+    retaliation_against: uuid.UUID | None = Field(
+        default=None,
+        sa_column=sa.Column(
+            pg.UUID(as_uuid=True), sa.ForeignKey("complaints.id", ondelete="SET NULL")
+        ),
+    )
+    priority: bool = Field(
+        sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false())
+    )
     updated_at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
 
 
@@ -518,6 +534,22 @@ class IdentityDisclosure(SQLModel, table=True):
     seen_by: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     seen_role: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     seen_at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
+
+
+class ProtectionMeasure(SQLModel, table=True):
+    """Support offered to a reporter facing retaliation (the city's protection programme)."""
+
+    __tablename__ = "protection_measures"
+    __table_args__ = (sa.Index("ix_protection_measures_complaint", "complaint_id", "id"),)
+
+    id: int = Field(sa_column=sa.Column(sa.BigInteger, sa.Identity(always=True), primary_key=True))
+    complaint_id: uuid.UUID = Field(sa_column=_complaint_fk())
+    measure: str = Field(sa_column=sa.Column(PROTECTION_MEASURE, nullable=False))
+    status: str = Field(sa_column=sa.Column(MEASURE_STATUS, nullable=False))
+    note: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    decided_by: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    decided_at: datetime | None = Field(default=None, sa_column=_tz(nullable=True))
+    created_at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
 
 
 class Message(SQLModel, table=True):

@@ -37,6 +37,7 @@ TABLES = (
     "attachments",
     "identity_disclosures",
     "identity_reveal_requests",
+    "protection_measures",
     "hearings",
     "mediation_attempts",
     "timeline_entries",

@@ -52,7 +52,9 @@ _HANDLING = frozenset(
 _HEAD = frozenset({"complaint.assign", "complaint.exclude", "complaint.reopen"})
 
 # What a complainant does on their own case, with a receipt or a resident account.
-_COMPLAINANT = frozenset({"message.read", "message.write", "attachment.read", "attachment.write"})
+_COMPLAINANT = frozenset(
+    {"message.read", "message.write", "attachment.read", "attachment.write", "retaliation.report"}
+)
 
 PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.complainant: frozenset({"complaint.read", "complaint.withdraw", *_COMPLAINANT}),

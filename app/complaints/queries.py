@@ -113,7 +113,7 @@ _DEADLINE_COLUMNS = """
 
 GET = f"""
 SELECT c.id, c.reference, c.origin, c.track, c.status, c.version, c.handler_subject,
-  c.referred_to, c.summary,
+  c.referred_to, c.priority, c.retaliation_against, c.summary,
   c.description,
   c.rights_affected, c.discrimination_grounds, c.respondent, c.incident_from, c.incident_to,
   c.incident_location, c.remedy_sought, c.language, c.anonymous, c.received_at, c.updated_at,
@@ -182,7 +182,8 @@ ORDER BY t.id
 VISIBLE_ID = "SELECT c.id, c.status FROM complaints c WHERE c.id = %(id)s AND ({visible})"
 
 LIST = f"""
-SELECT c.id, c.reference, c.track, c.status, c.handler_subject, c.summary, c.received_at,
+SELECT c.id, c.reference, c.track, c.status, c.handler_subject, c.priority, c.summary,
+  c.received_at,
   {_DEADLINE_COLUMNS}
 FROM complaints c
 WHERE ({{visible}}) {{filters}}

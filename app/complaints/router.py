@@ -169,6 +169,7 @@ async def list_complaints(
             received_to=query.received_to,
             handler=query.handler,
             unassigned=query.unassigned,
+            priority=query.priority,
         )
 
 

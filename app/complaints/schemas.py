@@ -259,6 +259,10 @@ class ComplaintOut(BaseModel):
     reference: str
     origin: Literal["complaint", "own_initiative"]
     referred_to: str | None = Field(description="The competent body it was referred to, if any.")
+    priority: bool = Field(description="Retaliation reports are handled first.")
+    retaliation_against: UUID | None = Field(
+        description="For a retaliation report: the report it retaliates against."
+    )
     reporter: str | None = Field(
         default=None,
         description="Anti-corruption track, staff only: the reporter's pseudonym. Their identity "
@@ -290,6 +294,7 @@ class ComplaintListItem(BaseModel):
     reference: str
     track: Track
     status: Status
+    priority: bool
     handler: str | None = Field(description="Who handles it; shown to staff only.")
     summary: str
     received_at: datetime
@@ -363,6 +368,7 @@ class ComplaintQuery(Strict):
         default=None, description="Only complaints this person handles; `me` for yourself."
     )
     unassigned: bool = Field(default=False, description="Only complaints nobody handles yet.")
+    priority: bool = Field(default=False, description="Only priority cases (retaliation).")
     limit: int | None = Field(
         default=None, ge=1, description="Page size; at most the configured cap (default 100)."
     )

@@ -202,6 +202,8 @@ async def get_complaint(
         version=row["version"],
         handler=row["handler_subject"] if principal.is_staff else None,
         referred_to=row["referred_to"],
+        priority=row["priority"],
+        retaliation_against=row["retaliation_against"],
         reporter=(
             pseudonym(settings, complaint_id)
             if principal.is_staff and row["track"] == Track.anti_corruption
@@ -417,6 +419,7 @@ async def list_complaints(
     received_to: datetime | None,
     handler: str | None,
     unassigned: bool,
+    priority: bool,
 ) -> ComplaintPage:
     if not principal.may("complaint.list"):
         raise Forbidden("Your role cannot list complaints.")
@@ -441,6 +444,8 @@ async def list_complaints(
         params["handler"] = principal.subject if handler == "me" else handler
     if unassigned:
         filters.append("c.handler_subject IS NULL")
+    if priority:
+        filters.append("c.priority")
     if received_from is not None:
         filters.append("c.received_at >= %(received_from)s")
         params["received_from"] = received_from
@@ -460,6 +465,7 @@ async def list_complaints(
             track=r["track"],
             status=r["status"],
             handler=r["handler_subject"] if principal.is_staff else None,
+            priority=r["priority"],
             summary=r["summary"],
             received_at=r["received_at"],
             deadlines=_deadlines(r),

@@ -74,6 +74,9 @@ PROTECTION_MEASURE = _domain(
     "protection_measure", ["relocation_support", "legal_aid", "psychosocial_support"]
 )
 MEASURE_STATUS = _domain("measure_status", ["requested", "granted", "refused"])
+REDACTABLE_FIELD = _domain(
+    "redactable_field", ["summary", "description", "remedy_sought", "incident_location"]
+)
 HEARING_STATUS = _domain("hearing_status", list(HearingStatus))
 CHARACTERISTIC = {name: _domain(f"{name}_option", opts) for name, opts in CHARACTERISTICS.items()}
 DOMAINS = [
@@ -96,6 +99,7 @@ DOMAINS = [
     REVEAL_STATUS,
     PROTECTION_MEASURE,
     MEASURE_STATUS,
+    REDACTABLE_FIELD,
     *CHARACTERISTIC.values(),
 ]
 
@@ -550,6 +554,22 @@ class ProtectionMeasure(SQLModel, table=True):
     decided_by: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     decided_at: datetime | None = Field(default=None, sa_column=_tz(nullable=True))
     created_at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
+
+
+class Redaction(SQLModel, table=True):
+    """Personal data found manifestly irrelevant, removed from a report (art. 17): the record
+    says where, why, by whom and how often; never what was removed."""
+
+    __tablename__ = "redactions"
+    __table_args__ = (sa.Index("ix_redactions_complaint", "complaint_id", "id"),)
+
+    id: int = Field(sa_column=sa.Column(sa.BigInteger, sa.Identity(always=True), primary_key=True))
+    complaint_id: uuid.UUID = Field(sa_column=_complaint_fk())
+    field: str = Field(sa_column=sa.Column(REDACTABLE_FIELD, nullable=False))
+    occurrences: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
+    reason: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    redacted_by: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    redacted_at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
 
 
 class Message(SQLModel, table=True):

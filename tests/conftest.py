@@ -38,6 +38,7 @@ TABLES = (
     "identity_disclosures",
     "identity_reveal_requests",
     "protection_measures",
+    "redactions",
     "hearings",
     "mediation_attempts",
     "timeline_entries",

@@ -45,6 +45,7 @@ _HANDLING = frozenset(
         "inquiry.open",  # own-initiative inquiries (Venice Principles)
         "attachment.read",
         "attachment.write",
+        "complaint.redact",  # remove manifestly irrelevant personal data (art. 17)
     }
 )
 # What the head of an office adds: decide who handles a case, keep a named person away from it,

@@ -290,6 +290,36 @@ SELECT
 
 MARK_FINDINGS_ISSUED = "UPDATE findings SET issued_at = now() WHERE complaint_id = %(id)s"
 
+REDACTABLE = ("summary", "description", "remedy_sought", "incident_location")
+
+# One statement per field (the column name is never built from input).
+REDACT = {
+    field: f"""
+WITH c AS (
+  UPDATE complaints
+  SET {field} = replace({field}, %(remove)s, '[removed]'), version = version + 1,
+      updated_at = now()
+  WHERE id = %(id)s AND strpos({field}, %(remove)s) > 0
+  RETURNING id, version
+),
+r AS (
+  INSERT INTO redactions (complaint_id, field, occurrences, reason, redacted_by)
+  SELECT c.id, '{field}', %(occurrences)s, %(reason)s, %(actor_subject)s FROM c
+  RETURNING *
+),
+audit AS (
+  INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
+  SELECT %(actor_subject)s, %(actor_role)s, 'complaint.redact', 'complaint', r.complaint_id::text
+  FROM r
+)
+SELECT r.*, c.version FROM r, c
+"""
+    for field in REDACTABLE
+}
+FIELD_VALUE = {
+    field: f"SELECT {field} AS value FROM complaints WHERE id = %(id)s" for field in REDACTABLE
+}
+
 AUDIT = """
 INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
 VALUES (%(actor_subject)s, %(actor_role)s, %(action)s, %(object_type)s, %(object_id)s)

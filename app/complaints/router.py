@@ -23,6 +23,8 @@ from app.complaints.schemas import (
     RecusalIn,
     RecusalOut,
     Recusals,
+    RedactionIn,
+    RedactionOut,
     Storable,
     Timeline,
     TransitionIn,
@@ -338,3 +340,30 @@ async def open_inquiry(
         inquiry = await service.open_inquiry(conn, request.app.state.settings, principal, body)
     response.headers["Location"] = f"/v1/complaints/{inquiry.id}"
     return inquiry
+
+
+@router.post(
+    "/complaints/{complaint_id}/redactions",
+    status_code=status.HTTP_201_CREATED,
+    tags=["case handling", "oversight"],
+    summary="Remove personal data found manifestly irrelevant (GDPR / Directive art. 17)",
+    description=(
+        "Every occurrence of the text in the field becomes `[removed]`. The removal is recorded "
+        "(field, how often, why, by whom), never the removed text."
+    ),
+    responses={
+        201: _headers(ETag="New version tag of the complaint"),
+        **problem_responses(400, 401, 403, 404, 413, 422, 503),
+    },
+)
+async def post_redaction(
+    complaint_id: UUID,
+    body: RedactionIn,
+    request: Request,
+    response: Response,
+    principal: CurrentPrincipal,
+) -> RedactionOut:
+    async with transaction(request) as tx:
+        result = await service.redact(tx, principal, complaint_id, body)
+    response.headers["ETag"] = service.etag(result.version)
+    return result

@@ -456,3 +456,21 @@ class InquiryOut(BaseModel):
     track: Track
     status: Status
     received_at: datetime
+
+
+class RedactionIn(Strict):
+    field: Literal["summary", "description", "remedy_sought", "incident_location"]
+    remove: bounded_text(2, 2_000) = Field(  # type: ignore[valid-type]
+        description="The exact text to remove; every occurrence becomes `[removed]`."
+    )
+    reason: bounded_text(3, 2_000)  # type: ignore[valid-type]
+
+
+class RedactionOut(BaseModel):
+    id: int
+    field: str
+    occurrences: int
+    reason: str
+    redacted_by: str
+    redacted_at: datetime
+    version: int

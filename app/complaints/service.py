@@ -33,6 +33,8 @@ from app.complaints.schemas import (
     RecusalIn,
     RecusalOut,
     Recusals,
+    RedactionIn,
+    RedactionOut,
     Timeline,
     TimelineEntryOut,
     TransitionIn,
@@ -583,6 +585,37 @@ async def list_recusals(conn: Conn, principal: Principal, complaint_id: UUID) ->
     return Recusals(
         complaint_id=complaint_id, recusals=[RecusalOut(**r) for r in await cur.fetchall()]
     )
+
+
+async def redact(
+    conn: Conn, principal: Principal, complaint_id: UUID, body: RedactionIn
+) -> RedactionOut:
+    """Remove personal data found manifestly irrelevant (art. 17), recording the removal."""
+    await _lock(conn, principal, complaint_id)
+    require(principal, "complaint.redact", "Removing irrelevant personal data")
+    cur = await conn.execute(queries.FIELD_VALUE[body.field], {"id": complaint_id})
+    current = await cur.fetchone()
+    occurrences = (current["value"] or "").count(body.remove) if current else 0
+    if occurrences == 0:
+        raise Unprocessable(
+            f"The text to remove does not occur in {body.field}.",
+            [{"field": "body.remove", "message": "not found in the field", "type": "value_error"}],
+        )
+    subject, role = actor(principal)
+    cur = await conn.execute(
+        queries.REDACT[body.field],
+        {
+            "id": complaint_id,
+            "remove": body.remove,
+            "occurrences": occurrences,
+            "reason": body.reason,
+            "actor_subject": subject,
+            "actor_role": role,
+        },
+    )
+    row = await cur.fetchone()
+    assert row is not None  # the row is locked and the text found above
+    return RedactionOut(**row)
 
 
 async def _audit(conn: Conn, subject: str, role: str, action: str, object_id: UUID) -> None:

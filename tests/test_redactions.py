@@ -1,0 +1,84 @@
+"""Removing personal data found manifestly irrelevant, with the removal on record (art. 17)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from app.auth.policy import Role
+
+NEIGHBOUR = "my neighbour Jana Novak (born 1971) who has HIV"
+
+
+async def test_irrelevant_data_is_removed_and_recorded(
+    client: httpx.AsyncClient, auth: Any, file_complaint: Any, db: Any
+) -> None:
+    filed = await file_complaint(
+        description=f"The official took a bribe; {NEIGHBOUR} saw it. Ask {NEIGHBOUR}."
+    )
+    staff = auth("ombudsperson_staff", sub="redactor")
+    response = await client.post(
+        f"/v1/complaints/{filed['id']}/redactions",
+        headers=staff,
+        json={
+            "field": "description",
+            "remove": NEIGHBOUR,
+            "reason": "Health data of a third party, irrelevant to the report.",
+        },
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["occurrences"] == 2 and response.headers["etag"] == '"v2"'
+    description = db.execute("SELECT description FROM complaints").fetchone()["description"]
+    assert description == "The official took a bribe; [removed] saw it. Ask [removed]."
+    record = db.execute("SELECT * FROM redactions").fetchone()
+    assert record["field"] == "description" and record["redacted_by"] == "redactor"
+    assert "Jana" not in str(record) and "HIV" not in str(record)
+    audit = db.execute("SELECT action FROM audit_entries WHERE action = 'complaint.redact'")
+    assert len(audit.fetchall()) == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"field": "description", "remove": "not in the text", "reason": "Irrelevant."},
+        {"field": "reference", "remove": "HRC", "reason": "Irrelevant."},
+        {"field": "incident_location", "remove": "Elsewhere", "reason": "Irrelevant."},
+    ],
+)
+async def test_bad_redactions_are_422(
+    body: dict[str, Any], client: httpx.AsyncClient, auth: Any, file_complaint: Any, db: Any
+) -> None:
+    filed = await file_complaint()
+    response = await client.post(
+        f"/v1/complaints/{filed['id']}/redactions", json=body, headers=auth("ombudsperson_staff")
+    )
+    assert response.status_code == 422
+    assert db.execute("SELECT version FROM complaints").fetchone()["version"] == 1
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r is not Role.complainant])
+async def test_redaction_role_matrix(
+    role: Role, client: httpx.AsyncClient, auth: Any, file_complaint: Any
+) -> None:
+    filed = await file_complaint(
+        headers=auth("resident", sub="owner"),
+        description="Names: Jana Novak saw it all happen there.",
+    )
+    headers = auth(
+        role.value,
+        sub="owner" if role is Role.resident else None,
+        department="housing" if role is Role.respondent else None,
+    )
+    response = await client.post(
+        f"/v1/complaints/{filed['id']}/redactions",
+        headers=headers,
+        json={
+            "field": "description",
+            "remove": "Jana Novak",
+            "reason": "A third party, irrelevant.",
+        },
+    )
+    expected = {Role.ombudsperson_staff: 201, Role.ombudsperson: 201, Role.resident: 403}
+    assert response.status_code == expected.get(role, 404), role

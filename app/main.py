@@ -30,6 +30,7 @@ from app.mediation.router import router as mediation_router
 from app.messages.router import router as messages_router
 from app.middleware import Guard
 from app.ratelimit import RateLimiter
+from app.records.router import router as records_router
 from app.reference import router as reference_router
 from app.remedies.router import router as remedies_router
 from app.retaliation.router import router as retaliation_router
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(attachments_router)
     app.include_router(identity_router)
     app.include_router(retaliation_router)
+    app.include_router(records_router)
 
     @app.get("/healthz", tags=["operations"], summary="The process is up")
     async def healthz() -> Health:

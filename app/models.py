@@ -74,6 +74,8 @@ PROTECTION_MEASURE = _domain(
     "protection_measure", ["relocation_support", "legal_aid", "psychosocial_support"]
 )
 MEASURE_STATUS = _domain("measure_status", ["requested", "granted", "refused"])
+RECORD_KIND = _domain("record_kind", ["oral_report", "meeting"])
+RECORD_STATUS = _domain("record_status", ["awaiting_reporter", "approved", "corrected"])
 REDACTABLE_FIELD = _domain(
     "redactable_field", ["summary", "description", "remedy_sought", "incident_location"]
 )
@@ -100,6 +102,8 @@ DOMAINS = [
     PROTECTION_MEASURE,
     MEASURE_STATUS,
     REDACTABLE_FIELD,
+    RECORD_KIND,
+    RECORD_STATUS,
     *CHARACTERISTIC.values(),
 ]
 
@@ -570,6 +574,30 @@ class Redaction(SQLModel, table=True):
     reason: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     redacted_by: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     redacted_at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
+
+
+class ReportRecord(SQLModel, table=True):
+    """Minutes or transcript of an oral report or a meeting, which the reporter checks and then
+    approves or corrects (EU Directive 2019/1937 art. 18)."""
+
+    __tablename__ = "report_records"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "status <> 'corrected' OR reporter_comment IS NOT NULL", "correction_has_comment"
+        ),
+        sa.Index("ix_report_records_complaint", "complaint_id", "id"),
+    )
+
+    id: int = Field(sa_column=sa.Column(sa.BigInteger, sa.Identity(always=True), primary_key=True))
+    complaint_id: uuid.UUID = Field(sa_column=_complaint_fk())
+    kind: str = Field(sa_column=sa.Column(RECORD_KIND, nullable=False))
+    held_at: datetime = Field(sa_column=_tz())
+    transcript: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    status: str = Field(sa_column=sa.Column(RECORD_STATUS, nullable=False))
+    reporter_comment: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    responded_at: datetime | None = Field(default=None, sa_column=_tz(nullable=True))
+    recorded_by: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    created_at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
 
 
 class Message(SQLModel, table=True):

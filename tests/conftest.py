@@ -39,6 +39,7 @@ TABLES = (
     "identity_reveal_requests",
     "protection_measures",
     "redactions",
+    "report_records",
     "hearings",
     "mediation_attempts",
     "timeline_entries",

@@ -46,6 +46,8 @@ _HANDLING = frozenset(
         "attachment.read",
         "attachment.write",
         "complaint.redact",  # remove manifestly irrelevant personal data (art. 17)
+        "record.read",
+        "record.write",  # minutes of oral reports and meetings
     }
 )
 # What the head of an office adds: decide who handles a case, keep a named person away from it,
@@ -54,7 +56,15 @@ _HEAD = frozenset({"complaint.assign", "complaint.exclude", "complaint.reopen"})
 
 # What a complainant does on their own case, with a receipt or a resident account.
 _COMPLAINANT = frozenset(
-    {"message.read", "message.write", "attachment.read", "attachment.write", "retaliation.report"}
+    {
+        "message.read",
+        "message.write",
+        "attachment.read",
+        "attachment.write",
+        "retaliation.report",
+        "record.read",
+        "record.respond",  # approve or correct the minutes of one's oral report
+    }
 )
 
 PERMISSIONS: dict[Role, frozenset[str]] = {

@@ -58,6 +58,9 @@ class CaseEvent(StrEnum):
     hearing_held = "hearing_held"
     mediation_settled = "mediation_settled"
     mediation_failed = "mediation_failed"
+    record_shared = "record_shared"
+    record_approved = "record_approved"
+    record_corrected = "record_corrected"
 
 
 class StepKind(StrEnum):

@@ -53,6 +53,17 @@ class Settings(BaseSettings):
     page_size_default: int = Field(default=50, ge=1)
     page_size_max: int = Field(default=100, ge=1)
 
+    # An OpenID Connect provider (e.g. Keycloak) whose RS256 tokens are accepted beside local ones.
+    oidc_issuer: str | None = None
+    oidc_audience: str | None = None
+    oidc_jwks_url: str | None = Field(default=None, pattern=r"^https?://")
+    oidc_roles_claim: str = "realm_access.roles"
+    oidc_department_claim: str = "department"
+    jwks_cache_seconds: int = Field(default=300, ge=1)
+    jwks_timeout_seconds: float = Field(default=3.0, gt=0, le=30)
+    jwks_max_bytes: int = Field(default=64 * 1024, ge=1024)
+    jwks_refetch_interval_seconds: float = Field(default=10.0, ge=0)
+
     # Brute-force brakes on the public routes, per client address and per process (0: off).
     rate_limit_intake_per_minute: int = Field(default=30, ge=0)
     rate_limit_receipt_per_minute: int = Field(default=10, ge=0)
@@ -69,6 +80,12 @@ class Settings(BaseSettings):
     # Target for the decision (findings, inadmissibility or referral), from the acknowledgement.
     ombudsperson_decision_months: int = Field(default=6, ge=1, le=36)
     anti_corruption_decision_months: int = Field(default=6, ge=1, le=36)
+
+    @model_validator(mode="after")
+    def _oidc_complete(self) -> Settings:
+        if (self.oidc_issuer is None) != (self.oidc_jwks_url is None):
+            raise ValueError("OMBUDS_OIDC_ISSUER and OMBUDS_OIDC_JWKS_URL go together")
+        return self
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:

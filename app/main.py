@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from app import migrate
 from app.attachments.router import router as attachments_router
 from app.attachments.storage import LocalStorage
+from app.auth.tokens import Verifier
 from app.complaints.router import router as complaints_router
 from app.complaints.schemas import ComplaintIn
 from app.config import Settings, get_settings
@@ -164,6 +165,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.storage = LocalStorage(settings.attachments_dir)
     app.state.sealer = Sealer.from_settings(settings)
+    app.state.verifier = Verifier(settings)
     app.state.intake_limiter = RateLimiter(settings.rate_limit_intake_per_minute)
     app.state.receipt_limiter = RateLimiter(settings.rate_limit_receipt_per_minute)
     return app

@@ -8,23 +8,26 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.auth.principals import Principal
-from app.auth.tokens import verify
+from app.auth.tokens import Verifier
 from app.errors import Unauthorized
 
 _bearer = HTTPBearer(auto_error=False, description="Access token from `ombuds token` or a receipt.")
 
 
-def _principal(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Principal:
+async def _principal(
+    request: Request, credentials: HTTPAuthorizationCredentials | None
+) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("This route needs a bearer token.")
-    return verify(request.app.state.settings, credentials.credentials)
+    verifier: Verifier = request.app.state.verifier
+    return await verifier.verify(credentials.credentials)
 
 
 async def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    return _principal(request, credentials)
+    return await _principal(request, credentials)
 
 
 async def optional_principal(request: Request) -> Principal | None:
@@ -39,7 +42,8 @@ async def optional_principal(request: Request) -> Principal | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("The Authorization header must be `Bearer <token>`.")
-    return verify(request.app.state.settings, token.strip())
+    verifier: Verifier = request.app.state.verifier
+    return await verifier.verify(token.strip())
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

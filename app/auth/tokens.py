@@ -1,17 +1,21 @@
 """Access tokens. The ONLY module that imports jose.
 
-Tokens are HS256 JWTs signed with the server's secret. Decoding accepts exactly that algorithm and
-requires exp, iat, sub, aud and iss (python-jose accepts tokens without aud or exp unless told).
+Local tokens are HS256 JWTs signed with the server's secret; tokens of a configured OpenID Connect
+provider are RS256, checked against its JWKS. Each path accepts exactly its one algorithm (never a
+list mixing HS and RS, so a token cannot choose how it is checked), and requires exp, iat, sub,
+aud and iss (python-jose accepts tokens without aud or exp unless told).
 """
 
 from __future__ import annotations
 
 import time
 import uuid
+from typing import Any
 from uuid import UUID
 
 from jose import JWTError, jwt
 
+from app.auth.jwks import JwksCache
 from app.auth.policy import Role
 from app.auth.principals import Principal
 from app.config import Settings
@@ -102,3 +106,76 @@ def _principal(claims: dict[str, object]) -> Principal:
     if Role.respondent in roles and not department:
         raise Unauthorized("A respondent token needs a department.")
     return Principal(subject=subject, roles=roles, department=department, complaint_id=complaint_id)
+
+
+class Verifier:
+    """Chooses the path by the token's declared algorithm, then checks it only that way."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.jwks: JwksCache | None = None
+        if settings.oidc_jwks_url:
+            self.jwks = JwksCache(
+                settings.oidc_jwks_url,
+                ttl_seconds=settings.jwks_cache_seconds,
+                timeout_seconds=settings.jwks_timeout_seconds,
+                max_bytes=settings.jwks_max_bytes,
+                refetch_interval_seconds=settings.jwks_refetch_interval_seconds,
+            )
+
+    async def verify(self, token: str) -> Principal:
+        try:
+            header = jwt.get_unverified_header(token)
+        except JWTError as exc:
+            raise Unauthorized("The access token is not valid.") from exc
+        if header.get("alg") == ALGORITHM:
+            return verify(self.settings, token)
+        if header.get("alg") == "RS256" and self.jwks is not None:
+            return await self._verify_oidc(token, header)
+        raise Unauthorized("The access token is not valid.")
+
+    async def _verify_oidc(self, token: str, header: dict[str, Any]) -> Principal:
+        assert self.jwks is not None
+        kid = header.get("kid")
+        key = await self.jwks.key(kid) if isinstance(kid, str) else None
+        if key is None:
+            raise Unauthorized("The access token was not signed by a known key.")
+        settings = self.settings
+        try:
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=["RS256"],
+                audience=settings.oidc_audience or settings.jwt_audience,
+                issuer=settings.oidc_issuer,
+                options=_OPTIONS,
+            )
+        except JWTError as exc:
+            raise Unauthorized("The access token is not valid or has expired.") from exc
+        return _oidc_principal(settings, claims)
+
+
+def _claim(claims: dict[str, Any], dotted: str) -> Any:
+    value: Any = claims
+    for part in dotted.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _oidc_principal(settings: Settings, claims: dict[str, Any]) -> Principal:
+    """Map the provider's roles onto ours; roles we do not know (offline_access, ...) are
+    ignored, and a complainant role never comes from outside (only from a receipt)."""
+    raw = _claim(claims, settings.oidc_roles_claim)
+    known = {r.value for r in Role} - {Role.complainant.value}
+    roles = frozenset(Role(r) for r in raw if r in known) if isinstance(raw, list) else frozenset()
+    subject = claims.get("sub")
+    if not roles or not isinstance(subject, str) or not subject:
+        raise Unauthorized("The access token carries no ombuds role.")
+    department = _claim(claims, settings.oidc_department_claim)
+    if Role.respondent in roles and not isinstance(department, str):
+        raise Unauthorized("A respondent token needs a department.")
+    return Principal(
+        subject=subject,
+        roles=roles,
+        department=department if isinstance(department, str) else None,
+    )

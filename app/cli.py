@@ -86,7 +86,7 @@ def _rotate(_: argparse.Namespace) -> int:
 
     settings = get_settings()
     count = rotate_contacts(resolve_database_url(settings), Sealer.from_settings(settings))
-    print(f"re-sealed {count} contact records under identity key {settings.identity_keyring()[0]}")
+    print(f"re-sealed {count} identity records under key {settings.identity_keyring()[0]}")
     return 0
 
 

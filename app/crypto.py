@@ -46,10 +46,13 @@ class Sealer:
 
 
 CONTACT = b"contact"
+NAMED_PERSONS = b"named_persons"
+# Sealed tables and the purpose their values are bound to (for rotation).
+SEALED_TABLES = {"complainant_contacts": CONTACT, "named_persons": NAMED_PERSONS}
 
 
 def rotate_contacts(database_url: str, sealer: Sealer, batch: int = 500) -> int:
-    """Re-seal every contact not sealed under the active key; returns how many were re-sealed.
+    """Re-seal every identity not sealed under the active key; returns how many were re-sealed.
 
     Runs in batches, each its own transaction, so it can be interrupted and resumed. Retire an
     old key from OMBUDS_IDENTITY_KEYS only after this reports 0 left.
@@ -58,21 +61,24 @@ def rotate_contacts(database_url: str, sealer: Sealer, batch: int = 500) -> int:
 
     done = 0
     with psycopg.connect(database_url) as conn:
-        while True:
-            with conn.transaction():
-                rows = conn.execute(
-                    "SELECT complaint_id, key_id, sealed FROM complainant_contacts "
-                    "WHERE key_id <> %s ORDER BY complaint_id LIMIT %s FOR UPDATE SKIP LOCKED",
-                    (sealer.active, batch),
-                ).fetchall()
-                for complaint_id, key_id, sealed in rows:
-                    opened = sealer.open(key_id, sealed, complaint_id, CONTACT)
-                    new_key, new_sealed = sealer.seal(opened, complaint_id, CONTACT)
-                    conn.execute(
-                        "UPDATE complainant_contacts SET key_id = %s, sealed = %s "
-                        "WHERE complaint_id = %s",
-                        (new_key, new_sealed, complaint_id),
-                    )
-            done += len(rows)
-            if len(rows) < batch:
-                return done
+        for table, purpose in SEALED_TABLES.items():
+            while True:
+                with conn.transaction():
+                    rows = conn.execute(
+                        f"SELECT complaint_id, key_id, sealed FROM {table} "  # noqa: S608
+                        "WHERE key_id <> %s ORDER BY complaint_id LIMIT %s "
+                        "FOR UPDATE SKIP LOCKED",
+                        (sealer.active, batch),
+                    ).fetchall()
+                    for complaint_id, key_id, sealed in rows:
+                        opened = sealer.open(key_id, sealed, complaint_id, purpose)
+                        new_key, new_sealed = sealer.seal(opened, complaint_id, purpose)
+                        conn.execute(
+                            f"UPDATE {table} SET key_id = %s, sealed = %s "  # noqa: S608
+                            "WHERE complaint_id = %s",
+                            (new_key, new_sealed, complaint_id),
+                        )
+                done += len(rows)
+                if len(rows) < batch:
+                    break
+    return done

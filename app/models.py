@@ -225,6 +225,23 @@ class ComplainantContact(SQLModel, table=True):
     sealed: bytes = Field(sa_column=sa.Column(sa.LargeBinary, nullable=False))
 
 
+class NamedPersons(SQLModel, table=True):
+    """People the report names (witnesses, officials concerned), sealed like the complainant's
+    contact details (EU Directive 2019/1937 art. 9(1)(a), 16: third parties are protected too)."""
+
+    __tablename__ = "named_persons"
+
+    complaint_id: uuid.UUID = Field(
+        sa_column=sa.Column(
+            pg.UUID(as_uuid=True),
+            sa.ForeignKey("complaints.id", ondelete="CASCADE"),
+            primary_key=True,
+        )
+    )
+    key_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    sealed: bytes = Field(sa_column=sa.Column(sa.LargeBinary, nullable=False))
+
+
 class ComplainantCharacteristics(SQLModel, table=True):
     """Self-identified characteristics (special-category data): only ever read in aggregate."""
 

@@ -40,6 +40,7 @@ TABLES = (
     "protection_measures",
     "redactions",
     "report_records",
+    "named_persons",
     "hearings",
     "mediation_attempts",
     "timeline_entries",

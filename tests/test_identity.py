@@ -99,9 +99,37 @@ async def test_rotation_reseals_under_the_active_key(
         env=env,
         check=True,
     )
-    assert "re-sealed 1 contact records under identity key test2" in out.stdout
+    assert "re-sealed 1 identity records under key test2" in out.stdout
     assert db.execute("SELECT key_id FROM complainant_contacts").fetchone()["key_id"] == "test2"
     # Once re-sealed, the old key can be retired.
     only_new = Sealer("test2", {"test2": keys["test2"]})
     row = db.execute("SELECT key_id, sealed FROM complainant_contacts").fetchone()
     assert b"Amina" in only_new.open(row["key_id"], row["sealed"], UUID(filed["id"]), CONTACT)
+
+
+async def test_named_persons_are_sealed_and_seen_by_staff_of_the_track(
+    client: httpx.AsyncClient, auth: Any, file_complaint: Any, receipt_headers: Any, db: Any
+) -> None:
+    named = [
+        {"name": "Deputy Mayor K. Orban", "role_in_report": "official concerned"},
+        {"name": "P. Lind", "role_in_report": "witness"},
+    ]
+    filed = await file_complaint(track="anti_corruption", named_persons=named)
+    stored = db.execute("SELECT key_id, sealed FROM named_persons").fetchone()
+    assert stored["key_id"] == "test2" and b"Orban" not in stored["sealed"]
+    assert "Orban" not in str(db.execute("SELECT * FROM complaints").fetchone())
+    officer = (
+        await client.get(f"/v1/complaints/{filed['id']}", headers=auth("oversight_officer"))
+    ).json()
+    assert officer["named_persons"] == named
+    reporter = (
+        await client.get(f"/v1/complaints/{filed['id']}", headers=await receipt_headers(filed))
+    ).json()
+    assert reporter["named_persons"] is None
+    assert (
+        await client.get(f"/v1/complaints/{filed['id']}", headers=auth("ombudsperson_staff"))
+    ).status_code == 404
+    audited = db.execute(
+        "SELECT count(*) AS n FROM audit_entries WHERE action = 'complaint.read_named_persons'"
+    ).fetchone()["n"]
+    assert audited == 1

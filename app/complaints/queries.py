@@ -43,6 +43,11 @@ contact AS (
   SELECT c.id, %(contact_key)s::text, %(contact_sealed)s::bytea
   FROM c WHERE %(contact_sealed)s::bytea IS NOT NULL
 ),
+named AS (
+  INSERT INTO named_persons (complaint_id, key_id, sealed)
+  SELECT c.id, %(named_key)s::text, %(named_sealed)s::bytea
+  FROM c WHERE %(named_sealed)s::bytea IS NOT NULL
+),
 traits AS (
   INSERT INTO complainant_characteristics (complaint_id, sex_gender, age_band, disability,
                                            migration_status, ethnicity)
@@ -121,9 +126,13 @@ SELECT c.id, c.reference, c.origin, c.track, c.status, c.version, c.handler_subj
   -- Contact details only for staff of the ombudsperson track: a reporter on the confidential
   -- anti-corruption track is known to its handlers by a pseudonym.
   CASE WHEN %(read_contact)s AND c.track = 'ombudsperson' THEN ct.key_id END AS contact_key,
-  CASE WHEN %(read_contact)s AND c.track = 'ombudsperson' THEN ct.sealed END AS contact_sealed
+  CASE WHEN %(read_contact)s AND c.track = 'ombudsperson' THEN ct.sealed END AS contact_sealed,
+  -- People the report names: staff of the track see them (sealed at rest all the same).
+  CASE WHEN %(read_contact)s THEN np.key_id END AS named_key,
+  CASE WHEN %(read_contact)s THEN np.sealed END AS named_sealed
 FROM complaints c
 LEFT JOIN complainant_contacts ct ON ct.complaint_id = c.id
+LEFT JOIN named_persons np ON np.complaint_id = c.id
 WHERE c.id = %(id)s AND ({{visible}})
 """
 

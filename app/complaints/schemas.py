@@ -166,6 +166,13 @@ class Characteristics(Strict):
     ethnicity: Ethnicity | None = None  # type: ignore[valid-type]
 
 
+class NamedPerson(Strict):
+    name: bounded_text(1, 200)  # type: ignore[valid-type]
+    role_in_report: bounded_text(1, 200) | None = Field(  # type: ignore[valid-type]
+        default=None, examples=["witness", "official concerned"]
+    )
+
+
 class ComplaintIn(Strict):
     model_config = ConfigDict(
         extra="forbid",
@@ -203,6 +210,11 @@ class ComplaintIn(Strict):
         default=Language("en"), description="Language the complainant wants to be answered in."
     )
     contact: Contact | None = Field(default=None, description="Omit to file anonymously.")
+    named_persons: list[NamedPerson] = Field(
+        default_factory=list,
+        max_length=20,
+        description="People the report names: sealed at rest, seen by staff of the track only.",
+    )
     characteristics: Characteristics | None = None
 
     @model_validator(mode="after")
@@ -286,6 +298,9 @@ class ComplaintOut(BaseModel):
     deadlines: Deadlines
     contact: ContactOut | None = Field(
         description="Present for staff of the complaint's track when the complainant gave one."
+    )
+    named_persons: list[NamedPerson] | None = Field(
+        default=None, description="Staff of the track only."
     )
 
 

@@ -12,6 +12,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from pydantic import TypeAdapter
+
 from app.auth.policy import Role, roles_holding
 from app.auth.principals import Principal
 from app.auth.tokens import issue
@@ -29,6 +31,7 @@ from app.complaints.schemas import (
     Incident_,
     InquiryIn,
     InquiryOut,
+    NamedPerson,
     OverdueFilter,
     RecusalIn,
     RecusalOut,
@@ -49,7 +52,7 @@ from app.complaints.workflow import (
     transition_for,
 )
 from app.config import Settings
-from app.crypto import CONTACT, Sealer, SealError
+from app.crypto import CONTACT, NAMED_PERSONS, Sealer, SealError
 from app.db import Conn
 from app.errors import (
     AppError,
@@ -85,6 +88,10 @@ async def file_complaint(
         contact_key, contact_sealed = sealer.seal(
             body.contact.model_dump_json(exclude_none=True).encode(), complaint_id, CONTACT
         )
+    named_key, named_sealed = (None, None)
+    if body.named_persons:
+        named = TypeAdapter(list[NamedPerson]).dump_json(body.named_persons, exclude_none=True)
+        named_key, named_sealed = sealer.seal(named, complaint_id, NAMED_PERSONS)
     ack_days, feedback_months = settings.deadlines(body.track)
     resident = principal.subject if principal and Role.resident in principal.roles else None
     subject, role = actor(principal)
@@ -92,9 +99,11 @@ async def file_complaint(
         queries.FILE,
         {
             "id": complaint_id,
-            "body": body.model_dump_json(exclude={"contact"}),
+            "body": body.model_dump_json(exclude={"contact", "named_persons"}),
             "contact_key": contact_key,
             "contact_sealed": contact_sealed,
+            "named_key": named_key,
+            "named_sealed": named_sealed,
             "prefix": settings.reference_prefix,
             "receipt_hash": receipts.receipt_hash(
                 settings.receipt_key.get_secret_value().encode(), receipt
@@ -195,6 +204,14 @@ async def get_complaint(
         contact = ContactOut.model_validate_json(opened)
         # Reading someone's contact details is recorded.
         await _audit(conn, *actor(principal), "complaint.read_contact", complaint_id)
+    named_persons = None
+    if row["named_sealed"] is not None:
+        try:
+            opened = sealer.open(row["named_key"], row["named_sealed"], complaint_id, NAMED_PERSONS)
+        except SealError as exc:
+            raise AppError("The named persons could not be opened; not served.") from exc
+        named_persons = TypeAdapter(list[NamedPerson]).validate_json(opened)
+        await _audit(conn, *actor(principal), "complaint.read_named_persons", complaint_id)
     return ComplaintOut(
         id=row["id"],
         reference=row["reference"],
@@ -228,6 +245,7 @@ async def get_complaint(
         updated_at=row["updated_at"],
         deadlines=_deadlines(row),
         contact=contact,
+        named_persons=named_persons,
     )
 
 

@@ -92,7 +92,7 @@ def _headers(**described: str) -> dict[str, object]:
 async def file_complaint(request: Request, principal: OptionalPrincipal) -> Response:
     # The hot path. The body is parsed and validated by pydantic in one pass over the raw bytes
     # (FastAPI's generic body handling cost a tenth of this route's CPU), then one statement
-    # writes the complaint, contact, characteristics, timeline and audit entry (queries.FILE).
+    # writes the complaint and what it carries, timeline and audit entry (queries.file_sql).
     request.app.state.intake_limiter.check(client_key(request))
     body = parse_body(ComplaintIn, await request.body())
     async with single_statement(request) as conn:

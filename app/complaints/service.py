@@ -95,8 +95,13 @@ async def file_complaint(
     ack_days, feedback_months = settings.deadlines(body.track)
     resident = principal.subject if principal and Role.resident in principal.roles else None
     subject, role = actor(principal)
+    sql = queries.file_sql(
+        contact=contact_sealed is not None,
+        named=named_sealed is not None,
+        traits=body.characteristics is not None,
+    )
     cur = await conn.execute(
-        queries.FILE,
+        sql,
         {
             "id": complaint_id,
             "body": body.model_dump_json(exclude={"contact", "named_persons"}),

@@ -20,7 +20,8 @@ RUN pip install --no-deps --no-build-isolation -e . \
 
 USER ombuds
 
-# Set DATABASE_URL, OMBUDS_JWT_SECRET and OMBUDS_RECEIPT_KEY when running the image; the service
+# Set DATABASE_URL, OMBUDS_JWT_SECRET, OMBUDS_RECEIPT_KEY and OMBUDS_IDENTITY_KEYS when running the
+# image, and mount a volume on /srv/ombuds/var for attachments; the service
 # refuses to start in production with missing or weak secrets.
 ENV HOST=0.0.0.0 \
     PORT=8000 \

@@ -246,3 +246,13 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         }
         for s in statuses
     }
+
+
+def response_headers(**described: str) -> dict[str, Any]:
+    """OpenAPI headers of a success response: name -> description."""
+    return {
+        "headers": {
+            name: {"description": text, "schema": {"type": "string"}}
+            for name, text in described.items()
+        }
+    }

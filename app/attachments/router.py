@@ -15,7 +15,7 @@ from app.attachments import content, service
 from app.auth.deps import CurrentPrincipal
 from app.complaints.schemas import Storable
 from app.db import transaction
-from app.errors import problem_responses
+from app.errors import problem_responses, response_headers
 
 router = APIRouter(prefix="/v1/complaints/{complaint_id}/attachments")
 
@@ -74,7 +74,7 @@ def _out(row: dict[str, Any], staff: bool) -> AttachmentOut:
         }
     },
     responses={
-        201: {"headers": {"Location": {"description": "The file", "schema": {"type": "string"}}}},
+        201: response_headers(Location="The file"),
         **problem_responses(400, 401, 403, 404, 409, 413, 415, 422, 503),
     },
 )

@@ -32,7 +32,7 @@ from app.complaints.schemas import (
     parse_body,
 )
 from app.db import single_statement, transaction
-from app.errors import PreconditionRequired, problem_responses
+from app.errors import PreconditionRequired, problem_responses, response_headers
 from app.pagination import page_limit
 from app.ratelimit import client_key
 
@@ -53,16 +53,6 @@ async def _if_match(
 IfMatch = Annotated[str, Depends(_if_match)]
 
 
-def _headers(**described: str) -> dict[str, object]:
-    """OpenAPI response headers: name -> description."""
-    return {
-        "headers": {
-            name: {"description": text, "schema": {"type": "string"}}
-            for name, text in described.items()
-        }
-    }
-
-
 @router.post(
     "/complaints",
     status_code=status.HTTP_201_CREATED,
@@ -75,7 +65,7 @@ def _headers(**described: str) -> dict[str, object]:
         "case. A resident token links the complaint to the resident's account."
     ),
     responses={
-        201: _headers(Location="URL of the new complaint"),
+        201: response_headers(Location="URL of the new complaint"),
         **problem_responses(400, 401, 413, 422, 429, 503),
     },
     openapi_extra={
@@ -185,7 +175,7 @@ async def list_complaints(
         "`If-Match` needs for a transition."
     ),
     responses={
-        200: _headers(ETag="Version tag, for If-Match"),
+        200: response_headers(ETag="Version tag, for If-Match"),
         **problem_responses(401, 404, 422, 503),
     },
 )
@@ -226,7 +216,7 @@ async def get_timeline(
         "`GET /v1/workflow` for which action is allowed from which state, and by whom."
     ),
     responses={
-        200: _headers(ETag="New version tag"),
+        200: response_headers(ETag="New version tag"),
         **problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428, 503),
     },
 )
@@ -256,7 +246,7 @@ async def post_transition(
         "timeline."
     ),
     responses={
-        200: _headers(ETag="New version tag"),
+        200: response_headers(ETag="New version tag"),
         **problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428, 503),
     },
 )
@@ -286,7 +276,7 @@ async def put_handler(
         "unassigned. Recorded on the staff-only timeline."
     ),
     responses={
-        201: _headers(Location="The complaint's recusals"),
+        201: response_headers(Location="The complaint's recusals"),
         **problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
     },
 )
@@ -329,7 +319,7 @@ async def get_recusals(
         "(with no decision to communicate to anyone)."
     ),
     responses={
-        201: _headers(Location="URL of the new case"),
+        201: response_headers(Location="URL of the new case"),
         **problem_responses(400, 401, 403, 413, 422, 503),
     },
 )
@@ -352,7 +342,7 @@ async def open_inquiry(
         "(field, how often, why, by whom), never the removed text."
     ),
     responses={
-        201: _headers(ETag="New version tag of the complaint"),
+        201: response_headers(ETag="New version tag of the complaint"),
         **problem_responses(400, 401, 403, 404, 413, 422, 503),
     },
 )

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response, status
 
 from app.auth.deps import CurrentPrincipal
 from app.db import transaction
-from app.errors import problem_responses
+from app.errors import problem_responses, response_headers
 from app.hearings import service
 from app.hearings.schemas import CancelIn, HearingIn, HearingOut, Hearings, RecordIn, RescheduleIn
 
@@ -27,14 +27,7 @@ _CHANGE_ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 422, 503)
         "and place. The `schedule_hearing` transition needs one."
     ),
     responses={
-        201: {
-            "headers": {
-                "Location": {
-                    "description": "The complaint's hearings",
-                    "schema": {"type": "string"},
-                }
-            }
-        },
+        201: response_headers(Location="The complaint's hearings"),
         **_CHANGE_ERRORS,
     },
 )

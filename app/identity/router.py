@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response, status
 from app.auth.deps import CurrentPrincipal
 from app.complaints.schemas import ContactOut
 from app.db import transaction
-from app.errors import problem_responses
+from app.errors import problem_responses, response_headers
 from app.identity import service
 from app.identity.schemas import DecisionIn, RevealRequestIn, RevealRequestOut, RevealRequests
 
@@ -22,14 +22,7 @@ _WRITE_ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 422, 503)
     status_code=status.HTTP_201_CREATED,
     summary="Ask to see a reporter's identity (motivation and legal basis)",
     responses={
-        201: {
-            "headers": {
-                "Location": {
-                    "description": "The complaint's identity requests",
-                    "schema": {"type": "string"},
-                }
-            }
-        },
+        201: response_headers(Location="The complaint's identity requests"),
         **_WRITE_ERRORS,
     },
 )

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from app.auth.deps import CurrentPrincipal
 from app.db import transaction
-from app.errors import problem_responses
+from app.errors import problem_responses, response_headers
 from app.investigations import service
 from app.investigations.schemas import (
     AnswerIn,
@@ -63,11 +63,7 @@ async def get_investigation(
         "or evidence collected. Needs the plan first (409)."
     ),
     responses={
-        201: {
-            "headers": {
-                "Location": {"description": "The investigation", "schema": {"type": "string"}}
-            }
-        },
+        201: response_headers(Location="The investigation"),
         **problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
     },
 )

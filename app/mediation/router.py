@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response, status
 
 from app.auth.deps import CurrentPrincipal
 from app.db import transaction
-from app.errors import problem_responses
+from app.errors import problem_responses, response_headers
 from app.mediation import service
 from app.mediation.schemas import AttemptIn, AttemptOut, Attempts
 
@@ -26,14 +26,7 @@ router = APIRouter(prefix="/v1/complaints/{complaint_id}/mediation-attempts")
         "to the investigation."
     ),
     responses={
-        201: {
-            "headers": {
-                "Location": {
-                    "description": "The complaint's mediation attempts",
-                    "schema": {"type": "string"},
-                }
-            }
-        },
+        201: response_headers(Location="The complaint's mediation attempts"),
         **problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
     },
 )

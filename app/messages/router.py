@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from app.auth.deps import CurrentPrincipal
 from app.db import transaction
-from app.errors import problem_responses
+from app.errors import problem_responses, response_headers
 from app.messages import service
 from app.messages.schemas import MessageIn, MessageOut, MessagePage
 from app.pagination import IdPageQuery, page_limit
@@ -29,11 +29,7 @@ router = APIRouter(
         "the complainant never sees."
     ),
     responses={
-        201: {
-            "headers": {
-                "Location": {"description": "The new message", "schema": {"type": "string"}}
-            }
-        },
+        201: response_headers(Location="The new message"),
         **problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
     },
 )

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response, status
 
 from app.auth.deps import CurrentPrincipal
 from app.db import transaction
-from app.errors import problem_responses
+from app.errors import problem_responses, response_headers
 from app.records import service
 from app.records.schemas import RecordIn, RecordOut, Records, ResponseIn
 
@@ -23,11 +23,7 @@ _WRITE_ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 422, 503)
     summary="Record the minutes or transcript of an oral report or a meeting",
     description="The reporter is asked, on their timeline, to approve or correct it.",
     responses={
-        201: {
-            "headers": {
-                "Location": {"description": "The complaint's records", "schema": {"type": "string"}}
-            }
-        },
+        201: response_headers(Location="The complaint's records"),
         **_WRITE_ERRORS,
     },
 )

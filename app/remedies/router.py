@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from app.auth.deps import CurrentPrincipal
 from app.db import transaction
-from app.errors import problem_responses
+from app.errors import problem_responses, response_headers
 from app.pagination import OpenItemsQuery, page_limit
 from app.remedies import service
 from app.remedies.schemas import (
@@ -38,14 +38,7 @@ router = APIRouter(prefix="/v1")
         "the complainant sees them."
     ),
     responses={
-        201: {
-            "headers": {
-                "Location": {
-                    "description": "The complaint's remedies",
-                    "schema": {"type": "string"},
-                }
-            }
-        },
+        201: response_headers(Location="The complaint's remedies"),
         **problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
     },
 )

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response, status
 from app.auth.deps import CurrentPrincipal
 from app.complaints.schemas import Filed
 from app.db import transaction
-from app.errors import problem_responses
+from app.errors import problem_responses, response_headers
 from app.retaliation import service
 from app.retaliation.schemas import (
     MeasureDecisionIn,
@@ -34,9 +34,7 @@ _WRITE_ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 422, 503)
         "new case's reference and receipt, shown once."
     ),
     responses={
-        201: {
-            "headers": {"Location": {"description": "The new case", "schema": {"type": "string"}}}
-        },
+        201: response_headers(Location="The new case"),
         **_WRITE_ERRORS,
     },
 )
@@ -81,14 +79,7 @@ async def get_measures(
     tags=["oversight", "case handling"],
     summary="Offer a protection measure",
     responses={
-        201: {
-            "headers": {
-                "Location": {
-                    "description": "The case's protection measures",
-                    "schema": {"type": "string"},
-                }
-            }
-        },
+        201: response_headers(Location="The case's protection measures"),
         **_WRITE_ERRORS,
     },
 )

@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, PrivateAttr, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Used only when OMBUDS_ENVIRONMENT=development (the default for `make run` and the tests).
@@ -80,6 +80,58 @@ class Settings(BaseSettings):
     # Target for the decision (findings, inadmissibility or referral), from the acknowledgement.
     ombudsperson_decision_months: int = Field(default=6, ge=1, le=36)
     anti_corruption_decision_months: int = Field(default=6, ge=1, le=36)
+
+    # Municipal departments complaints are about (a JSON list). Statistics and monitoring events
+    # name a department only from this list: any other respondent counts as "other".
+    departments: list[str] = Field(default_factory=list, max_length=500)
+
+    # Statistics for monitoring bodies: counts of 1..k-1 are never published (k >= 5).
+    statistics_min_cell: int = Field(default=10, ge=5, le=1000)
+    # Differential privacy (optional, per request): epsilon per release and per calendar month.
+    dp_epsilon_per_month: float = Field(default=1.0, gt=0, le=100)
+    dp_epsilon_max_per_release: float = Field(default=0.5, gt=0, le=100)
+
+    # The monitoring module the worker pushes anonymized events to (Standard Webhooks).
+    monitoring_url: str | None = Field(default=None, pattern=r"^https?://[^\s]+$")
+    # `whsec_` + base64 of the key shared with the receiver.
+    monitoring_secret: SecretStr | None = None
+    # Loopback, private and link-local addresses are refused unless this is set (local use).
+    monitoring_allow_private: bool = False
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    webhook_max_attempts: int = Field(default=12, ge=1, le=100)
+    webhook_backoff_base_seconds: float = Field(default=5.0, gt=0, le=3600)
+    webhook_backoff_max_seconds: float = Field(default=6 * 3600.0, gt=0, le=7 * 86400)
+    # The worker: how often it wakes, how much it takes at once, how long a claim holds.
+    worker_interval_seconds: float = Field(default=1.0, gt=0, le=3600)
+    worker_batch_size: int = Field(default=100, ge=1, le=10_000)
+    worker_lease_seconds: float = Field(default=60.0, ge=1, le=3600)
+    worker_concurrency: int = Field(default=8, ge=1, le=64)
+    # A statistics snapshot is pushed this often (0: never); delivered events are kept this long.
+    statistics_snapshot_hours: float = Field(default=24.0, ge=0, le=24 * 366)
+    outbox_keep_days: int = Field(default=30, ge=1, le=3650)
+
+    _department_index: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _monitoring(self) -> Settings:
+        self._department_index = {name.strip().casefold(): name for name in self.departments}
+        if self.monitoring_url is not None:
+            from app.outbox.signing import webhook_key
+            from app.outbox.target import check_url
+
+            check_url(self.monitoring_url, allow_private=self.monitoring_allow_private)
+            if self.monitoring_secret is None:
+                raise ValueError("OMBUDS_MONITORING_URL needs OMBUDS_MONITORING_SECRET")
+            webhook_key(self.monitoring_secret.get_secret_value())
+        if self.dp_epsilon_max_per_release > self.dp_epsilon_per_month:
+            raise ValueError("OMBUDS_DP_EPSILON_MAX_PER_RELEASE exceeds the monthly budget")
+        return self
+
+    def department_of(self, respondent: str | None) -> str | None:
+        """The configured department a respondent names, or None."""
+        if respondent is None:
+            return None
+        return self._department_index.get(respondent.strip().casefold())
 
     @model_validator(mode="after")
     def _oidc_complete(self) -> Settings:

@@ -35,6 +35,7 @@ from app.records.router import router as records_router
 from app.reference import router as reference_router
 from app.remedies.router import router as remedies_router
 from app.retaliation.router import router as retaliation_router
+from app.statistics.router import router as statistics_router
 
 log = logging.getLogger("ombuds")
 
@@ -55,6 +56,10 @@ TAGS = [
         "description": "Municipal departments answer what is addressed to them.",
     },
     {"name": "oversight", "description": "The anti-corruption track's reporter protection."},
+    {
+        "name": "monitoring",
+        "description": "Anonymized statistics, indicators and the annual report: never a person.",
+    },
     {"name": "reference", "description": "Codes and the workflow, public."},
     {"name": "operations", "description": "Health and readiness probes."},
 ]
@@ -115,6 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(identity_router)
     app.include_router(retaliation_router)
     app.include_router(records_router)
+    app.include_router(statistics_router)
 
     @app.get("/healthz", tags=["operations"], summary="The process is up")
     async def healthz() -> Health:

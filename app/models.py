@@ -80,6 +80,7 @@ REDACTABLE_FIELD = _domain(
     "redactable_field", ["summary", "description", "remedy_sought", "incident_location"]
 )
 HEARING_STATUS = _domain("hearing_status", list(HearingStatus))
+OUTBOX_STATUS = _domain("outbox_status", ["pending", "delivered", "dead"])
 CHARACTERISTIC = {name: _domain(f"{name}_option", opts) for name, opts in CHARACTERISTICS.items()}
 DOMAINS = [
     STATUS,
@@ -104,6 +105,7 @@ DOMAINS = [
     REDACTABLE_FIELD,
     RECORD_KIND,
     RECORD_STATUS,
+    OUTBOX_STATUS,
     *CHARACTERISTIC.values(),
 ]
 
@@ -195,6 +197,13 @@ class Complaint(SQLModel, table=True):
     decide_by: datetime | None = Field(default=None, sa_column=_tz(nullable=True))
     decided_at: datetime | None = Field(default=None, sa_column=_tz(nullable=True))
     referred_to: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    # The respondent as one of the configured departments (OMBUDS_DEPARTMENTS), or NULL: the
+    # code statistics and monitoring events use, never the free text.
+    department: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    # When the case first reached investigation, and when it last finished (a terminal state;
+    # cleared by a reopening): what the statistics measure durations and shares from.
+    investigated_at: datetime | None = Field(default=None, sa_column=_tz(nullable=True))
+    finished_at: datetime | None = Field(default=None, sa_column=_tz(nullable=True))
     # A retaliation report links to the report it retaliates against (art. 19, 21(5)).
     retaliation_against: uuid.UUID | None = Field(
         default=None,
@@ -679,3 +688,129 @@ class AuditEntry(SQLModel, table=True):
     object_type: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     object_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     outcome: str = Field(sa_column=sa.Column(sa.Text, nullable=False, server_default="success"))
+
+
+class OutboxEvent(SQLModel, table=True):
+    """An anonymized event for the monitoring module, written in the transaction of the change.
+
+    `complaint_id` is internal: it tells the statistics folder which complaint changed and is
+    cleared once folded; it is never part of what is delivered (the payload is).
+    """
+
+    __tablename__ = "outbox_events"
+    __table_args__ = (
+        sa.Index(
+            "ix_outbox_events_due",
+            "next_attempt_at",
+            "id",
+            postgresql_where=sa.text("status = 'pending'"),
+        ),
+        sa.Index(
+            "ix_outbox_events_unfolded",
+            "complaint_id",
+            postgresql_where=sa.text("complaint_id IS NOT NULL"),
+        ),
+    )
+
+    id: int = Field(sa_column=sa.Column(sa.BigInteger, sa.Identity(always=True), primary_key=True))
+    type: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    payload: dict[str, object] = Field(sa_column=sa.Column(pg.JSONB, nullable=False))
+    created_at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
+    complaint_id: uuid.UUID | None = Field(default=None, sa_column=sa.Column(pg.UUID(as_uuid=True)))
+    status: str = Field(
+        sa_column=sa.Column(OUTBOX_STATUS, nullable=False, server_default="pending")
+    )
+    attempts: int = Field(sa_column=sa.Column(sa.Integer, nullable=False, server_default="0"))
+    next_attempt_at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
+    last_error: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    delivered_at: datetime | None = Field(default=None, sa_column=_tz(nullable=True))
+
+
+def _count() -> sa.Column:  # type: ignore[type-arg]
+    return sa.Column(sa.Integer, nullable=False, server_default="0")
+
+
+class StatFact(SQLModel, table=True):
+    """What the statistics last counted for one complaint: the folder subtracts it and adds the
+    complaint's current facts, so the aggregate stays exact without rescanning anything."""
+
+    __tablename__ = "stat_facts"
+
+    complaint_id: uuid.UUID = Field(sa_column=sa.Column(pg.UUID(as_uuid=True), primary_key=True))
+    month: date = Field(sa_column=sa.Column(sa.Date, nullable=False))
+    track: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    origin: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    status: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    rights: list[str] = Field(sa_column=sa.Column(pg.ARRAY(sa.Text), nullable=False))
+    grounds: list[str] = Field(sa_column=sa.Column(pg.ARRAY(sa.Text), nullable=False))
+    department: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    outcome: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    sex_gender: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    age_band: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    disability: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    migration_status: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    ethnicity: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    finished_month: date | None = Field(default=None, sa_column=sa.Column(sa.Date))
+    outside_mandate: int = Field(sa_column=_count())
+    investigated: int = Field(sa_column=_count())
+    finished: int = Field(sa_column=_count())
+    ack_settled: int = Field(sa_column=_count())
+    ack_on_time: int = Field(sa_column=_count())
+    feedback_settled: int = Field(sa_column=_count())
+    feedback_on_time: int = Field(sa_column=_count())
+    decided: int = Field(sa_column=_count())
+    decided_on_time: int = Field(sa_column=_count())
+    remedies_recommended: int = Field(sa_column=_count())
+    remedies_responded: int = Field(sa_column=_count())
+    remedies_complied: int = Field(sa_column=_count())
+    days_to_ack: int | None = Field(default=None, sa_column=sa.Column(sa.Integer))
+    days_to_findings: int | None = Field(default=None, sa_column=sa.Column(sa.Integer))
+    days_to_finish: int | None = Field(default=None, sa_column=sa.Column(sa.Integer))
+
+
+def _sum() -> sa.Column:  # type: ignore[type-arg]
+    return sa.Column(sa.BigInteger, nullable=False, server_default="0")
+
+
+class StatCell(SQLModel, table=True):
+    """The statistics aggregate: per month of receipt and track, the sums of the facts of every
+    complaint in a cell (no dimension, one dimension value, or a pair of them). Durations are
+    histograms (fixed buckets) on the one-dimension cells, so medians stay exact to the bucket
+    and reading them costs the same at any volume."""
+
+    __tablename__ = "stat_cells"
+
+    dim_a: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    dim_b: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    month: date = Field(sa_column=sa.Column(sa.Date, primary_key=True))
+    track: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    val_a: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    val_b: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    n: int = Field(sa_column=_sum())
+    own_initiative: int = Field(sa_column=_sum())
+    outside_mandate: int = Field(sa_column=_sum())
+    investigated: int = Field(sa_column=_sum())
+    finished: int = Field(sa_column=_sum())
+    ack_settled: int = Field(sa_column=_sum())
+    ack_on_time: int = Field(sa_column=_sum())
+    feedback_settled: int = Field(sa_column=_sum())
+    feedback_on_time: int = Field(sa_column=_sum())
+    decided: int = Field(sa_column=_sum())
+    decided_on_time: int = Field(sa_column=_sum())
+    remedies_recommended: int = Field(sa_column=_sum())
+    remedies_responded: int = Field(sa_column=_sum())
+    remedies_complied: int = Field(sa_column=_sum())
+    ack_hist: list[int] | None = Field(default=None, sa_column=sa.Column(pg.ARRAY(sa.Integer)))
+    findings_hist: list[int] | None = Field(default=None, sa_column=sa.Column(pg.ARRAY(sa.Integer)))
+    finish_hist: list[int] | None = Field(default=None, sa_column=sa.Column(pg.ARRAY(sa.Integer)))
+
+
+class PrivacyBudget(SQLModel, table=True):
+    """Differential-privacy budget spent per calendar month of release."""
+
+    __tablename__ = "privacy_budgets"
+    __table_args__ = (sa.CheckConstraint("spent >= 0", "spent_not_negative"),)
+
+    period: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    spent: float = Field(sa_column=sa.Column(sa.Float, nullable=False, server_default="0"))
+    releases: int = Field(sa_column=sa.Column(sa.Integer, nullable=False, server_default="0"))

@@ -27,6 +27,10 @@ from app.main import create_app
 
 TABLES = (
     "audit_entries",
+    "outbox_events",
+    "stat_facts",
+    "stat_cells",
+    "privacy_budgets",
     "recusals",
     "messages",
     "investigation_steps",
@@ -98,6 +102,10 @@ TEST_SECRETS = {
 }
 
 
+# The municipal departments the test city configures (statistics name only these).
+DEPARTMENTS = ["Housing", "Police", "Social Services", "Education"]
+
+
 @pytest.fixture(scope="session")
 def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return Settings(
@@ -110,6 +118,7 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
         # The suite files hundreds of complaints from one address; test_ratelimit.py brakes.
         rate_limit_intake_per_minute=1_000_000,
         rate_limit_receipt_per_minute=1_000_000,
+        departments=DEPARTMENTS,
         **TEST_SECRETS,
     )
 

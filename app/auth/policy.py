@@ -51,8 +51,8 @@ _HANDLING = frozenset(
     }
 )
 # What the head of an office adds: decide who handles a case, keep a named person away from it,
-# and reopen finished cases.
-_HEAD = frozenset({"complaint.assign", "complaint.exclude", "complaint.reopen"})
+# reopen finished cases, and read the anonymized statistics of the office.
+_HEAD = frozenset({"complaint.assign", "complaint.exclude", "complaint.reopen", "statistics.read"})
 
 # What a complainant does on their own case, with a receipt or a resident account.
 _COMPLAINANT = frozenset(
@@ -81,7 +81,8 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.respondent: frozenset(
         {"information_request.read", "information_request.answer", "remedy.read", "remedy.respond"}
     ),
-    Role.monitor: frozenset(),
+    # Anonymized, suppressed statistics only: never a complaint, a person or a free text.
+    Role.monitor: frozenset({"statistics.read"}),
     Role.admin: frozenset(),
 }
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from app.auth.policy import Role
 from app.auth.principals import Principal
+from app.outbox.events import complaint_fields, enqueue
 
 # The validated body travels as ONE JSON parameter, unpacked by PostgreSQL into typed columns:
 # dumping some thirty Python values one by one cost more CPU than everything else on this path.
@@ -24,19 +25,20 @@ WITH b AS MATERIALIZED (
 c AS (
   INSERT INTO complaints (
     id, reference, receipt_hash, track, status, summary, description, rights_affected,
-    discrimination_grounds, respondent, incident_from, incident_to, incident_location,
+    discrimination_grounds, respondent, department, incident_from, incident_to, incident_location,
     remedy_sought, language, anonymous, complainant_subject, acknowledge_by, feedback_by)
   SELECT
     %(id)s, %(prefix)s || '-' || to_char(now() AT TIME ZONE 'UTC', 'YYYY') || '-'
       || lpad(b.n::text, greatest(6, length(b.n::text)), '0'),
     %(receipt_hash)s, b.track, 'submitted', b.summary, b.description, b.rights_affected,
-    b.discrimination_grounds, b.respondent, (b.incident->>'date_from')::date,
+    b.discrimination_grounds, b.respondent, %(department)s, (b.incident->>'date_from')::date,
     (b.incident->>'date_to')::date, b.incident->>'location', b.remedy_sought, b.language,
     %(anonymous)s, %(complainant_subject)s,
     now() + make_interval(days => %(ack_days)s),
     now() + make_interval(days => %(ack_days)s) + make_interval(months => %(feedback_months)s)
   FROM b
-  RETURNING id, reference, track, status, received_at, acknowledge_by, feedback_by
+  RETURNING id, reference, track, status, received_at, acknowledge_by, feedback_by, origin,
+            rights_affected, department, respondent
 ),
 """
 _FILE_CONTACT = """contact AS (
@@ -59,7 +61,7 @@ _FILE_TRAITS = """traits AS (
                                                      ethnicity text)
 ),
 """
-_FILE_TAIL = """timeline AS (
+_FILE_TAIL = f"""timeline AS (
   INSERT INTO timeline_entries (complaint_id, actor_subject, actor_role, action, from_status,
                                 to_status, visible_to_complainant)
   SELECT id, %(actor_subject)s, %(actor_role)s, 'file', NULL, 'submitted', true FROM c
@@ -67,8 +69,10 @@ _FILE_TAIL = """timeline AS (
 audit AS (
   INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
   SELECT %(actor_subject)s, %(actor_role)s, 'complaint.file', 'complaint', id::text FROM c
-)
-SELECT * FROM c
+),
+{enqueue("event", "complaint.filed", "c", "c.id", {**complaint_fields("c"), "to": "c.status"})}
+SELECT c.id, c.reference, c.track, c.status, c.received_at, c.acknowledge_by, c.feedback_by
+FROM c
 """
 
 
@@ -87,20 +91,22 @@ def file_sql(contact: bool, named: bool, traits: bool) -> str:
 
 # An own-initiative inquiry: no complainant, so no receipt, nothing to acknowledge and no feedback
 # owed (both recorded as done at opening); it starts at assessment and follows the same workflow.
-INQUIRY = """
+INQUIRY = f"""
 WITH seq AS (SELECT nextval('complaint_reference_seq') AS n),
 c AS (
   INSERT INTO complaints (
     id, origin, reference, receipt_hash, track, status, summary, description, rights_affected,
-    discrimination_grounds, respondent, remedy_sought, language, anonymous, acknowledge_by,
-    acknowledged_at, feedback_by, feedback_given_at, handler_subject)
+    discrimination_grounds, respondent, department, remedy_sought, language, anonymous,
+    acknowledge_by, acknowledged_at, feedback_by, feedback_given_at, handler_subject)
   SELECT %(id)s, 'own_initiative',
     %(prefix)s || '-' || to_char(now() AT TIME ZONE 'UTC', 'YYYY') || '-'
       || lpad(seq.n::text, greatest(6, length(seq.n::text)), '0'),
     NULL, %(track)s, 'under_assessment', %(summary)s, %(description)s, %(rights)s, %(grounds)s,
-    %(respondent)s, %(purpose)s, %(language)s, true, now(), now(), now(), now(), %(handler)s
+    %(respondent)s, %(department)s, %(purpose)s, %(language)s, true, now(), now(), now(), now(),
+    %(handler)s
   FROM seq
-  RETURNING id, reference, track, status, received_at
+  RETURNING id, reference, track, status, received_at, origin, rights_affected, department,
+            respondent
 ),
 timeline AS (
   INSERT INTO timeline_entries (complaint_id, actor_subject, actor_role, action, from_status,
@@ -112,8 +118,9 @@ timeline AS (
 audit AS (
   INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
   SELECT %(actor_subject)s, %(actor_role)s, 'complaint.open_inquiry', 'complaint', id::text FROM c
-)
-SELECT * FROM c
+),
+{enqueue("event", "inquiry.opened", "c", "c.id", {**complaint_fields("c"), "to": "c.status"})}
+SELECT c.id, c.reference, c.track, c.status, c.received_at FROM c
 """
 
 RECEIPT_LOOKUP = (
@@ -174,6 +181,9 @@ WITH c AS (
                      THEN now() + make_interval(months => %(decision_months)s)
                      ELSE decide_by END,
     decided_at = CASE WHEN %(decides)s THEN now() ELSE decided_at END,
+    investigated_at = CASE WHEN %(investigates)s THEN coalesce(investigated_at, now())
+                           ELSE investigated_at END,
+    finished_at = CASE WHEN %(finishes)s THEN now() END,
     referred_to = coalesce(%(referred_to)s, referred_to)
   WHERE id = %(id)s AND version = %(version)s
   RETURNING *
@@ -190,7 +200,21 @@ audit AS (
   INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
   SELECT %(actor_subject)s, %(actor_role)s, 'complaint.' || %(action)s, 'complaint', id::text
   FROM c
-)
+),
+{
+    enqueue(
+        "event",
+        "complaint.transitioned",
+        "c",
+        "c.id",
+        {
+            **complaint_fields("c"),
+            "action": "%(action)s::text",
+            "from": "%(source)s::text",
+            "to": "c.status",
+        },
+    )
+}
 SELECT c.id, c.reference, c.status, c.version, c.updated_at, {_DEADLINE_COLUMNS},
        entry.entry_id, entry.entry_at
 FROM c AS c, entry

@@ -45,6 +45,7 @@ from app.complaints.schemas import (
 )
 from app.complaints.workflow import (
     GUARD_DESCRIPTIONS,
+    TERMINAL,
     Action,
     CaseEvent,
     Status,
@@ -115,6 +116,7 @@ async def file_complaint(
             ),
             "anonymous": body.contact is None and resident is None,
             "complainant_subject": resident,
+            "department": settings.department_of(body.respondent),
             "ack_days": ack_days,
             "feedback_months": feedback_months,
             "actor_subject": subject,
@@ -144,6 +146,7 @@ async def open_inquiry(
             "rights": [r.value for r in body.rights_affected],
             "grounds": [g.value for g in body.discrimination_grounds],
             "respondent": body.respondent,
+            "department": settings.department_of(body.respondent),
             "purpose": body.purpose,
             "language": body.language.value,
             "handler": body.handler or principal.subject,
@@ -365,6 +368,8 @@ async def transition(
             "gives_feedback": step.gives_feedback,
             "feedback_months": feedback_months,
             "decides": step.decides,
+            "investigates": step.target is Status.under_investigation,
+            "finishes": step.target in TERMINAL,
             "decision_months": settings.decision_months(row["track"]),
             "referred_to": body.referred_to,
             "actor_subject": subject,

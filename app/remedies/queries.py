@@ -2,6 +2,26 @@
 
 from __future__ import annotations
 
+from app.outbox.events import complaint_fields, enqueue, remedy_department
+
+_REMEDY_SOURCE = "r JOIN complaints c ON c.id = r.complaint_id"
+
+
+def _remedy_event(event_type: str, **fields: str) -> str:
+    return enqueue(
+        "event",
+        event_type,
+        _REMEDY_SOURCE,
+        "c.id",
+        {
+            **complaint_fields("c"),
+            "form": "r.form",
+            "remedy_department": remedy_department("r"),
+            **fields,
+        },
+    )
+
+
 RESPONSE_OVERDUE = "(r.response IS NULL AND r.response_due_at < now())"
 IMPLEMENTATION_OVERDUE = (
     "(r.implementation_due_at IS NOT NULL AND r.implementation_due_at < now() "
@@ -16,18 +36,19 @@ REPORTS = (
 
 FINDINGS_OUTCOME = "SELECT outcome FROM findings WHERE complaint_id = %(id)s"
 
-INSERT = """
+INSERT = f"""
 WITH r AS (
   INSERT INTO remedies (complaint_id, form, department, description, response_due_at,
                         implementation_due_at, created_by)
   VALUES (%(id)s, %(form)s, %(department)s, %(description)s, %(response_due_at)s,
           %(implementation_due_at)s, %(actor_subject)s)
-  RETURNING id
+  RETURNING *
 ),
 audit AS (
   INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
   SELECT %(actor_subject)s, %(actor_role)s, 'remedy.recommend', 'remedy', r.id::text FROM r
-)
+),
+{_remedy_event("remedy.drafted")}
 SELECT id FROM r
 """
 
@@ -50,18 +71,19 @@ ORDER BY r.id
 LIMIT %(limit)s
 """
 
-RESPOND = """
+RESPOND = f"""
 WITH r AS (
   UPDATE remedies SET response = %(response)s, response_reasons = %(reasons)s,
                       responded_at = now(), responded_by = %(actor_subject)s
   WHERE id = %(remedy_id)s AND response IS NULL
-  RETURNING id
+  RETURNING *
 ),
 audit AS (
   INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
   SELECT %(actor_subject)s, %(actor_role)s, 'remedy.' || %(response)s, 'remedy', r.id::text
   FROM r
-)
+),
+{_remedy_event("remedy.responded", response="r.response")}
 SELECT id FROM r
 """
 
@@ -80,16 +102,17 @@ audit AS (
 SELECT remedy_id FROM x
 """
 
-ASSESS = """
+ASSESS = f"""
 WITH r AS (
   UPDATE remedies SET assessment = %(assessment)s, assessment_note = %(note)s,
                       assessed_at = now(), assessed_by = %(actor_subject)s
   WHERE id = %(remedy_id)s AND complaint_id = %(id)s
-  RETURNING id
+  RETURNING *
 ),
 audit AS (
   INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
   SELECT %(actor_subject)s, %(actor_role)s, 'remedy.assess', 'remedy', r.id::text FROM r
-)
+),
+{_remedy_event("remedy.assessed", assessment="r.assessment")}
 SELECT id FROM r
 """

@@ -50,7 +50,9 @@ async def post_remedy(
     principal: CurrentPrincipal,
 ) -> RemedyOut:
     async with transaction(request) as tx:
-        remedy = await service.recommend(tx, principal, complaint_id, body)
+        remedy = await service.recommend(
+            tx, request.app.state.settings, principal, complaint_id, body
+        )
     response.headers["Location"] = f"/v1/complaints/{complaint_id}/remedies"
     return remedy
 
@@ -84,7 +86,9 @@ async def assess_remedy(
     principal: CurrentPrincipal,
 ) -> RemedyOut:
     async with transaction(request) as tx:
-        return await service.assess(tx, principal, complaint_id, remedy_id, body)
+        return await service.assess(
+            tx, request.app.state.settings, principal, complaint_id, remedy_id, body
+        )
 
 
 @router.get(
@@ -133,7 +137,7 @@ async def respond_to_remedy(
     remedy_id: int, body: ResponseIn, request: Request, principal: CurrentPrincipal
 ) -> RemedyForDepartment:
     async with transaction(request) as tx:
-        return await service.respond(tx, principal, remedy_id, body)
+        return await service.respond(tx, request.app.state.settings, principal, remedy_id, body)
 
 
 @router.post(

@@ -9,6 +9,7 @@ from uuid import UUID
 from app.auth.principals import Principal
 from app.complaints.service import actor, reachable, require
 from app.complaints.workflow import FindingOutcome, RemedyResponse, Status
+from app.config import Settings
 from app.db import Conn
 from app.errors import Conflict, NotFound
 from app.pagination import split_page
@@ -32,7 +33,7 @@ _REMEDIABLE = frozenset(
 
 
 async def recommend(
-    conn: Conn, principal: Principal, complaint_id: UUID, body: RemedyIn
+    conn: Conn, settings: Settings, principal: Principal, complaint_id: UUID, body: RemedyIn
 ) -> RemedyOut:
     status = await reachable(conn, principal, complaint_id)
     require(principal, "complaint.decide", "Recommending a remedy")
@@ -56,6 +57,7 @@ async def recommend(
             "implementation_due_at": body.implementation_due_at,
             "actor_subject": subject,
             "actor_role": role,
+            "departments": settings.departments,
         },
     )
     row = await cur.fetchone()
@@ -74,7 +76,12 @@ async def list_for_complaint(conn: Conn, principal: Principal, complaint_id: UUI
 
 
 async def assess(
-    conn: Conn, principal: Principal, complaint_id: UUID, remedy_id: int, body: AssessmentIn
+    conn: Conn,
+    settings: Settings,
+    principal: Principal,
+    complaint_id: UUID,
+    remedy_id: int,
+    body: AssessmentIn,
 ) -> RemedyOut:
     status = await reachable(conn, principal, complaint_id)
     require(principal, "complaint.decide", "Assessing a remedy")
@@ -90,6 +97,7 @@ async def assess(
             "note": body.note,
             "actor_subject": subject,
             "actor_role": role,
+            "departments": settings.departments,
         },
     )
     if await cur.fetchone() is None:
@@ -137,7 +145,7 @@ async def get_for_department(
 
 
 async def respond(
-    conn: Conn, principal: Principal, remedy_id: int, body: ResponseIn
+    conn: Conn, settings: Settings, principal: Principal, remedy_id: int, body: ResponseIn
 ) -> RemedyForDepartment:
     current = await get_for_department(conn, principal, remedy_id)
     require(principal, "remedy.respond", "Answering a remedy")
@@ -152,6 +160,7 @@ async def respond(
             "reasons": body.reasons,
             "actor_subject": subject,
             "actor_role": role,
+            "departments": settings.departments,
         },
     )
     if await cur.fetchone() is None:  # answered concurrently

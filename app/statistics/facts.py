@@ -1,0 +1,235 @@
+"""The statistics aggregate: how a complaint's facts are computed, folded in and read back.
+
+Every change to a complaint enqueues an outbox event naming it (app.outbox.events). The folder
+takes those events, subtracts what `stat_facts` last counted for each complaint, adds its current
+facts, and writes the differences into `stat_cells`, all in one statement. A read adds the same
+differences for complaints whose events are not folded yet (the tail), so figures are exact at
+any moment, and what a read costs depends on the number of cells, not of complaints.
+"""
+
+from __future__ import annotations
+
+from app.outbox.events import department_code
+
+# Counters summed per cell (stat_facts holds 0/1 or small counts, stat_cells their sums).
+COUNTERS: tuple[str, ...] = (
+    "outside_mandate",
+    "investigated",
+    "finished",
+    "ack_settled",
+    "ack_on_time",
+    "feedback_settled",
+    "feedback_on_time",
+    "decided",
+    "decided_on_time",
+    "remedies_recommended",
+    "remedies_responded",
+    "remedies_complied",
+)
+# Durations in days, kept as histograms (stat_cells.<name>_hist) on one-dimension cells.
+DURATIONS: dict[str, str] = {
+    "ack": "days_to_ack",
+    "findings": "days_to_findings",
+    "finish": "days_to_finish",
+}
+BUCKETS = 92  # see stat_bucket() in the migration and disclosure.bucket_floor
+
+_DIMENSION_COLUMNS = (
+    "status",
+    "origin",
+    "rights",
+    "grounds",
+    "department",
+    "outcome",
+    "sex_gender",
+    "age_band",
+    "disability",
+    "migration_status",
+    "ethnicity",
+    "finished_month",
+)
+FACT_COLUMNS: tuple[str, ...] = (
+    "complaint_id",
+    "month",
+    "track",
+    *_DIMENSION_COLUMNS,
+    *COUNTERS,
+    *DURATIONS.values(),
+)
+_KEY = ("dim_a", "dim_b", "month", "track", "val_a", "val_b")
+
+
+def _days(later: str) -> str:
+    return f"floor(extract(epoch FROM {later} - c.received_at) / 86400)::int"
+
+
+def _trait(name: str) -> str:
+    return f"coalesce(ch.{name}::text, 'not_stated') AS {name}"
+
+
+# A complaint's facts now, for the complaints `{where}` selects (over alias c).
+CURRENT_FACTS = f"""
+SELECT c.id AS complaint_id,
+  date_trunc('month', c.received_at AT TIME ZONE 'UTC')::date AS month,
+  c.track::text AS track, c.status::text AS status, c.origin::text AS origin,
+  c.rights_affected AS rights, c.discrimination_grounds AS grounds,
+  {department_code("c")} AS department,
+  CASE WHEN f.issued_at IS NOT NULL THEN f.outcome::text ELSE 'none' END AS outcome,
+  {_trait("sex_gender")}, {_trait("age_band")}, {_trait("disability")},
+  {_trait("migration_status")}, {_trait("ethnicity")},
+  date_trunc('month', c.finished_at AT TIME ZONE 'UTC')::date AS finished_month,
+  (c.status IN ('inadmissible', 'referred'))::int AS outside_mandate,
+  (c.investigated_at IS NOT NULL)::int AS investigated,
+  (c.finished_at IS NOT NULL)::int AS finished,
+  (c.origin = 'complaint' AND c.acknowledged_at IS NOT NULL)::int AS ack_settled,
+  coalesce(c.origin = 'complaint' AND c.acknowledged_at <= c.acknowledge_by, false)::int
+    AS ack_on_time,
+  (c.origin = 'complaint' AND c.feedback_given_at IS NOT NULL)::int AS feedback_settled,
+  coalesce(c.origin = 'complaint' AND c.feedback_given_at <= c.feedback_by, false)::int
+    AS feedback_on_time,
+  (c.decided_at IS NOT NULL AND c.decide_by IS NOT NULL)::int AS decided,
+  coalesce(c.decided_at <= c.decide_by, false)::int AS decided_on_time,
+  coalesce(r.recommended, 0) AS remedies_recommended,
+  coalesce(r.responded, 0) AS remedies_responded,
+  coalesce(r.complied, 0) AS remedies_complied,
+  CASE WHEN c.origin = 'complaint' AND c.acknowledged_at IS NOT NULL
+       THEN {_days("c.acknowledged_at")} END AS days_to_ack,
+  CASE WHEN f.issued_at IS NOT NULL THEN {_days("f.issued_at")} END AS days_to_findings,
+  CASE WHEN c.finished_at IS NOT NULL THEN {_days("c.finished_at")} END AS days_to_finish
+FROM complaints c
+LEFT JOIN complainant_characteristics ch ON ch.complaint_id = c.id
+LEFT JOIN findings f ON f.complaint_id = c.id
+LEFT JOIN LATERAL (
+  -- Remedies count once recommended (the case is in follow-up or closed after it).
+  SELECT count(*)::int AS recommended,
+         count(*) FILTER (WHERE x.response IS NOT NULL)::int AS responded,
+         count(*) FILTER (WHERE x.response = 'accepted' OR x.assessment = 'implemented')::int
+           AS complied
+  FROM remedies x
+  WHERE x.complaint_id = c.id AND c.status IN ('remedy_follow_up', 'closed')
+) r ON true
+WHERE {{where}}
+"""
+
+
+def _columns(alias: str) -> str:
+    return ", ".join(f"{alias}.{name}" for name in FACT_COLUMNS)
+
+
+def deltas(signed: str) -> str:
+    """SELECT the cell differences of `signed` (a relation of `sign` and the fact columns)."""
+    counter_sums = ",\n    ".join(f"sum(s.sign * s.{name}) AS {name}" for name in COUNTERS)
+    nonzero = " OR ".join(["sum(s.sign) <> 0"] + [f"sum(s.sign * s.{n}) <> 0" for n in COUNTERS])
+    keys = "k.dim_a, k.dim_b, k.val_a, k.val_b"
+    hist_union = "\n    UNION ALL ".join(
+        f"SELECT month, track, dim_a, val_a, '{measure}' AS measure, "
+        f"stat_bucket({column}) AS bucket, sign FROM keyed "
+        f"WHERE dim_b = '' AND dim_a <> 'finished_month' AND {column} IS NOT NULL"
+        for measure, column in DURATIONS.items()
+    )
+    key_list = ", ".join(_KEY)
+    pivots = ",\n    ".join(
+        f"min(arr) FILTER (WHERE measure = '{measure}') AS {measure}_hist" for measure in DURATIONS
+    )
+    return f"""
+keyed AS NOT MATERIALIZED (
+  -- Not materialized: at a rebuild it is every complaint times its cells (about 80 each).
+  SELECT {keys}, s.*
+  FROM {signed} s
+  CROSS JOIN LATERAL stat_keys(s.status, s.origin, s.rights, s.grounds, s.department, s.outcome,
+                               s.sex_gender, s.age_band, s.disability, s.migration_status,
+                               s.ethnicity, s.finished_month) k
+),
+counts AS (
+  SELECT {key_list}, sum(s.sign) AS n,
+    sum(s.sign * (s.origin = 'own_initiative')::int) AS own_initiative,
+    {counter_sums}
+  FROM keyed s
+  GROUP BY {key_list}
+  HAVING {nonzero}
+),
+buckets AS (
+  SELECT month, track, dim_a, val_a, measure, bucket, sum(sign) AS c
+  FROM ({hist_union}) h
+  GROUP BY month, track, dim_a, val_a, measure, bucket
+  HAVING sum(sign) <> 0
+),
+hist_keys AS (SELECT DISTINCT month, track, dim_a, val_a, measure FROM buckets),
+dense AS (
+  SELECT hk.month, hk.track, hk.dim_a, hk.val_a, hk.measure,
+         array_agg(coalesce(b.c, 0)::int ORDER BY g.i) AS arr
+  FROM hist_keys hk
+  CROSS JOIN generate_series(1, {BUCKETS}) AS g(i)
+  LEFT JOIN buckets b ON (b.month, b.track, b.dim_a, b.val_a, b.measure, b.bucket)
+                       = (hk.month, hk.track, hk.dim_a, hk.val_a, hk.measure, g.i)
+  GROUP BY hk.month, hk.track, hk.dim_a, hk.val_a, hk.measure
+),
+hists AS (
+  SELECT month, track, dim_a, val_a, '' AS dim_b, '' AS val_b,
+    {pivots}
+  FROM dense GROUP BY month, track, dim_a, val_a
+),
+delta AS (
+  SELECT {key_list},
+    coalesce(counts.n, 0) AS n, coalesce(counts.own_initiative, 0) AS own_initiative,
+    {", ".join(f"coalesce(counts.{n}, 0) AS {n}" for n in COUNTERS)},
+    {", ".join(f"hists.{m}_hist" for m in DURATIONS)}
+  FROM counts FULL JOIN hists USING ({key_list})
+)"""
+
+
+_ALL_SUMS = ("n", "own_initiative", *COUNTERS)
+_HISTS = tuple(f"{m}_hist" for m in DURATIONS)
+
+
+def fold_sql() -> str:
+    """Recount the complaints `%(ids)s`: replace their facts and apply the differences."""
+    facts = ", ".join(FACT_COLUMNS)
+    updates = ",\n    ".join(
+        [f"{n} = stat_cells.{n} + EXCLUDED.{n}" for n in _ALL_SUMS]
+        + [f"{h} = stat_add(stat_cells.{h}, EXCLUDED.{h})" for h in _HISTS]
+    )
+    cols = ", ".join((*_KEY, *_ALL_SUMS, *_HISTS))
+    return f"""
+WITH cur AS MATERIALIZED ({CURRENT_FACTS.format(where="c.id = ANY(%(ids)s)")}),
+old AS (DELETE FROM stat_facts WHERE complaint_id = ANY(%(ids)s) RETURNING *),
+ins AS (INSERT INTO stat_facts ({facts}) SELECT {facts} FROM cur),
+signed AS (
+  SELECT 1 AS sign, {_columns("cur")} FROM cur
+  UNION ALL SELECT -1, {_columns("old")} FROM old
+),
+{deltas("signed")}
+INSERT INTO stat_cells ({cols})
+SELECT {cols} FROM delta ORDER BY {", ".join(_KEY)}
+ON CONFLICT ({", ".join(_KEY)}) DO UPDATE SET
+    {updates}
+"""
+
+
+def rebuild_sql() -> str:
+    """Count every complaint from scratch (stat_facts and stat_cells must be empty)."""
+    facts = ", ".join(FACT_COLUMNS)
+    cols = ", ".join((*_KEY, *_ALL_SUMS, *_HISTS))
+    return f"""
+WITH cur AS MATERIALIZED ({CURRENT_FACTS.format(where="true")}),
+ins AS (INSERT INTO stat_facts ({facts}) SELECT {facts} FROM cur),
+signed AS (SELECT 1 AS sign, {_columns("cur")} FROM cur),
+{deltas("signed")}
+INSERT INTO stat_cells ({cols}) SELECT {cols} FROM delta
+"""
+
+
+def tail_sql() -> str:
+    """The differences not folded yet (complaints with pending events), as stat_cells rows."""
+    return f"""
+WITH ids AS (SELECT DISTINCT complaint_id FROM outbox_events WHERE complaint_id IS NOT NULL),
+cur AS MATERIALIZED ({CURRENT_FACTS.format(where="c.id IN (SELECT complaint_id FROM ids)")}),
+old AS MATERIALIZED (
+  SELECT * FROM stat_facts WHERE complaint_id IN (SELECT complaint_id FROM ids)),
+signed AS (
+  SELECT 1 AS sign, {_columns("cur")} FROM cur
+  UNION ALL SELECT -1, {_columns("old")} FROM old
+),
+{deltas("signed")}
+SELECT * FROM delta
+"""

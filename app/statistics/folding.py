@@ -1,0 +1,67 @@
+"""Keeping the statistics aggregate up to date: fold pending events in, or rebuild it all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+from psycopg import AsyncConnection
+from psycopg.rows import dict_row
+
+from app.statistics.facts import fold_sql, rebuild_sql
+
+_CLAIM = """
+SELECT id, complaint_id FROM outbox_events
+WHERE complaint_id IS NOT NULL
+ORDER BY id
+LIMIT %(limit)s
+FOR UPDATE SKIP LOCKED
+"""
+# One folder at a time per complaint (a second waits, then sees the first one's facts).
+_LOCK = """
+SELECT pg_advisory_xact_lock(7215, hashtext(x::text))
+FROM (SELECT x FROM unnest(%(ids)s::uuid[]) AS x ORDER BY x) AS s
+"""
+_FOLDED = "UPDATE outbox_events SET complaint_id = NULL WHERE id = ANY(%(events)s)"
+_FOLD = fold_sql()
+
+
+async def fold(conn: AsyncConnection[Any], limit: int) -> int:
+    """Fold up to `limit` pending events; returns how many. Safe to run in several workers."""
+    async with conn.transaction():
+        cur = await conn.execute(_CLAIM, {"limit": limit})
+        events = await cur.fetchall()
+        if not events:
+            return 0
+        ids = sorted({e["complaint_id"] for e in events})
+        await conn.execute(_LOCK, {"ids": ids})
+        await conn.execute(_FOLD, {"ids": ids})
+        await conn.execute(_FOLDED, {"events": [e["id"] for e in events]})
+    return len(events)
+
+
+def rebuild(database_url: str) -> int:
+    """Recount everything from the case records (after an upgrade or a configuration change of
+    the departments). Folders wait meanwhile; readers keep reading the old figures until the end."""
+    with psycopg.connect(database_url, row_factory=dict_row) as conn:
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        conn.execute("SET LOCAL work_mem = '256MB'")
+        conn.execute("LOCK TABLE stat_facts, stat_cells IN EXCLUSIVE MODE")
+        conn.execute("DELETE FROM stat_cells")
+        conn.execute("DELETE FROM stat_facts")
+        conn.execute("UPDATE outbox_events SET complaint_id = NULL WHERE complaint_id IS NOT NULL")
+        conn.execute(rebuild_sql())
+        row = conn.execute("SELECT count(*) AS n FROM stat_facts").fetchone()
+        conn.commit()
+    return int(row["n"]) if row else 0
+
+
+def needs_rebuild(database_url: str) -> bool:
+    """True when complaints exist that the aggregate has never counted (a fresh upgrade)."""
+    with psycopg.connect(database_url) as conn:
+        row = conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM complaints c WHERE NOT EXISTS "
+            "(SELECT 1 FROM stat_facts f WHERE f.complaint_id = c.id) AND NOT EXISTS "
+            "(SELECT 1 FROM outbox_events e WHERE e.complaint_id = c.id))"
+        ).fetchone()
+    return bool(row and row[0])

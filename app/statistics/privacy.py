@@ -1,0 +1,79 @@
+"""Differential privacy for released counts (OpenDP), with a privacy budget per calendar month.
+
+Each release spends its epsilon from the month's budget in the database, in the transaction that
+computes it; when the budget cannot cover a release, it is refused with a clear error and nothing
+is spent. Counts get discrete Laplace noise scaled to the most cells one complaint can count in
+(its sensitivity), then are clamped to non-negative integers (post-processing).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import opendp.prelude as dp
+
+from app.config import Settings
+from app.db import Conn
+from app.errors import AppError
+from app.statistics.schemas import PrivacyInfo
+
+dp.enable_features("contrib")
+
+MECHANISM = "discrete Laplace (OpenDP make_laplace over integers), clamped at zero"
+
+
+class BudgetExhausted(AppError):
+    status, slug, title = 409, "privacy-budget-exhausted", "The privacy budget is spent"
+
+
+_SPEND = """
+INSERT INTO privacy_budgets AS b (period, spent, releases)
+VALUES (%(period)s, %(epsilon)s, 1)
+ON CONFLICT (period) DO UPDATE
+SET spent = b.spent + EXCLUDED.spent, releases = b.releases + 1
+WHERE b.spent + EXCLUDED.spent <= %(budget)s + 1e-9
+RETURNING spent
+"""
+
+
+async def spend(conn: Conn, settings: Settings, epsilon: float) -> PrivacyInfo:
+    budget = settings.dp_epsilon_per_month
+    if epsilon > settings.dp_epsilon_max_per_release:
+        raise BudgetExhausted(
+            f"epsilon {epsilon} exceeds the most one release may spend "
+            f"({settings.dp_epsilon_max_per_release})."
+        )
+    period = datetime.now(UTC).strftime("%Y-%m")
+    cur = await conn.execute(_SPEND, {"period": period, "epsilon": epsilon, "budget": budget})
+    row = await cur.fetchone()
+    if row is None:
+        cur = await conn.execute(
+            "SELECT spent FROM privacy_budgets WHERE period = %(period)s", {"period": period}
+        )
+        spent = await cur.fetchone()
+        left = max(0.0, budget - float(spent["spent"] if spent else 0.0))
+        raise BudgetExhausted(
+            f"The privacy budget of {period} has {left:.4g} of {budget:g} left; this release "
+            f"asks for {epsilon:g}. It renews next month."
+        )
+    return PrivacyInfo(
+        mechanism=MECHANISM,
+        epsilon=epsilon,
+        sensitivity=1,
+        noise_scale=1 / epsilon,
+        budget_period=period,
+        budget_per_period=budget,
+        budget_remaining=max(0.0, round(budget - float(row["spent"]), 9)),
+    )
+
+
+def noisy_counts(counts: list[int], sensitivity: int, epsilon: float) -> list[int]:
+    """Counts with noise giving epsilon-DP for a person counted in up to `sensitivity` cells."""
+    if not counts:
+        return []
+    scale = sensitivity / epsilon
+    measurement = dp.m.make_laplace(
+        dp.vector_domain(dp.atom_domain(T=int)), dp.l1_distance(T=int), scale=scale
+    )
+    assert measurement.map(sensitivity) <= epsilon + 1e-9
+    return [max(0, int(v)) for v in measurement(counts)]

@@ -1,0 +1,466 @@
+"""Statistics for monitoring bodies: grouped figures, indicators and the annual report.
+
+Figures come from the aggregate (stat_cells) plus the tail not folded yet, read in one
+REPEATABLE READ snapshot, so they are exact and consistent. Then disclosure control is applied:
+small-cell and secondary suppression, or differential privacy on request. Nothing here returns
+a record, a free text or a date finer than a month.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from app.auth.principals import Principal
+from app.complaints.service import require
+from app.complaints.workflow import FindingOutcome, Status
+from app.config import Settings
+from app.db import Conn
+from app.errors import Unprocessable
+from app.statistics import disclosure, privacy
+from app.statistics.facts import COUNTERS, DURATIONS, tail_sql
+from app.statistics.schemas import (
+    Dimension,
+    DisclosureInfo,
+    Measures,
+    PeriodUnit,
+    Privacy,
+    PrivacyInfo,
+    StatisticsMetadata,
+    StatisticsQuery,
+    StatisticsRow,
+    StatisticsTable,
+)
+from app.taxonomy import CHARACTERISTICS, DISCRIMINATION_GROUNDS, RIGHTS, Track
+
+KEY_DIMENSIONS = (Dimension.period, Dimension.track)
+MAX_MONTHS = 120
+MAX_ROWS = 5000
+# A complaint names at most this many rights and grounds (ComplaintIn): how many cells of a
+# table one person can count in, which differential privacy must cover.
+MAX_PER_COMPLAINT = {Dimension.right: 10, Dimension.ground: 10}
+
+RULES = [
+    "Counts from 1 to k-1 are suppressed (primary suppression); zeros are shown.",
+    "Further counts are suppressed so that no suppressed count can be derived from the row, "
+    "column and grand totals shown (secondary suppression, checked by linear algebra).",
+    "Shares, rates, medians and percentiles are withheld for groups smaller than k or "
+    "suppressed, and when their own denominator is smaller than k.",
+    "Durations are exact to the day up to 30 days, then rounded down to the week (to 365 days) "
+    "or to 30 days beyond.",
+    "Complaints naming several rights or grounds count under each: those totals are counts of "
+    "complaints, not sums of the rows.",
+]
+
+
+@dataclass
+class Sums:
+    """What the aggregate holds for a group: counters and duration histograms."""
+
+    n: int = 0
+    own_initiative: int = 0
+    counters: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTERS, 0))
+    hists: dict[str, list[int]] = field(default_factory=dict)
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.n += int(row["n"])
+        self.own_initiative += int(row["own_initiative"])
+        for name in COUNTERS:
+            self.counters[name] += int(row[name])
+        for measure in DURATIONS:
+            for histogram in row.get(f"{measure}_hists") or ():
+                self._add_hist(measure, histogram)
+            single = row.get(f"{measure}_hist")
+            if single is not None:
+                self._add_hist(measure, single)
+
+    def _add_hist(self, measure: str, histogram: Sequence[int]) -> None:
+        current = self.hists.get(measure)
+        if current is None:
+            self.hists[measure] = list(histogram)
+        else:
+            self.hists[measure] = [a + b for a, b in zip(current, histogram, strict=True)]
+
+
+# The values each dimension takes: every combination is shown, zeros included (and, under
+# differential privacy, every one gets noise, so that a zero is not given away).
+def values_of(
+    dimension: Dimension,
+    settings: Settings,
+    months: list[date],
+    unit: PeriodUnit,
+    tracks: list[Track],
+) -> list[str]:
+    match dimension:
+        case Dimension.period:
+            return sorted({period_label(m, unit) for m in months})
+        case Dimension.track:
+            return [t.value for t in tracks]
+        case Dimension.status:
+            return [s.value for s in Status]
+        case Dimension.origin:
+            return ["complaint", "own_initiative"]
+        case Dimension.right:
+            return [r.code for r in RIGHTS] + ["none"]
+        case Dimension.ground:
+            return [*DISCRIMINATION_GROUNDS, "none"]
+        case Dimension.department:
+            return [*settings.departments, "other", "not_stated"]
+        case Dimension.outcome:
+            return [o.value for o in FindingOutcome] + ["none"]
+    return [*CHARACTERISTICS[dimension.value], "not_stated"]
+
+
+def period_label(month: date, unit: PeriodUnit) -> str:
+    if unit is PeriodUnit.year:
+        return f"{month.year}"
+    if unit is PeriodUnit.quarter:
+        return f"{month.year}-Q{(month.month - 1) // 3 + 1}"
+    return f"{month.year}-{month.month:02d}"
+
+
+def _parse_month(text: str) -> date:
+    return date(int(text[:4]), int(text[5:7]), 1)
+
+
+def month_range(first: date, last: date) -> list[date]:
+    months = []
+    current = first
+    while current <= last:
+        months.append(current)
+        current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
+    return months
+
+
+@dataclass(frozen=True)
+class Scope:
+    months: list[date]
+    tracks: list[Track]
+
+    @property
+    def first(self) -> date:
+        return self.months[0]
+
+    @property
+    def last(self) -> date:
+        return self.months[-1]
+
+
+def scope_of(first: str | None, last: str | None, tracks: Iterable[Track] | None) -> Scope:
+    today = datetime.now(UTC).date()
+    end = _parse_month(last) if last else date(today.year, today.month, 1)
+    start = _parse_month(first) if first else date(end.year, 1, 1)
+    if start > end:
+        raise Unprocessable(
+            "`from` is after `to`.",
+            [{"field": "query.from", "message": "after `to`", "type": "value_error"}],
+        )
+    months = month_range(start, end)
+    if len(months) > MAX_MONTHS:
+        raise Unprocessable(
+            f"At most {MAX_MONTHS} months at once.",
+            [{"field": "query.from", "message": "range too long", "type": "value_error"}],
+        )
+    chosen = sorted(set(tracks)) if tracks else list(Track)
+    return Scope(months=months, tracks=chosen)
+
+
+# Reading the aggregate.
+
+_READ = """
+SELECT {groups}, sum(n) AS n, sum(own_initiative) AS own_initiative,
+  {counters}{hists}
+FROM stat_cells
+WHERE dim_a = %(dim_a)s AND dim_b = %(dim_b)s AND month BETWEEN %(first)s AND %(last)s
+  AND track = ANY(%(tracks)s)
+GROUP BY {groups}
+"""
+
+
+def _cell_dimensions(dimensions: Sequence[Dimension]) -> tuple[str, str]:
+    """(dim_a, dim_b) of the stat_cells rows that hold this grouping (pairs are ordered)."""
+    regular = sorted(d.value for d in dimensions if d not in KEY_DIMENSIONS)
+    padded = [*regular, "", ""]
+    return padded[0], padded[1]
+
+
+class Reader:
+    """Reads groupings of the aggregate in one snapshot, the unfolded tail included."""
+
+    def __init__(self, conn: Conn, scope: Scope, unit: PeriodUnit) -> None:
+        self.conn = conn
+        self.scope = scope
+        self.unit = unit
+        self.tail: list[dict[str, Any]] | None = None
+
+    async def begin(self) -> None:
+        await self.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        cur = await self.conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM outbox_events WHERE complaint_id IS NOT NULL) AS p"
+        )
+        pending = await cur.fetchone()
+        self.tail = []
+        if pending and pending["p"]:
+            cur = await self.conn.execute(tail_sql())
+            self.tail = list(await cur.fetchall())
+
+    async def sums(self, dimensions: Sequence[Dimension]) -> dict[tuple[str, ...], Sums]:
+        """Sums per group, keyed by the dimensions' values in the order given."""
+        dim_a, dim_b = _cell_dimensions(dimensions)
+        with_hists = dim_b == ""
+        columns: list[str] = []
+        for d in dimensions:
+            if d is Dimension.period:
+                columns.append("month")
+            elif d is Dimension.track:
+                columns.append("track")
+            else:
+                columns.append("val_a" if d.value == dim_a else "val_b")
+        groups = ", ".join(dict.fromkeys(columns)) or "dim_a"
+        sql = _READ.format(
+            groups=groups,
+            counters=", ".join(f"sum({c}) AS {c}" for c in COUNTERS),
+            hists="".join(
+                f", array_agg({m}_hist) FILTER (WHERE {m}_hist IS NOT NULL) AS {m}_hists"
+                for m in DURATIONS
+            )
+            if with_hists
+            else "",
+        )
+        params = {
+            "dim_a": dim_a,
+            "dim_b": dim_b,
+            "first": self.scope.first,
+            "last": self.scope.last,
+            "tracks": [t.value for t in self.scope.tracks],
+        }
+        cur = await self.conn.execute(sql, params)
+        result: dict[tuple[str, ...], Sums] = {}
+
+        def key_of(row: dict[str, Any]) -> tuple[str, ...]:
+            out = []
+            for d, column in zip(dimensions, columns, strict=True):
+                value = row[column]
+                out.append(period_label(value, self.unit) if d is Dimension.period else value)
+            return tuple(out)
+
+        for row in await cur.fetchall():
+            result.setdefault(key_of(row), Sums()).add(row)
+        tracks = {t.value for t in self.scope.tracks}
+        for row in self.tail or ():
+            if (
+                row["dim_a"] == dim_a
+                and row["dim_b"] == dim_b
+                and self.scope.first <= row["month"] <= self.scope.last
+                and row["track"] in tracks
+            ):
+                if not with_hists:
+                    row = {**row, **{f"{m}_hist": None for m in DURATIONS}}
+                result.setdefault(key_of(row), Sums()).add(row)
+        return result
+
+
+# Measures and disclosure.
+
+
+def _share(numerator: int, denominator: int, k: int) -> float | None:
+    if denominator < k:
+        return None
+    return round(numerator / denominator, 4)
+
+
+def measures_of(sums: Sums, k: int) -> Measures:
+    c = sums.counters
+    out: dict[str, Any] = {
+        "acknowledged_on_time_share": _share(c["ack_on_time"], c["ack_settled"], k),
+        "feedback_on_time_share": _share(c["feedback_on_time"], c["feedback_settled"], k),
+        "decided_on_time_share": _share(c["decided_on_time"], c["decided"], k),
+        "investigated_share": _share(c["investigated"], sums.n, k),
+        "remedies_recommended": (
+            c["remedies_recommended"] if c["remedies_recommended"] >= k else None
+        ),
+        "remedy_response_rate": _share(c["remedies_responded"], c["remedies_recommended"], k),
+        "remedy_compliance_rate": _share(c["remedies_complied"], c["remedies_recommended"], k),
+    }
+    names = {"ack": "acknowledgement", "findings": "findings", "finish": "finish"}
+    for measure, label in names.items():
+        histogram = sums.hists.get(measure)
+        if histogram is not None and sum(histogram) >= k:
+            out[f"median_days_to_{label}"] = disclosure.percentile(histogram, 0.5)
+            out[f"p90_days_to_{label}"] = disclosure.percentile(histogram, 0.9)
+    return Measures(**out)
+
+
+ALL = "*"
+
+
+def _equations(row_values: list[str], col_values: list[str] | None) -> list[list[tuple[str, ...]]]:
+    """The additive ties of a one- or two-way table (keys; ALL marks a total)."""
+    if col_values is None:
+        return [[(v,) for v in row_values] + [(ALL,)]]
+    equations: list[list[tuple[str, ...]]] = []
+    for r in row_values:
+        equations.append([(r, c) for c in col_values] + [(r, ALL)])
+    for c in col_values:
+        equations.append([(r, c) for r in row_values] + [(ALL, c)])
+    equations.append([(r, ALL) for r in row_values] + [(ALL, ALL)])
+    equations.append([(ALL, c) for c in col_values] + [(ALL, ALL)])
+    return equations
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A validated statistics request, before anything is read or spent."""
+
+    dims: list[Dimension]
+    domains: list[list[str]]
+    scope: Scope
+    unit: PeriodUnit
+    epsilon: float | None  # set for a differentially private release
+
+
+def plan(settings: Settings, principal: Principal, query: StatisticsQuery) -> Plan:
+    require(principal, "statistics.read", "Reading statistics")
+    dims = list(dict.fromkeys(query.group_by))
+    if len(dims) != len(query.group_by):
+        raise Unprocessable(
+            "A dimension is named twice in `group_by`.",
+            [{"field": "query.group_by", "message": "repeated", "type": "value_error"}],
+        )
+    if query.epsilon is not None and query.privacy is not Privacy.differential:
+        raise Unprocessable(
+            "`epsilon` goes with `privacy=differential`.",
+            [
+                {
+                    "field": "query.epsilon",
+                    "message": "needs privacy=differential",
+                    "type": "value_error",
+                }
+            ],
+        )
+    scope = scope_of(query.from_, query.to, query.track)
+    unit = query.period_unit
+    domains = [values_of(d, settings, scope.months, unit, scope.tracks) for d in dims]
+    size = 1
+    for values in domains:
+        size *= len(values)
+    if size > MAX_ROWS:
+        raise Unprocessable(
+            f"The table would have {size} rows; at most {MAX_ROWS}. Narrow the period or the "
+            "grouping.",
+            [{"field": "query.group_by", "message": "too many rows", "type": "value_error"}],
+        )
+    epsilon = None
+    if query.privacy is Privacy.differential:
+        epsilon = query.epsilon or settings.dp_epsilon_max_per_release
+    return Plan(dims=dims, domains=domains, scope=scope, unit=unit, epsilon=epsilon)
+
+
+async def table(
+    conn: Conn, settings: Settings, plan: Plan, privacy_info: PrivacyInfo | None
+) -> StatisticsTable:
+    """The table of a plan; `privacy_info` is the budget already spent for a DP release."""
+    dims, domains, scope, unit = plan.dims, plan.domains, plan.scope, plan.unit
+    k = settings.statistics_min_cell
+    reader = Reader(conn, scope, unit)
+    await reader.begin()
+
+    # Cells, then each one-way total, then the grand total.
+    groups: dict[tuple[str, ...], Sums] = {}
+    cells = await reader.sums(dims)
+    for combo in itertools.product(*domains):
+        groups[combo] = cells.get(combo, Sums())
+    totals: dict[tuple[str, ...], Sums] = {}
+    if len(dims) == 2:
+        for i, d in enumerate(dims):
+            for (value,), sums in _complete(await reader.sums([d]), domains[i]).items():
+                totals[(value, ALL) if i == 0 else (ALL, value)] = sums
+    grand = (await reader.sums([])).get((), Sums())
+    totals[(ALL,) * len(dims)] = grand
+
+    values = {key: s.n for key, s in {**groups, **totals}.items()}
+    hidden: set[tuple[str, ...]] = set()
+    info: DisclosureInfo | None = None
+    noisy: dict[tuple[str, ...], int] = {}
+    if privacy_info is None:
+        equations = _equations(domains[0], domains[1] if len(dims) == 2 else None) if dims else []
+        result = disclosure.suppress(values, equations, k)  # type: ignore[arg-type]
+        hidden = result.hidden  # type: ignore[assignment]
+        info = DisclosureInfo(
+            method="cell suppression",
+            min_cell=k,
+            primary_suppressed=len(result.primary),
+            secondary_suppressed=len(result.secondary),
+            rules=RULES,
+        )
+    else:
+        assert plan.epsilon is not None
+        epsilon = plan.epsilon
+        sensitivity = 1
+        for d in dims:
+            sensitivity *= MAX_PER_COMPLAINT.get(d, 1)
+        keys = list(groups)
+        counts = privacy.noisy_counts([groups[key].n for key in keys], sensitivity, epsilon)
+        noisy = dict(zip(keys, counts, strict=True))
+        # Totals are sums of the noisy cells: post-processing, no further privacy cost.
+        for total_key in totals:
+            noisy[total_key] = sum(
+                v
+                for key, v in zip(keys, counts, strict=True)
+                if all(t in (ALL, x) for t, x in zip(total_key, key, strict=True))
+            )
+        privacy_info = privacy_info.model_copy(
+            update={"sensitivity": sensitivity, "noise_scale": sensitivity / epsilon}
+        )
+
+    def row(key: tuple[str, ...], sums: Sums) -> StatisticsRow:
+        group = {d.value: v for d, v in zip(dims, key, strict=True) if v != ALL}
+        if privacy_info is not None:
+            return StatisticsRow(
+                group=group, complaints=noisy[key], suppressed=False, measures=Measures()
+            )
+        if key in hidden:
+            return StatisticsRow(group=group, complaints=None, suppressed=True, measures=Measures())
+        return StatisticsRow(
+            group=group, complaints=sums.n, suppressed=False, measures=measures_of(sums, k)
+        )
+
+    notes = []
+    if privacy_info is not None:
+        notes.append(
+            "Counts carry discrete Laplace noise and are clamped at zero; totals are sums of the "
+            "noisy counts. Measures are not released under differential privacy."
+        )
+    return StatisticsTable(
+        group_by=dims,
+        period_unit=unit,
+        rows=[row(key, sums) for key, sums in groups.items()],
+        totals=[row(key, sums) for key, sums in totals.items()],
+        metadata=metadata(scope, info, privacy_info, notes),
+    )
+
+
+def _complete(found: dict[tuple[str, ...], Sums], values: list[str]) -> dict[tuple[str, ...], Sums]:
+    return {(v,): found.get((v,), Sums()) for v in values}
+
+
+def metadata(
+    scope: Scope,
+    info: DisclosureInfo | None,
+    privacy_info: PrivacyInfo | None,
+    notes: list[str],
+) -> StatisticsMetadata:
+    return StatisticsMetadata(
+        computed_at=datetime.now(UTC).replace(microsecond=0),
+        months=[
+            period_label(scope.first, PeriodUnit.month),
+            period_label(scope.last, PeriodUnit.month),
+        ],
+        tracks=scope.tracks,
+        disclosure=info,
+        privacy=privacy_info,
+        notes=notes,
+    )

@@ -1,4 +1,4 @@
-"""The `ombuds` command: serve, migrate, token, openapi."""
+"""The `ombuds` command: serve, migrate, worker, token, openapi, and operations."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from app.config import get_settings
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from app.db import resolve_database_url
+    from app.db import libpq_url, resolve_database_url
     from app.migrate import upgrade
 
     settings = get_settings()
@@ -21,6 +21,7 @@ def _serve(args: argparse.Namespace) -> int:
     url = resolve_database_url(settings)
     if args.migrate:
         upgrade(url)
+        _count_existing(libpq_url(url))
     port = args.port or int(os.environ.get("PORT", "8000"))
     uvicorn.run(
         "app.main:create_app",
@@ -38,7 +39,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    from app.db import resolve_database_url
+    from app.db import libpq_url, resolve_database_url
     from app.migrate import downgrade, upgrade
 
     url = resolve_database_url(get_settings())
@@ -46,7 +47,62 @@ def _migrate(args: argparse.Namespace) -> int:
         downgrade(url, args.downgrade)
     else:
         upgrade(url, args.revision)
+        if args.revision == "head":
+            _count_existing(libpq_url(url))
     print(f"migrated to {args.downgrade or args.revision}")
+    return 0
+
+
+def _count_existing(url: str) -> None:
+    """After the upgrade that adds the statistics, count the complaints already there."""
+    from app.statistics.folding import needs_rebuild, rebuild
+
+    if needs_rebuild(url):
+        print(f"statistics: counted {rebuild(url)} complaints")
+
+
+def _worker(args: argparse.Namespace) -> int:
+    import asyncio
+    import logging
+
+    from app.db import libpq_url, resolve_database_url
+    from app.worker import run
+
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(name)s %(message)s")
+    settings = get_settings()
+    url = libpq_url(resolve_database_url(settings))
+    return asyncio.run(run(settings, url, once=args.once))
+
+
+def _outbox(args: argparse.Namespace) -> int:
+    import psycopg
+    from psycopg.rows import dict_row
+
+    from app.db import libpq_url, resolve_database_url
+    from app.outbox.relay import REPLAY, STATUS
+
+    url = libpq_url(resolve_database_url(get_settings()))
+    with psycopg.connect(url, autocommit=True, row_factory=dict_row) as conn:
+        if args.action == "replay":
+            ids = args.id or None
+            if ids is None and not args.all:
+                print("name the dead events to replay with --id, or --all", file=sys.stderr)
+                return 2
+            replayed = conn.execute(REPLAY, {"ids": ids}).fetchall()
+            print(f"replaying {len(replayed)} dead events")
+            return 0
+        for row in conn.execute(STATUS).fetchall():
+            oldest = row["oldest"].isoformat() if row["oldest"] else "-"
+            print(f"{row['status']:<10} {row['events']:>8}  oldest {oldest}")
+    return 0
+
+
+def _statistics(args: argparse.Namespace) -> int:
+    from app.db import libpq_url, resolve_database_url
+    from app.statistics.folding import rebuild
+
+    url = libpq_url(resolve_database_url(get_settings()))
+    print(f"statistics: counted {rebuild(url)} complaints")
     return 0
 
 
@@ -124,6 +180,23 @@ def main(argv: list[str] | None = None) -> int:
     mig.add_argument("--revision", default="head")
     mig.add_argument("--downgrade", metavar="REVISION", help="downgrade to REVISION instead")
     mig.set_defaults(func=_migrate)
+
+    work = sub.add_parser(
+        "worker", help="fold statistics, deliver events to the monitoring module, snapshots"
+    )
+    work.add_argument("--once", action="store_true", help="drain what is due now, then stop")
+    work.add_argument("--log-level", default="info")
+    work.set_defaults(func=_worker)
+
+    outbox = sub.add_parser("outbox", help="the event outbox: status, or replay dead events")
+    outbox.add_argument("action", choices=["status", "replay"])
+    outbox.add_argument("--id", type=int, action="append", help="a dead event to replay")
+    outbox.add_argument("--all", action="store_true", help="replay every dead event")
+    outbox.set_defaults(func=_outbox)
+
+    stats = sub.add_parser("statistics", help="recount the statistics aggregate from the records")
+    stats.add_argument("action", choices=["rebuild"])
+    stats.set_defaults(func=_statistics)
 
     token = sub.add_parser("token", help="print a signed access token for local use and tests")
     token.add_argument("--sub", required=True, help="subject (user id)")

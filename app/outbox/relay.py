@@ -1,0 +1,209 @@
+"""Delivering outbox events to the monitoring module (Standard Webhooks), at least once.
+
+A worker claims due events with `FOR UPDATE SKIP LOCKED` and leases them (pushes their next
+attempt past the lease) in one committed statement, so any number of workers on any number of
+machines share the work, and a worker that dies mid-batch only delays its events until the lease
+runs out. Each event keeps its `webhook-id` across attempts, so the receiver can drop duplicates.
+Failures back off exponentially with jitter, honour `Retry-After`, and after the configured
+number of attempts the event is parked as dead until someone replays it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+from psycopg_pool import AsyncConnectionPool
+
+from app.config import Settings
+from app.outbox import signing
+from app.outbox.target import TargetRefused, check_resolved
+
+log = logging.getLogger("ombuds.relay")
+
+CLAIM = """
+UPDATE outbox_events e
+SET next_attempt_at = now() + make_interval(secs => %(lease)s)
+FROM (
+  SELECT id FROM outbox_events
+  WHERE status = 'pending' AND next_attempt_at <= now()
+  ORDER BY next_attempt_at, id
+  LIMIT %(limit)s
+  FOR UPDATE SKIP LOCKED
+) AS due
+WHERE e.id = due.id
+RETURNING e.id, e.type, e.payload, e.attempts
+"""
+DELIVERED = """
+UPDATE outbox_events
+SET status = 'delivered', delivered_at = now(), attempts = attempts + 1, last_error = NULL
+WHERE id = %(id)s AND status = 'pending'
+"""
+FAILED = """
+UPDATE outbox_events
+SET attempts = attempts + 1,
+    last_error = %(error)s,
+    status = CASE WHEN attempts + 1 >= %(max_attempts)s THEN 'dead' ELSE 'pending' END,
+    next_attempt_at = now() + make_interval(secs => %(delay)s)
+WHERE id = %(id)s AND status = 'pending'
+"""
+# Undo the lease of events a batch did not get to (the target was refused before sending).
+RELEASE = "UPDATE outbox_events SET next_attempt_at = now() WHERE id = ANY(%(ids)s)"
+
+
+RETRY_AFTER_CEILING_SECONDS = 86400.0
+
+
+def message_id(event_id: int) -> str:
+    return f"msg_{event_id}"
+
+
+def body_of(event: dict[str, Any]) -> bytes:
+    """The delivered body: the event type and its anonymized data, nothing else."""
+    return json.dumps(
+        {"type": event["type"], "data": event["payload"]},
+        separators=(",", ":"),
+        sort_keys=True,
+        ensure_ascii=False,
+    ).encode()
+
+
+def backoff_seconds(
+    attempt: int,
+    settings: Settings,
+    retry_after: float | None = None,
+    rng: random.Random | None = None,
+) -> float:
+    """Delay before the next try after `attempt` failed tries: exponential up to the configured
+    cap, half of it jittered. A receiver's Retry-After wins when it asks for longer (up to a
+    day): it knows its own capacity."""
+    base = settings.webhook_backoff_base_seconds * (2 ** max(0, attempt - 1))
+    capped = min(settings.webhook_backoff_max_seconds, base)
+    jittered = capped / 2 + (rng or random).uniform(0, capped / 2)
+    if retry_after is not None:
+        return min(RETRY_AFTER_CEILING_SECONDS, max(jittered, retry_after))
+    return jittered
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """Retry-After as seconds (RFC 9110: delay-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+@dataclass
+class Outcome:
+    delivered: int = 0
+    failed: int = 0
+    claimed: int = 0
+
+
+async def deliver_batch(
+    pool: AsyncConnectionPool[Any], http: httpx.AsyncClient, settings: Settings
+) -> Outcome:
+    """Claim one batch of due events and try each once. Returns what happened."""
+    assert settings.monitoring_url is not None and settings.monitoring_secret is not None
+    key = signing.webhook_key(settings.monitoring_secret.get_secret_value())
+    async with pool.connection() as conn:
+        cur = await conn.execute(
+            CLAIM, {"lease": settings.worker_lease_seconds, "limit": settings.worker_batch_size}
+        )
+        events = await cur.fetchall()
+    outcome = Outcome(claimed=len(events))
+    if not events:
+        return outcome
+    try:
+        await check_resolved(settings.monitoring_url, settings.monitoring_allow_private)
+    except TargetRefused as refused:
+        log.error("monitoring target refused: %s", refused)
+        async with pool.connection() as conn:
+            for event in events:
+                await _record_failure(conn, settings, event, f"target refused: {refused}", None)
+        outcome.failed = len(events)
+        return outcome
+
+    limit = asyncio.Semaphore(settings.worker_concurrency)
+
+    async def one(event: dict[str, Any]) -> bool:
+        async with limit:
+            return await _deliver(pool, http, settings, key, event)
+
+    results = await asyncio.gather(*(one(e) for e in events))
+    outcome.delivered = sum(results)
+    outcome.failed = len(results) - outcome.delivered
+    return outcome
+
+
+async def _deliver(
+    pool: AsyncConnectionPool[Any],
+    http: httpx.AsyncClient,
+    settings: Settings,
+    key: bytes,
+    event: dict[str, Any],
+) -> bool:
+    body = body_of(event)
+    headers = signing.headers(key, message_id(event["id"]), body)
+    retry_after: float | None = None
+    try:
+        response = await http.post(settings.monitoring_url or "", content=body, headers=headers)
+    except httpx.HTTPError as exc:
+        error = f"{type(exc).__name__}"
+    else:
+        if 200 <= response.status_code < 300:
+            async with pool.connection() as conn:
+                await conn.execute(DELIVERED, {"id": event["id"]})
+            return True
+        error = f"HTTP {response.status_code}"
+        if response.status_code in (429, 503):
+            retry_after = retry_after_seconds(response.headers.get("retry-after"))
+    async with pool.connection() as conn:
+        await _record_failure(conn, settings, event, error, retry_after)
+    return False
+
+
+async def _record_failure(
+    conn: Any, settings: Settings, event: dict[str, Any], error: str, retry_after: float | None
+) -> None:
+    attempt = int(event["attempts"]) + 1
+    delay = backoff_seconds(attempt, settings, retry_after)
+    if attempt >= settings.webhook_max_attempts:
+        log.warning("event %s is dead after %d attempts: %s", event["id"], attempt, error)
+    await conn.execute(
+        FAILED,
+        {
+            "id": event["id"],
+            "error": error[:200],
+            "max_attempts": settings.webhook_max_attempts,
+            "delay": delay,
+        },
+    )
+
+
+REPLAY = """
+UPDATE outbox_events
+SET status = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL
+WHERE status = 'dead' AND (%(ids)s::bigint[] IS NULL OR id = ANY(%(ids)s::bigint[]))
+RETURNING id
+"""
+
+STATUS = """
+SELECT status, count(*) AS events, min(created_at) AS oldest
+FROM outbox_events GROUP BY status ORDER BY status
+"""

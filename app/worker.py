@@ -1,0 +1,195 @@
+"""`ombuds worker`: the background work of the service, safe to run on several machines at once.
+
+Each round it folds pending events into the statistics aggregate, delivers due events to the
+monitoring module, enqueues the periodic statistics snapshot, and forgets delivered events after
+the configured time. Everything is coordinated through PostgreSQL (SKIP LOCKED, advisory locks).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
+from psycopg_pool import AsyncConnectionPool
+
+from app.config import Settings
+from app.outbox import relay
+from app.statistics import reports
+from app.statistics.folding import fold
+
+log = logging.getLogger("ombuds.worker")
+
+SNAPSHOT_TYPE = "statistics.snapshot"
+_SNAPSHOT_LOCK = 7216
+_LAST_SNAPSHOT = (
+    "SELECT max(created_at) AS at FROM outbox_events WHERE type = 'statistics.snapshot'"
+)
+_ENQUEUE_SNAPSHOT = """
+INSERT INTO outbox_events (type, payload)
+SELECT %(type)s, %(payload)s
+WHERE NOT EXISTS (
+  SELECT 1 FROM outbox_events
+  WHERE type = %(type)s AND created_at > now() - make_interval(secs => %(interval)s))
+"""
+# Delivered events are forgotten after a while; without a monitoring module configured, nobody
+# waits for pending ones either, once the statistics have folded them.
+_FORGET = """
+DELETE FROM outbox_events
+WHERE complaint_id IS NULL AND created_at < now() - make_interval(days => %(days)s)
+  AND (status = 'delivered' OR NOT %(delivering)s)
+"""
+
+
+@dataclass
+class Round:
+    folded: int = 0
+    delivered: int = 0
+    failed: int = 0
+    snapshots: int = 0
+    forgotten: int = 0
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.folded or self.delivered or self.failed)
+
+
+@dataclass
+class Worker:
+    settings: Settings
+    pool: AsyncConnectionPool[Any]
+    http: httpx.AsyncClient
+    next_snapshot_check: datetime = field(default_factory=lambda: datetime.min.replace(tzinfo=UTC))
+    next_forget: datetime = field(default_factory=lambda: datetime.min.replace(tzinfo=UTC))
+
+    async def round(self) -> Round:
+        done = Round()
+        async with self.pool.connection() as conn:
+            done.folded = await fold(conn, self.settings.worker_batch_size)
+        if self.settings.monitoring_url is not None:
+            outcome = await relay.deliver_batch(self.pool, self.http, self.settings)
+            done.delivered, done.failed = outcome.delivered, outcome.failed
+        done.snapshots = await self.snapshot_if_due()
+        done.forgotten = await self.forget_if_due()
+        return done
+
+    async def snapshot_if_due(self) -> int:
+        hours = self.settings.statistics_snapshot_hours
+        now = datetime.now(UTC)
+        if hours <= 0 or now < self.next_snapshot_check:
+            return 0
+        interval = timedelta(hours=hours)
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(_LAST_SNAPSHOT)
+            row = await cur.fetchone()
+            last = row["at"] if row else None
+            if last is not None and now - last < interval:
+                self.next_snapshot_check = last + interval
+                return 0
+            payload = await snapshot_payload(conn, self.settings)
+            async with conn.transaction():
+                # Several workers: one enqueues, the others find it done.
+                await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SNAPSHOT_LOCK,))
+                cur = await conn.execute(
+                    _ENQUEUE_SNAPSHOT,
+                    {
+                        "type": SNAPSHOT_TYPE,
+                        "payload": Jsonb(payload),
+                        "interval": interval.total_seconds(),
+                    },
+                )
+                added = cur.rowcount
+        self.next_snapshot_check = now + interval
+        return added
+
+    async def forget_if_due(self) -> int:
+        now = datetime.now(UTC)
+        if now < self.next_forget:
+            return 0
+        self.next_forget = now + timedelta(minutes=10)
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(
+                _FORGET,
+                {
+                    "days": self.settings.outbox_keep_days,
+                    "delivering": self.settings.monitoring_url is not None,
+                },
+            )
+            return cur.rowcount
+
+
+async def snapshot_payload(conn: Any, settings: Settings) -> dict[str, Any]:
+    """This year's indicators and annual figures, suppressed exactly as the API serves them."""
+    year = datetime.now(UTC).year
+    async with conn.transaction():
+        indicators = await reports.indicators(conn, settings, year, None)
+    async with conn.transaction():
+        annual = await reports.annual(conn, settings, year, None)
+    return {
+        "period": f"{year}",
+        "indicators": indicators.model_dump(mode="json", exclude={"metadata"}),
+        "annual": annual.model_dump(mode="json", exclude={"metadata"}),
+        "disclosure": annual.metadata.disclosure.model_dump(mode="json")
+        if annual.metadata.disclosure
+        else None,
+    }
+
+
+def http_client(settings: Settings) -> httpx.AsyncClient:
+    """No redirects (a redirect could lead anywhere), no proxies from the environment."""
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(settings.webhook_timeout_seconds),
+        follow_redirects=False,
+        trust_env=False,
+        headers={"user-agent": "ombuds-worker"},
+    )
+
+
+def make_pool(url: str) -> AsyncConnectionPool[Any]:
+    return AsyncConnectionPool(
+        url,
+        min_size=1,
+        max_size=4,
+        open=False,
+        kwargs={"row_factory": dict_row, "autocommit": True},
+    )
+
+
+async def run(settings: Settings, url: str, once: bool = False) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    pool = make_pool(url)
+    await pool.open()
+    try:
+        async with http_client(settings) as http:
+            worker = Worker(settings, pool, http)
+            while not stop.is_set():
+                try:
+                    done = await worker.round()
+                except Exception:  # keep working: the next round retries
+                    log.exception("worker round failed")
+                    done = Round()
+                if done.busy:
+                    log.info(
+                        "folded %d, delivered %d, failed %d",
+                        done.folded,
+                        done.delivered,
+                        done.failed,
+                    )
+                if once and not done.busy:  # --once: drain what is due now, then stop
+                    break
+                if not done.busy:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), settings.worker_interval_seconds)
+    finally:
+        await pool.close()
+    return 0

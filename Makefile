@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 
-.PHONY: run test bench lint format openapi lock migrate fuzz clean
+.PHONY: run test bench bench-filing bench-statistics lint format openapi lock migrate fuzz clean
 
 # The virtual environment is rebuilt whenever the lock file or the project metadata changes.
 $(STAMP): requirements-dev.lock pyproject.toml
@@ -17,7 +17,7 @@ $(STAMP): requirements-dev.lock pyproject.toml
 
 ## Serve the API on $(PORT). Without DATABASE_URL an embedded PostgreSQL runs with its data in ./var/.
 run: $(STAMP)
-	PORT=$(PORT) $(BIN)/ombuds serve --migrate
+	PORT=$(PORT) $(BIN)/ombuds serve --migrate --with-worker
 
 ## Lint, check formatting, then run the whole test suite against a real PostgreSQL.
 test: $(STAMP)
@@ -26,8 +26,14 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 ## Benchmarks (not part of the tests): filing throughput against a raw INSERT reference.
-bench: $(STAMP)
+bench: bench-filing bench-statistics
+
+bench-filing: $(STAMP)
 	$(BIN)/python bench/filing.py
+
+## Statistics at 10,000 and 1,000,000 complaints, folding and delivery rates (about 10 minutes).
+bench-statistics: $(STAMP)
+	$(BIN)/python bench/statistics.py
 
 ## Long property-based run of the API against its own OpenAPI document.
 fuzz: $(STAMP)

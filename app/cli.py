@@ -16,6 +16,9 @@ def _serve(args: argparse.Namespace) -> int:
     from app.db import libpq_url, resolve_database_url
     from app.migrate import upgrade
 
+    if args.with_worker:
+        os.environ["OMBUDS_EMBEDDED_WORKER"] = "true"  # read by the app factory's settings
+        get_settings.cache_clear()
     settings = get_settings()
     # Resolve once here, so the embedded PostgreSQL lives exactly as long as this process.
     url = resolve_database_url(settings)
@@ -172,6 +175,9 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=None, help="default: $PORT or 8000")
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--migrate", action="store_true", help="apply migrations first")
+    serve.add_argument(
+        "--with-worker", action="store_true", help="also run the worker in the server process"
+    )
     serve.add_argument("--log-level", default="info")
     serve.add_argument("--no-access-log", dest="access_log", action="store_false")
     serve.set_defaults(func=_serve)

@@ -109,6 +109,8 @@ class Settings(BaseSettings):
     # A statistics snapshot is pushed this often (0: never); delivered events are kept this long.
     statistics_snapshot_hours: float = Field(default=24.0, ge=0, le=24 * 366)
     outbox_keep_days: int = Field(default=30, ge=1, le=3650)
+    # Run the worker inside the API process (`ombuds serve --with-worker`, as `make run` does).
+    embedded_worker: bool = False
 
     _department_index: dict[str, str] = PrivateAttr(default_factory=dict)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -12,7 +13,7 @@ import psycopg
 from fastapi import FastAPI, Request
 from pydantic import BaseModel
 
-from app import migrate
+from app import migrate, worker
 from app.attachments.router import router as attachments_router
 from app.attachments.storage import LocalStorage
 from app.auth.tokens import Verifier
@@ -20,7 +21,7 @@ from app.complaints.router import router as complaints_router
 from app.complaints.schemas import ComplaintIn
 from app.config import Settings, get_settings
 from app.crypto import Sealer
-from app.db import make_pool, resolve_database_url
+from app.db import libpq_url, make_pool, resolve_database_url
 from app.deadlines.router import router as deadlines_router
 from app.errors import Problem, ServiceUnavailable, install_error_handlers, problem_responses
 from app.findings.router import router as findings_router
@@ -92,9 +93,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Requests allocate many short-lived objects; collecting the young generation every
         # 700 allocations (the default) is mostly wasted work for a server.
         gc.set_threshold(20_000, 20, 20)
+        # A single-machine install can run the worker inside the server (`serve --with-worker`).
+        stop, background = asyncio.Event(), None
+        if settings.embedded_worker:
+            background = asyncio.create_task(worker.work(settings, libpq_url(url), stop))
         try:
             yield
         finally:
+            stop.set()
+            if background is not None:
+                await background
             await pool.close()
 
     app = FastAPI(

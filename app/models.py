@@ -805,6 +805,22 @@ class StatCell(SQLModel, table=True):
     finish_hist: list[int] | None = Field(default=None, sa_column=sa.Column(pg.ARRAY(sa.Integer)))
 
 
+class StatHistRollup(SQLModel, table=True):
+    """Duration histograms of the one-way cells summed by quarter and by year of receipt, so a
+    long range reads a handful of rows per group instead of one per month."""
+
+    __tablename__ = "stat_hist_rollups"
+
+    dim: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    unit: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    period: date = Field(sa_column=sa.Column(sa.Date, primary_key=True))
+    track: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    val: str = Field(sa_column=sa.Column(sa.Text, primary_key=True))
+    ack_hist: list[int] | None = Field(default=None, sa_column=sa.Column(pg.ARRAY(sa.Integer)))
+    findings_hist: list[int] | None = Field(default=None, sa_column=sa.Column(pg.ARRAY(sa.Integer)))
+    finish_hist: list[int] | None = Field(default=None, sa_column=sa.Column(pg.ARRAY(sa.Integer)))
+
+
 class PrivacyBudget(SQLModel, table=True):
     """Differential-privacy budget spent per calendar month of release."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from app.auth.policy import Role, roles_holding
@@ -39,6 +39,10 @@ class TaxonomyOut(BaseModel):
     discrimination_grounds: list[Coded]
     characteristics: list[CharacteristicOut]
     languages: list[Coded]
+    departments: list[str] = Field(
+        description="The municipal departments a complaint can name as respondent "
+        "(OMBUDS_DEPARTMENTS): statistics count these, and any other respondent as `other`."
+    )
 
 
 _TAXONOMY = TaxonomyOut(
@@ -58,15 +62,16 @@ _TAXONOMY = TaxonomyOut(
         for name, opts in CHARACTERISTICS.items()
     ],
     languages=[Coded(code=c, label=lbl) for c, lbl in LANGUAGES.items()],
+    departments=[],
 )
 
 
 @router.get(
     "/taxonomy", summary="Codes for tracks, rights, discrimination grounds, characteristics"
 )
-async def taxonomy(response: Response) -> TaxonomyOut:
+async def taxonomy(request: Request, response: Response) -> TaxonomyOut:
     response.headers["Cache-Control"] = "public, max-age=3600"
-    return _TAXONOMY
+    return _TAXONOMY.model_copy(update={"departments": request.app.state.settings.departments})
 
 
 class StateOut(BaseModel):

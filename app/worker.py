@@ -162,11 +162,8 @@ def make_pool(url: str) -> AsyncConnectionPool[Any]:
     )
 
 
-async def run(settings: Settings, url: str, once: bool = False) -> int:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
+async def work(settings: Settings, url: str, stop: asyncio.Event, once: bool = False) -> None:
+    """Rounds until `stop` is set (or, with `once`, until nothing is due)."""
     pool = make_pool(url)
     await pool.open()
     try:
@@ -192,4 +189,13 @@ async def run(settings: Settings, url: str, once: bool = False) -> int:
                         await asyncio.wait_for(stop.wait(), settings.worker_interval_seconds)
     finally:
         await pool.close()
+
+
+async def run(settings: Settings, url: str, once: bool = False) -> int:
+    """`ombuds worker`: work until SIGTERM or SIGINT."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await work(settings, url, stop, once)
     return 0

@@ -30,6 +30,7 @@ TABLES = (
     "outbox_events",
     "stat_facts",
     "stat_cells",
+    "stat_hist_rollups",
     "privacy_budgets",
     "recusals",
     "messages",

@@ -232,6 +232,8 @@ async def test_taxonomy(client: httpx.AsyncClient) -> None:
         "ethnicity",
     }
     assert "disability" in {g["code"] for g in body["discrimination_grounds"]}
+    # The departments the city configured, for forms to offer (tests configure four).
+    assert body["departments"] == ["Housing", "Police", "Social Services", "Education"]
 
 
 @pytest.mark.parametrize("text", ["nul \x00 byte inside", "lone \ud800 surrogate here"])

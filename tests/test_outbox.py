@@ -472,3 +472,31 @@ def test_backoff_grows_with_jitter_and_honours_retry_after(settings: Settings) -
     assert relay.retry_after_seconds("30") == 30
     assert relay.retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT") == 0
     assert relay.retry_after_seconds("soon") is None
+
+
+async def test_the_server_can_run_the_worker_itself(settings: Settings, db: Any) -> None:
+    """`ombuds serve --with-worker` (what `make run` does): no separate process to start."""
+    from app.main import create_app
+
+    config = Settings(
+        **{
+            **settings.model_dump(),
+            "embedded_worker": True,
+            "worker_interval_seconds": 0.05,
+            "statistics_snapshot_hours": 0,
+        }
+    )
+    application = create_app(config)
+    async with application.router.lifespan_context(application):
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            for _ in range(2):
+                response = await c.post("/v1/complaints", json=complaint_body())
+                assert response.status_code == 201
+            deadline = time.monotonic() + 10
+            while db.execute(
+                "SELECT count(*) AS n FROM outbox_events WHERE complaint_id IS NOT NULL"
+            ).fetchone()["n"]:
+                assert time.monotonic() < deadline, "the embedded worker folded nothing"
+                await asyncio.sleep(0.05)
+    assert db.execute("SELECT count(*) AS n FROM stat_facts").fetchone()["n"] == 2

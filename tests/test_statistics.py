@@ -237,7 +237,7 @@ async def test_measures_are_shares_and_durations_of_large_groups_only(
     staff = auth("ombudsperson_staff")
     for item in filed[:10] + filed[12:14]:  # ten women and two men
         await act(client, staff, item["id"], "acknowledge")
-    table = await stats(client, auth("monitor"))
+    table = await stats(client, auth("monitor"), durations="true")
     total = table["totals"][0]
     assert total["complaints"] == 23
     measures = total["measures"]
@@ -250,7 +250,9 @@ async def test_measures_are_shares_and_durations_of_large_groups_only(
     assert measures["decided_on_time_share"] is None
     assert measures["remedy_compliance_rate"] is None
     assert measures["median_days_to_finish"] is None
-    by_sex = by_group((await stats(client, auth("monitor"), group_by="sex_gender"))["rows"])
+    by_sex = by_group(
+        (await stats(client, auth("monitor"), group_by="sex_gender", durations="true"))["rows"]
+    )
     woman, man = by_sex[(("sex_gender", "woman"),)], by_sex[(("sex_gender", "man"),)]
     assert (woman["complaints"], man["complaints"]) == (12, 11)
     # Ten women acknowledged: a share over 10 is shown; over the two men it is withheld.
@@ -259,6 +261,10 @@ async def test_measures_are_shares_and_durations_of_large_groups_only(
     assert man["measures"]["acknowledged_on_time_share"] is None
     assert man["measures"]["median_days_to_acknowledgement"] is None
     assert man["measures"]["investigated_share"] == 0.0  # over the 11 men
+    # Durations are read only when asked for.
+    plain = await stats(client, auth("monitor"))
+    assert plain["totals"][0]["measures"]["median_days_to_acknowledgement"] is None
+    assert plain["totals"][0]["measures"]["acknowledged_on_time_share"] == 1.0
 
 
 async def test_figures_are_exact_before_and_after_folding_and_after_a_rebuild(
@@ -282,6 +288,7 @@ async def test_figures_are_exact_before_and_after_folding_and_after_a_rebuild(
         {"group_by": ["period", "track"], "period_unit": "month"},
         {"group_by": ["right"]},
         {"group_by": ["status"]},
+        {"group_by": ["period", "sex_gender"], "period_unit": "quarter", "durations": "true"},
     ]
     pending = db.execute(
         "SELECT count(*) AS n FROM outbox_events WHERE complaint_id IS NOT NULL"
@@ -613,3 +620,32 @@ def test_suppression_leaves_nothing_recoverable_in_random_tables(seed: int) -> N
         assert key in hidden or value == 0 or value >= K, (key, value)
     assert not determined(hidden, equations)
     assert result.primary == {key for key, v in values.items() if 0 < v < K}
+
+
+def test_long_ranges_read_durations_by_year_and_quarter_where_they_can() -> None:
+    from datetime import date
+
+    from app.statistics.schemas import PeriodUnit
+    from app.statistics.service import cover, month_range
+
+    months = month_range(date(2021, 11, 1), date(2026, 8, 1))
+    years, quarters, singles = cover(months, None)
+    assert years == [date(y, 1, 1) for y in range(2022, 2026)]
+    assert quarters == [date(2026, 1, 1), date(2026, 4, 1)]
+    assert singles == [date(2021, 11, 1), date(2021, 12, 1), date(2026, 7, 1), date(2026, 8, 1)]
+    # Grouped by quarter: never a year; by month: months only.
+    years, quarters, singles = cover(months, PeriodUnit.quarter)
+    assert years == [] and len(quarters) == 18 and len(singles) == 4
+    assert cover(months, PeriodUnit.month) == ([], [], months)
+    # Every month is covered exactly once.
+    for unit in (None, *PeriodUnit):
+        years, quarters, singles = cover(months, unit)
+        spans = [(y, 12) for y in years] + [(q, 3) for q in quarters] + [(m, 1) for m in singles]
+        covered = sorted(
+            month_range(
+                start,
+                date(start.year + (start.month + n - 2) // 12, (start.month + n - 2) % 12 + 1, 1),
+            )
+            for start, n in spans
+        )
+        assert sorted(m for span in covered for m in span) == months

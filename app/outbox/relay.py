@@ -44,7 +44,7 @@ RETURNING e.id, e.type, e.payload, e.attempts
 DELIVERED = """
 UPDATE outbox_events
 SET status = 'delivered', delivered_at = now(), attempts = attempts + 1, last_error = NULL
-WHERE id = %(id)s AND status = 'pending'
+WHERE id = ANY(%(ids)s) AND status = 'pending'
 """
 FAILED = """
 UPDATE outbox_events
@@ -141,41 +141,41 @@ async def deliver_batch(
 
     limit = asyncio.Semaphore(settings.worker_concurrency)
 
-    async def one(event: dict[str, Any]) -> bool:
+    async def one(event: dict[str, Any]) -> tuple[str, float | None] | None:
         async with limit:
-            return await _deliver(pool, http, settings, key, event)
+            return await _send(http, settings, key, event)
 
     results = await asyncio.gather(*(one(e) for e in events))
-    outcome.delivered = sum(results)
-    outcome.failed = len(results) - outcome.delivered
+    # Recorded once the batch is through: a worker killed before this line has its events sent
+    # again after the lease (the receiver drops the duplicates by webhook-id).
+    delivered = [e["id"] for e, failure in zip(events, results, strict=True) if failure is None]
+    async with pool.connection() as conn, conn.transaction():
+        if delivered:
+            await conn.execute(DELIVERED, {"ids": delivered})
+        for event, failure in zip(events, results, strict=True):
+            if failure is not None:
+                await _record_failure(conn, settings, event, *failure)
+    outcome.delivered = len(delivered)
+    outcome.failed = len(events) - outcome.delivered
     return outcome
 
 
-async def _deliver(
-    pool: AsyncConnectionPool[Any],
-    http: httpx.AsyncClient,
-    settings: Settings,
-    key: bytes,
-    event: dict[str, Any],
-) -> bool:
+async def _send(
+    http: httpx.AsyncClient, settings: Settings, key: bytes, event: dict[str, Any]
+) -> tuple[str, float | None] | None:
+    """One attempt: None when the receiver took it, else (error, Retry-After seconds)."""
     body = body_of(event)
     headers = signing.headers(key, message_id(event["id"]), body)
-    retry_after: float | None = None
     try:
         response = await http.post(settings.monitoring_url or "", content=body, headers=headers)
     except httpx.HTTPError as exc:
-        error = f"{type(exc).__name__}"
-    else:
-        if 200 <= response.status_code < 300:
-            async with pool.connection() as conn:
-                await conn.execute(DELIVERED, {"id": event["id"]})
-            return True
-        error = f"HTTP {response.status_code}"
-        if response.status_code in (429, 503):
-            retry_after = retry_after_seconds(response.headers.get("retry-after"))
-    async with pool.connection() as conn:
-        await _record_failure(conn, settings, event, error, retry_after)
-    return False
+        return type(exc).__name__, None
+    if 200 <= response.status_code < 300:
+        return None
+    retry_after = None
+    if response.status_code in (429, 503):
+        retry_after = retry_after_seconds(response.headers.get("retry-after"))
+    return f"HTTP {response.status_code}", retry_after
 
 
 async def _record_failure(

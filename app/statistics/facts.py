@@ -129,7 +129,8 @@ def deltas(signed: str) -> str:
     )
     key_list = ", ".join(_KEY)
     pivots = ",\n    ".join(
-        f"min(arr) FILTER (WHERE measure = '{measure}') AS {measure}_hist" for measure in DURATIONS
+        f"stat_hist(bucket, c) FILTER (WHERE measure = '{measure}') AS {measure}_hist"
+        for measure in DURATIONS
     )
     return f"""
 keyed AS NOT MATERIALIZED (
@@ -154,20 +155,10 @@ buckets AS (
   GROUP BY month, track, dim_a, val_a, measure, bucket
   HAVING sum(sign) <> 0
 ),
-hist_keys AS (SELECT DISTINCT month, track, dim_a, val_a, measure FROM buckets),
-dense AS (
-  SELECT hk.month, hk.track, hk.dim_a, hk.val_a, hk.measure,
-         array_agg(coalesce(b.c, 0)::int ORDER BY g.i) AS arr
-  FROM hist_keys hk
-  CROSS JOIN generate_series(1, {BUCKETS}) AS g(i)
-  LEFT JOIN buckets b ON (b.month, b.track, b.dim_a, b.val_a, b.measure, b.bucket)
-                       = (hk.month, hk.track, hk.dim_a, hk.val_a, hk.measure, g.i)
-  GROUP BY hk.month, hk.track, hk.dim_a, hk.val_a, hk.measure
-),
 hists AS (
   SELECT month, track, dim_a, val_a, '' AS dim_b, '' AS val_b,
     {pivots}
-  FROM dense GROUP BY month, track, dim_a, val_a
+  FROM buckets GROUP BY month, track, dim_a, val_a
 ),
 delta AS (
   SELECT {key_list},
@@ -180,6 +171,20 @@ delta AS (
 
 _ALL_SUMS = ("n", "own_initiative", *COUNTERS)
 _HISTS = tuple(f"{m}_hist" for m in DURATIONS)
+ROLLUP_UNITS = ("quarter", "year")
+
+
+def _rollup(source: str) -> str:
+    """SELECT the quarter and year sums of the month histograms in `source` (one-way cells)."""
+    sums = ", ".join(f"stat_sum({h})" for h in _HISTS)
+    units = ", ".join(f"('{u}')" for u in ROLLUP_UNITS)
+    return f"""SELECT h.dim_a, u.unit, date_trunc(u.unit, h.month)::date, h.track, h.val_a, {sums}
+FROM {source} h CROSS JOIN (VALUES {units}) AS u(unit)
+WHERE h.dim_b = '' AND ({" OR ".join(f"h.{x} IS NOT NULL" for x in _HISTS)})
+GROUP BY 1, 2, 3, 4, 5"""
+
+
+_ROLLUP_COLUMNS = f"dim, unit, period, track, val, {', '.join(_HISTS)}"
 
 
 def fold_sql() -> str:
@@ -198,7 +203,14 @@ signed AS (
   SELECT 1 AS sign, {_columns("cur")} FROM cur
   UNION ALL SELECT -1, {_columns("old")} FROM old
 ),
-{deltas("signed")}
+{deltas("signed")},
+rolled AS (
+  INSERT INTO stat_hist_rollups ({_ROLLUP_COLUMNS})
+  {_rollup("hists")}
+  ORDER BY 1, 2, 3, 4, 5
+  ON CONFLICT (dim, unit, period, track, val) DO UPDATE SET
+    {", ".join(f"{h} = stat_add(stat_hist_rollups.{h}, EXCLUDED.{h})" for h in _HISTS)}
+)
 INSERT INTO stat_cells ({cols})
 SELECT {cols} FROM delta ORDER BY {", ".join(_KEY)}
 ON CONFLICT ({", ".join(_KEY)}) DO UPDATE SET
@@ -206,17 +218,46 @@ ON CONFLICT ({", ".join(_KEY)}) DO UPDATE SET
 """
 
 
-def rebuild_sql() -> str:
-    """Count every complaint from scratch (stat_facts and stat_cells must be empty)."""
+def rebuild_sql() -> list[str]:
+    """Count every complaint from scratch (stat_facts and stat_cells must be empty): the facts,
+    then the counters, then the histograms, each a hash aggregate PostgreSQL does in one pass."""
     facts = ", ".join(FACT_COLUMNS)
-    cols = ", ".join((*_KEY, *_ALL_SUMS, *_HISTS))
-    return f"""
-WITH cur AS MATERIALIZED ({CURRENT_FACTS.format(where="true")}),
-ins AS (INSERT INTO stat_facts ({facts}) SELECT {facts} FROM cur),
-signed AS (SELECT 1 AS sign, {_columns("cur")} FROM cur),
-{deltas("signed")}
-INSERT INTO stat_cells ({cols}) SELECT {cols} FROM delta
-"""
+    counter_sums = ", ".join(f"sum(s.{name})" for name in COUNTERS)
+    keys = "s.month, s.track, k.dim_a, k.val_a, k.dim_b, k.val_b"
+    keyed = """FROM stat_facts s
+CROSS JOIN LATERAL stat_keys(s.status, s.origin, s.rights, s.grounds, s.department, s.outcome,
+                             s.sex_gender, s.age_band, s.disability, s.migration_status,
+                             s.ethnicity, s.finished_month) k"""
+    hist_union = "\n  UNION ALL ".join(
+        f"SELECT s.month, s.track, k.dim_a, k.val_a, '{measure}' AS measure, "
+        f"stat_bucket(s.{column}) AS bucket {keyed} "
+        f"WHERE k.dim_b = '' AND k.dim_a <> 'finished_month' AND s.{column} IS NOT NULL"
+        for measure, column in DURATIONS.items()
+    )
+    pivots = ", ".join(
+        f"stat_hist(bucket, c) FILTER (WHERE measure = '{measure}') AS {measure}_hist"
+        for measure in DURATIONS
+    )
+    return [
+        f"INSERT INTO stat_facts ({facts}) "
+        f"SELECT {facts} FROM ({CURRENT_FACTS.format(where='true')}) AS cur",
+        f"""INSERT INTO stat_cells (month, track, dim_a, val_a, dim_b, val_b, n, own_initiative,
+                        {", ".join(COUNTERS)})
+SELECT {keys}, count(*), count(*) FILTER (WHERE s.origin = 'own_initiative'), {counter_sums}
+{keyed}
+GROUP BY {keys}""",
+        f"""UPDATE stat_cells c SET {", ".join(f"{m}_hist = h.{m}_hist" for m in DURATIONS)}
+FROM (
+  SELECT month, track, dim_a, val_a, {pivots}
+  FROM (SELECT month, track, dim_a, val_a, measure, bucket, count(*) AS c
+        FROM ({hist_union}) AS u
+        GROUP BY month, track, dim_a, val_a, measure, bucket) AS b
+  GROUP BY month, track, dim_a, val_a
+) AS h
+WHERE (c.dim_a, c.dim_b, c.month, c.track, c.val_a, c.val_b)
+    = (h.dim_a, '', h.month, h.track, h.val_a, '')""",
+        f"INSERT INTO stat_hist_rollups ({_ROLLUP_COLUMNS}) {_rollup('stat_cells')}",
+    ]
 
 
 def tail_sql() -> str:

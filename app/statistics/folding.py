@@ -41,17 +41,27 @@ async def fold(conn: AsyncConnection[Any], limit: int) -> int:
 
 
 def rebuild(database_url: str) -> int:
-    """Recount everything from the case records (after an upgrade or a configuration change of
-    the departments). Folders wait meanwhile; readers keep reading the old figures until the end."""
+    """Recount everything from the case records (after an upgrade, or a change of the configured
+    departments). Folders wait meanwhile; readers keep the old figures until the last step, which
+    rewrites the aggregate in the order reads use it (a few seconds at 1M complaints)."""
     with psycopg.connect(database_url, row_factory=dict_row) as conn:
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        conn.execute("SET LOCAL work_mem = '256MB'")
-        conn.execute("LOCK TABLE stat_facts, stat_cells IN EXCLUSIVE MODE")
+        conn.execute("SET LOCAL work_mem = '1GB'")
+        conn.execute("LOCK TABLE stat_facts, stat_cells, stat_hist_rollups IN EXCLUSIVE MODE")
+        conn.execute("DELETE FROM stat_hist_rollups")
         conn.execute("DELETE FROM stat_cells")
         conn.execute("DELETE FROM stat_facts")
         conn.execute("UPDATE outbox_events SET complaint_id = NULL WHERE complaint_id IS NOT NULL")
-        conn.execute(rebuild_sql())
+        for statement in rebuild_sql():
+            conn.execute(statement)
+        # Rows of one grouping side by side on disk: a read touches a few pages, not one per row.
+        conn.execute("CLUSTER stat_cells USING pk_stat_cells")
+        conn.execute("CLUSTER stat_hist_rollups USING pk_stat_hist_rollups")
         row = conn.execute("SELECT count(*) AS n FROM stat_facts").fetchone()
+        conn.commit()
+        conn.execute("ANALYZE stat_cells")
+        conn.execute("ANALYZE stat_hist_rollups")
+        conn.execute("ANALYZE stat_facts")
         conn.commit()
     return int(row["n"]) if row else 0
 

@@ -76,7 +76,7 @@ async def annual(
     reader = Reader(conn, scope, PeriodUnit.year)
     await reader.begin()
     total = (await reader.sums([])).get((), Sums())
-    by_outcome = await reader.sums([Dimension.outcome])
+    by_outcome = await reader.sums([Dimension.outcome], durations=False)
     finished_in_year = await _finished_in(reader, year)
     c = total.counters
     outcomes = {o.value: by_outcome.get((o.value,), Sums()).n for o in FindingOutcome}
@@ -156,7 +156,7 @@ async def indicators(
     reader = Reader(conn, scope, PeriodUnit.year)
     await reader.begin()
     total = (await reader.sums([])).get((), Sums())
-    by_outcome = await reader.sums([Dimension.outcome])
+    by_outcome = await reader.sums([Dimension.outcome], durations=False)
     c = total.counters
     m = measures_of(total, k)
     found = sum(

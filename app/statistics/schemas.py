@@ -61,6 +61,11 @@ class StatisticsQuery(BaseModel):
     )
     to: Month | None = Field(default=None, description="Last month (YYYY-MM). Default: now.")
     track: list[Track] | None = Field(default=None, max_length=2, description="Only these tracks.")
+    durations: bool = Field(
+        default=False,
+        description="Also the median and 90th percentile durations per group (read from "
+        "histograms: slower on long ranges with many groups).",
+    )
     privacy: Privacy = Field(
         default=Privacy.suppression,
         description="`differential`: counts with OpenDP noise, spending `epsilon`.",

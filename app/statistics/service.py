@@ -9,6 +9,7 @@ a record, a free text or a date finer than a month.
 from __future__ import annotations
 
 import itertools
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -70,6 +71,9 @@ class Sums:
         self.own_initiative += int(row["own_initiative"])
         for name in COUNTERS:
             self.counters[name] += int(row[name])
+        self.add_hists(row)
+
+    def add_hists(self, row: dict[str, Any]) -> None:
         for measure in DURATIONS:
             for histogram in row.get(f"{measure}_hists") or ():
                 self._add_hist(measure, histogram)
@@ -79,10 +83,9 @@ class Sums:
 
     def _add_hist(self, measure: str, histogram: Sequence[int]) -> None:
         current = self.hists.get(measure)
-        if current is None:
-            self.hists[measure] = list(histogram)
-        else:
-            self.hists[measure] = [a + b for a, b in zip(current, histogram, strict=True)]
+        self.hists[measure] = (
+            list(histogram) if current is None else list(map(operator.add, current, histogram))
+        )
 
 
 # The values each dimension takes: every combination is shown, zeros included (and, under
@@ -170,13 +173,53 @@ def scope_of(first: str | None, last: str | None, tracks: Iterable[Track] | None
 
 # Reading the aggregate.
 
+# Duration histograms of one-way cells: whole years and quarters from the rollups, the months
+# left over from the aggregate itself, so a long range reads a few rows per group.
+_HIST_READ = """
+SELECT {groups}, {hists}
+FROM (
+  SELECT month AS period, track, val_a, ack_hist, findings_hist, finish_hist FROM stat_cells
+  WHERE dim_a = %(dim_a)s AND dim_b = '' AND month = ANY(%(months)s) AND track = ANY(%(tracks)s)
+  UNION ALL
+  SELECT period, track, val, ack_hist, findings_hist, finish_hist FROM stat_hist_rollups
+  WHERE dim = %(dim_a)s AND unit = 'quarter' AND period = ANY(%(quarters)s)
+    AND track = ANY(%(tracks)s)
+  UNION ALL
+  SELECT period, track, val, ack_hist, findings_hist, finish_hist FROM stat_hist_rollups
+  WHERE dim = %(dim_a)s AND unit = 'year' AND period = ANY(%(years)s) AND track = ANY(%(tracks)s)
+) AS h
+GROUP BY {positions}
+"""
+
+
+def cover(months: Sequence[date], unit: PeriodUnit | None) -> tuple[list[date], ...]:
+    """Split consecutive months into whole years, whole quarters and single months, never
+    across a bucket of `unit` (None: no period grouping, anything goes)."""
+    years: list[date] = []
+    quarters: list[date] = []
+    singles: list[date] = []
+    i = 0
+    while i < len(months):
+        month = months[i]
+        if unit in (None, PeriodUnit.year) and month.month == 1 and i + 11 < len(months):
+            years.append(month)
+            i += 12
+        elif unit is not PeriodUnit.month and month.month in (1, 4, 7, 10) and i + 2 < len(months):
+            quarters.append(month)
+            i += 3
+        else:
+            singles.append(month)
+            i += 1
+    return years, quarters, singles
+
+
 _READ = """
 SELECT {groups}, sum(n) AS n, sum(own_initiative) AS own_initiative,
   {counters}{hists}
 FROM stat_cells
 WHERE dim_a = %(dim_a)s AND dim_b = %(dim_b)s AND month BETWEEN %(first)s AND %(last)s
   AND track = ANY(%(tracks)s)
-GROUP BY {groups}
+GROUP BY {positions}
 """
 
 
@@ -207,10 +250,13 @@ class Reader:
             cur = await self.conn.execute(tail_sql())
             self.tail = list(await cur.fetchall())
 
-    async def sums(self, dimensions: Sequence[Dimension]) -> dict[tuple[str, ...], Sums]:
-        """Sums per group, keyed by the dimensions' values in the order given."""
+    async def sums(
+        self, dimensions: Sequence[Dimension], durations: bool = True
+    ) -> dict[tuple[str, ...], Sums]:
+        """Sums per group, keyed by the dimensions' values in the order given. Durations come
+        from the one-way cells only (and only when asked for: they cost the most to read)."""
         dim_a, dim_b = _cell_dimensions(dimensions)
-        with_hists = dim_b == ""
+        with_hists = durations and dim_b == ""
         columns: list[str] = []
         for d in dimensions:
             if d is Dimension.period:
@@ -219,16 +265,20 @@ class Reader:
                 columns.append("track")
             else:
                 columns.append("val_a" if d.value == dim_a else "val_b")
-        groups = ", ".join(dict.fromkeys(columns)) or "dim_a"
+        # Months are summed into the period's unit by PostgreSQL (the unit is an enum value).
+        expressions = {
+            "month": f"date_trunc('{self.unit.value}', month)::date AS month",
+            "track": "track",
+            "val_a": "val_a",
+            "val_b": "val_b",
+        }
+        selected = [expressions[c] for c in dict.fromkeys(columns)] or ["dim_a"]
+        positions = ", ".join(str(i) for i in range(1, len(selected) + 1))
         sql = _READ.format(
-            groups=groups,
+            groups=", ".join(selected),
+            positions=positions,
             counters=", ".join(f"sum({c}) AS {c}" for c in COUNTERS),
-            hists="".join(
-                f", array_agg({m}_hist) FILTER (WHERE {m}_hist IS NOT NULL) AS {m}_hists"
-                for m in DURATIONS
-            )
-            if with_hists
-            else "",
+            hists="",
         )
         params = {
             "dim_a": dim_a,
@@ -249,6 +299,28 @@ class Reader:
 
         for row in await cur.fetchall():
             result.setdefault(key_of(row), Sums()).add(row)
+        if with_hists:
+            unit = self.unit if Dimension.period in dimensions else None
+            years, quarters, singles = cover(self.scope.months, unit)
+            hist_columns = {
+                "month": f"date_trunc('{self.unit.value}', period)::date AS month",
+                "track": "track",
+                "val_a": "val_a",
+            }
+            grouped = [hist_columns[c] for c in dict.fromkeys(columns)] or ["'' AS total"]
+            hist_sql = _HIST_READ.format(
+                groups=", ".join(grouped),
+                positions=", ".join(str(i) for i in range(1, len(grouped) + 1)),
+                hists=", ".join(
+                    f"array_agg({m}_hist) FILTER (WHERE {m}_hist IS NOT NULL) AS {m}_hists"
+                    for m in DURATIONS
+                ),
+            )
+            cur = await self.conn.execute(
+                hist_sql, {**params, "months": singles, "quarters": quarters, "years": years}
+            )
+            for row in await cur.fetchall():
+                result.setdefault(key_of(row), Sums()).add_hists(row)
         tracks = {t.value for t in self.scope.tracks}
         for row in self.tail or ():
             if (
@@ -320,6 +392,7 @@ class Plan:
     scope: Scope
     unit: PeriodUnit
     epsilon: float | None  # set for a differentially private release
+    durations: bool
 
 
 def plan(settings: Settings, principal: Principal, query: StatisticsQuery) -> Plan:
@@ -356,7 +429,14 @@ def plan(settings: Settings, principal: Principal, query: StatisticsQuery) -> Pl
     epsilon = None
     if query.privacy is Privacy.differential:
         epsilon = query.epsilon or settings.dp_epsilon_max_per_release
-    return Plan(dims=dims, domains=domains, scope=scope, unit=unit, epsilon=epsilon)
+    return Plan(
+        dims=dims,
+        domains=domains,
+        scope=scope,
+        unit=unit,
+        epsilon=epsilon,
+        durations=query.durations and epsilon is None,
+    )
 
 
 async def table(
@@ -370,15 +450,16 @@ async def table(
 
     # Cells, then each one-way total, then the grand total.
     groups: dict[tuple[str, ...], Sums] = {}
-    cells = await reader.sums(dims)
+    cells = await reader.sums(dims, plan.durations)
     for combo in itertools.product(*domains):
         groups[combo] = cells.get(combo, Sums())
     totals: dict[tuple[str, ...], Sums] = {}
     if len(dims) == 2:
         for i, d in enumerate(dims):
-            for (value,), sums in _complete(await reader.sums([d]), domains[i]).items():
+            by_value = await reader.sums([d], plan.durations)
+            for (value,), sums in _complete(by_value, domains[i]).items():
                 totals[(value, ALL) if i == 0 else (ALL, value)] = sums
-    grand = (await reader.sums([])).get((), Sums())
+    grand = (await reader.sums([], plan.durations)).get((), Sums())
     totals[(ALL,) * len(dims)] = grand
 
     values = {key: s.n for key, s in {**groups, **totals}.items()}

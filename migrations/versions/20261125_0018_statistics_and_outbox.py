@@ -75,6 +75,27 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 $$
 """
 
+# A histogram built from (bucket, count) pairs: the aggregate folds and rebuilds use.
+STAT_HIST = [
+    """
+CREATE FUNCTION stat_hist_step(state integer[], bucket integer, n bigint) RETURNS integer[]
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+  IF state IS NULL THEN
+    state := array_fill(0, ARRAY[92]);
+  END IF;
+  IF bucket IS NOT NULL THEN
+    state[bucket] := state[bucket] + n;
+  END IF;
+  RETURN state;
+END
+$$
+""",
+    "CREATE AGGREGATE stat_hist(integer, bigint) (SFUNC = stat_hist_step, STYPE = integer[])",
+    # Sum of histograms, for the quarter and year rollups.
+    "CREATE AGGREGATE stat_sum(integer[]) (SFUNC = stat_add, STYPE = integer[])",
+]
+
 # What the new complaint columns would have held for the cases already there.
 BACKFILL = """
 UPDATE complaints c SET
@@ -91,7 +112,7 @@ def upgrade() -> None:
     op.execute(
         "CREATE DOMAIN outbox_status AS text CHECK (VALUE IN ('dead', 'delivered', 'pending'))"
     )
-    for ddl in (STAT_BUCKET, STAT_KEYS, STAT_ADD):
+    for ddl in (STAT_BUCKET, STAT_KEYS, STAT_ADD, *STAT_HIST):
         op.execute(ddl)
     op.create_table(
         "outbox_events",
@@ -179,6 +200,20 @@ def upgrade() -> None:
         ),
     )
     op.create_table(
+        "stat_hist_rollups",
+        sa.Column("dim", sa.Text(), nullable=False),
+        sa.Column("unit", sa.Text(), nullable=False),
+        sa.Column("period", sa.Date(), nullable=False),
+        sa.Column("track", sa.Text(), nullable=False),
+        sa.Column("val", sa.Text(), nullable=False),
+        sa.Column("ack_hist", postgresql.ARRAY(sa.Integer()), nullable=True),
+        sa.Column("findings_hist", postgresql.ARRAY(sa.Integer()), nullable=True),
+        sa.Column("finish_hist", postgresql.ARRAY(sa.Integer()), nullable=True),
+        sa.PrimaryKeyConstraint(
+            "dim", "unit", "period", "track", "val", name=op.f("pk_stat_hist_rollups")
+        ),
+    )
+    op.create_table(
         "stat_facts",
         sa.Column("complaint_id", sa.UUID(), nullable=False),
         sa.Column("month", sa.Date(), nullable=False),
@@ -226,6 +261,7 @@ def downgrade() -> None:
     op.drop_column("complaints", "investigated_at")
     op.drop_column("complaints", "department")
     op.drop_table("stat_facts")
+    op.drop_table("stat_hist_rollups")
     op.drop_table("stat_cells")
     op.drop_table("privacy_budgets")
     op.drop_index(
@@ -240,5 +276,7 @@ def downgrade() -> None:
     )
     op.drop_table("outbox_events")
     op.execute("DROP DOMAIN outbox_status")
-    for name in ("stat_add", "stat_keys", "stat_bucket"):
+    op.execute("DROP AGGREGATE stat_sum(integer[])")
+    op.execute("DROP AGGREGATE stat_hist(integer, bigint)")
+    for name in ("stat_hist_step", "stat_add", "stat_keys", "stat_bucket"):
         op.execute(f"DROP FUNCTION {name}")

@@ -156,6 +156,21 @@ def _clean(request: pytest.FixtureRequest) -> Iterator[None]:
             conn.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
 
 
+def process_env(settings: Settings, database_url: str, **extra: str) -> dict[str, str]:
+    """The environment for an `ombuds` subprocess (server or worker) on the test database."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "OMBUDS_ENVIRONMENT": "test",
+        "OMBUDS_JWT_SECRET": settings.jwt_secret.get_secret_value(),
+        "OMBUDS_RECEIPT_KEY": settings.receipt_key.get_secret_value(),
+        "OMBUDS_IDENTITY_KEYS": settings.identity_keys.get_secret_value(),
+        "OMBUDS_DB_POOL_MIN": "1",
+        "OMBUDS_DB_POOL_MAX": "4",
+        **extra,
+    }
+
+
 TokenFactory = Callable[..., dict[str, str]]
 
 

@@ -26,7 +26,7 @@ from app.auth.policy import Role
 from app.auth.tokens import issue
 from app.config import Settings
 from app.main import create_app
-from tests.conftest import TEST_SECRETS
+from tests.conftest import TEST_SECRETS, process_env
 
 EXAMPLES = int(os.environ.get("OMBUDS_FUZZ_EXAMPLES", "20"))
 
@@ -65,19 +65,13 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def live_server(database_url: str, settings: Settings) -> Iterator[str]:
     port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "OMBUDS_ENVIRONMENT": "test",
-        "OMBUDS_JWT_SECRET": settings.jwt_secret.get_secret_value(),
-        "OMBUDS_RECEIPT_KEY": settings.receipt_key.get_secret_value(),
-        "OMBUDS_IDENTITY_KEYS": settings.identity_keys.get_secret_value(),
-        "OMBUDS_DB_POOL_MIN": "1",
-        "OMBUDS_DB_POOL_MAX": "4",
-        "OMBUDS_ATTACHMENTS_DIR": str(settings.attachments_dir),
-        "OMBUDS_RATE_LIMIT_INTAKE_PER_MINUTE": "1000000",
-        "OMBUDS_RATE_LIMIT_RECEIPT_PER_MINUTE": "1000000",
-    }
+    env = process_env(
+        settings,
+        database_url,
+        OMBUDS_ATTACHMENTS_DIR=str(settings.attachments_dir),
+        OMBUDS_RATE_LIMIT_INTAKE_PER_MINUTE="1000000",
+        OMBUDS_RATE_LIMIT_RECEIPT_PER_MINUTE="1000000",
+    )
     proc = subprocess.Popen(  # noqa: S603 (our own server, fixed arguments)
         [
             sys.executable,

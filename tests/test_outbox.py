@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import os
 import random
 import signal
 import sys
@@ -22,7 +21,7 @@ from app.config import Settings, get_settings
 from app.outbox import relay, signing
 from app.outbox.target import TargetRefused, check_resolved, check_url
 from app.worker import Worker, http_client, make_pool
-from tests.conftest import complaint_body
+from tests.conftest import complaint_body, process_env
 from tests.receiver import Receiver
 
 SECRET = "whsec_" + base64.b64encode(b"k" * 32).decode()
@@ -226,21 +225,17 @@ async def test_a_worker_killed_mid_batch_loses_nothing(
 ) -> None:
     await file_n(client, 12)
     receiver.delay = 0.3  # slow answers: the kill lands while the batch is in flight
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "OMBUDS_ENVIRONMENT": "test",
-        "OMBUDS_JWT_SECRET": settings.jwt_secret.get_secret_value(),
-        "OMBUDS_RECEIPT_KEY": settings.receipt_key.get_secret_value(),
-        "OMBUDS_IDENTITY_KEYS": settings.identity_keys.get_secret_value(),
-        "OMBUDS_MONITORING_URL": receiver.url,
-        "OMBUDS_MONITORING_SECRET": SECRET,
-        "OMBUDS_MONITORING_ALLOW_PRIVATE": "true",
-        "OMBUDS_WORKER_BATCH_SIZE": "12",
-        "OMBUDS_WORKER_CONCURRENCY": "1",
-        "OMBUDS_WORKER_LEASE_SECONDS": "2",
-        "OMBUDS_STATISTICS_SNAPSHOT_HOURS": "0",
-    }
+    env = process_env(
+        settings,
+        database_url,
+        OMBUDS_MONITORING_URL=receiver.url,
+        OMBUDS_MONITORING_SECRET=SECRET,
+        OMBUDS_MONITORING_ALLOW_PRIVATE="true",
+        OMBUDS_WORKER_BATCH_SIZE="12",
+        OMBUDS_WORKER_CONCURRENCY="1",
+        OMBUDS_WORKER_LEASE_SECONDS="2",
+        OMBUDS_STATISTICS_SNAPSHOT_HOURS="0",
+    )
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

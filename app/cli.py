@@ -100,6 +100,57 @@ def _outbox(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit(args: argparse.Namespace) -> int:
+    """seal | verify [--checkpoint FILE] | checkpoint; verify exits 1 when the chain is broken."""
+    import asyncio
+    from pathlib import Path
+
+    import psycopg
+    from psycopg.rows import dict_row
+
+    from app.audit.chain import Checkpoint, seal, verify
+    from app.db import libpq_url, resolve_database_url
+
+    settings = get_settings()
+    url = libpq_url(resolve_database_url(settings))
+    key = settings.audit_key.get_secret_value().encode()
+    checkpoint = None
+    if args.checkpoint:
+        try:
+            checkpoint = Checkpoint.parse(json.loads(Path(args.checkpoint).read_text()))
+        except (OSError, ValueError) as exc:
+            print(f"cannot read the checkpoint: {exc}", file=sys.stderr)
+            return 2
+
+    async def run() -> int:
+        conn = await psycopg.AsyncConnection.connect(url, autocommit=True, row_factory=dict_row)
+        async with conn:
+            if args.action == "seal":
+                total = 0
+                while n := await seal(conn, key, 5000):
+                    total += n
+                print(f"sealed {total} audit entries")
+                return 0
+            result = await verify(conn, key, checkpoint)
+        if args.action == "checkpoint":
+            if not result.intact:
+                print(f"BROKEN: {result.problem}", file=sys.stderr)
+                return 1
+            print(json.dumps({"position": result.head_position, "hash": result.head_hash}))
+            return 0
+        if result.intact:
+            print(
+                f"intact: {result.checked} entries, head at position {result.head_position}"
+                f" ({result.head_hash}); {result.unsealed} not sealed yet"
+                + (f"; matches the checkpoint at {checkpoint.position}" if checkpoint else "")
+            )
+            return 0
+        print(f"BROKEN at position {result.broken_at}: {result.problem}")
+        return 1
+
+    return asyncio.run(run())
+
+
 def _statistics(args: argparse.Namespace) -> int:
     from app.db import libpq_url, resolve_database_url
     from app.statistics.folding import rebuild
@@ -199,6 +250,13 @@ def main(argv: list[str] | None = None) -> int:
     outbox.add_argument("--id", type=int, action="append", help="a dead event to replay")
     outbox.add_argument("--all", action="store_true", help="replay every dead event")
     outbox.set_defaults(func=_outbox)
+
+    audit = sub.add_parser(
+        "audit", help="the audit trail: seal new entries, verify the chain, export a checkpoint"
+    )
+    audit.add_argument("action", choices=["seal", "verify", "checkpoint"])
+    audit.add_argument("--checkpoint", metavar="FILE", help="verify against an exported checkpoint")
+    audit.set_defaults(func=_audit)
 
     stats = sub.add_parser("statistics", help="recount the statistics aggregate from the records")
     stats.add_argument("action", choices=["rebuild"])

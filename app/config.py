@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     receipt_token_ttl_seconds: int = Field(default=1800, ge=60, le=86400)
     # Keyed hash (HMAC-SHA256) for complaint receipts; a different key from the token secret.
     receipt_key: SecretStr = SecretStr(DEVELOPMENT_SECRET + "-receipt")
+    # HMAC key of the audit trail's hash chain: kept out of the database, so whoever holds the
+    # database alone cannot rewrite the trail without it showing.
+    audit_key: SecretStr = SecretStr(DEVELOPMENT_SECRET + "-audit")
     # AES-256-GCM keys sealing complainants' identities and contact details:
     # `kid:base64key;kid2:base64key`, the first one seals, all of them open (key rotation).
     identity_keys: SecretStr = SecretStr(DEVELOPMENT_IDENTITY_KEYS)
@@ -154,15 +157,18 @@ class Settings(BaseSettings):
     def _refuse_weak_secrets_outside_development(self) -> Settings:
         if self.environment == "development":
             return self
-        for name in ("jwt_secret", "receipt_key"):
+        for name in ("jwt_secret", "receipt_key", "audit_key"):
             value = getattr(self, name).get_secret_value()
             if value.startswith(DEVELOPMENT_SECRET) or len(value) < MIN_SECRET_LENGTH:
                 raise ValueError(
                     f"OMBUDS_{name.upper()} must be set to a secret of at least "
                     f"{MIN_SECRET_LENGTH} characters outside development"
                 )
-        if self.jwt_secret.get_secret_value() == self.receipt_key.get_secret_value():
-            raise ValueError("OMBUDS_JWT_SECRET and OMBUDS_RECEIPT_KEY must differ")
+        secrets = [self.jwt_secret, self.receipt_key, self.audit_key]
+        if len({secret.get_secret_value() for secret in secrets}) != len(secrets):
+            raise ValueError(
+                "OMBUDS_JWT_SECRET, OMBUDS_RECEIPT_KEY and OMBUDS_AUDIT_KEY must all differ"
+            )
         _, keys = self.identity_keyring()
         if _DEVELOPMENT_IDENTITY_KEY in keys.values():
             raise ValueError("OMBUDS_IDENTITY_KEYS must be set outside development")

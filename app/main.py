@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from app import migrate, worker
 from app.attachments.router import router as attachments_router
 from app.attachments.storage import LocalStorage
+from app.audit.router import router as audit_router
 from app.auth.tokens import Verifier
 from app.complaints.router import router as complaints_router
 from app.complaints.schemas import ComplaintIn
@@ -129,6 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(retaliation_router)
     app.include_router(records_router)
     app.include_router(statistics_router)
+    app.include_router(audit_router)
 
     @app.get("/healthz", tags=["operations"], summary="The process is up")
     async def healthz() -> Health:

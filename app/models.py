@@ -674,11 +674,22 @@ class TimelineEntry(SQLModel, table=True):
 class AuditEntry(SQLModel, table=True):
     """Who did what to which object, and when. No personal data: ids and codes only.
 
-    Append-only and written on every change: it carries only its primary key (no index serves a
-    query yet, and each would cost every filing).
+    Append-only: requests insert entries unsealed; the sealer (app.audit.chain) gives each its
+    position in the chain (`seq`) and its HMAC (`hash`) once, and a trigger refuses any other
+    UPDATE, any DELETE and TRUNCATE. The partial index on unsealed ids is the only one a request
+    pays for.
     """
 
     __tablename__ = "audit_entries"
+    __table_args__ = (
+        sa.Index("ix_audit_entries_unsealed", "id", postgresql_where=sa.text("seq IS NULL")),
+        sa.Index(
+            "uq_audit_entries_seq",
+            "seq",
+            unique=True,
+            postgresql_where=sa.text("seq IS NOT NULL"),
+        ),
+    )
 
     id: int = Field(sa_column=sa.Column(sa.BigInteger, sa.Identity(always=True), primary_key=True))
     at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
@@ -688,6 +699,8 @@ class AuditEntry(SQLModel, table=True):
     object_type: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     object_id: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     outcome: str = Field(sa_column=sa.Column(sa.Text, nullable=False, server_default="success"))
+    seq: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger))
+    hash: bytes | None = Field(default=None, sa_column=sa.Column(sa.LargeBinary))
 
 
 class OutboxEvent(SQLModel, table=True):

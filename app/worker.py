@@ -1,6 +1,7 @@
 """`ombuds worker`: the background work of the service, safe to run on several machines at once.
 
-Each round it folds pending events into the statistics aggregate, delivers due events to the
+Each round it seals new audit entries into the hash chain, folds pending events into the
+statistics aggregate, delivers due events to the
 monitoring module, enqueues the periodic statistics snapshot, and forgets delivered events after
 the configured time. Everything is coordinated through PostgreSQL (SKIP LOCKED, advisory locks).
 """
@@ -20,6 +21,7 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
+from app.audit.chain import seal
 from app.config import Settings
 from app.outbox import relay
 from app.statistics import reports
@@ -27,6 +29,7 @@ from app.statistics.folding import fold
 
 log = logging.getLogger("ombuds.worker")
 
+SEAL_BATCH = 5000  # audit entries sealed per round
 SNAPSHOT_TYPE = "statistics.snapshot"
 _SNAPSHOT_LOCK = 7216
 _LAST_SNAPSHOT = (
@@ -50,6 +53,7 @@ WHERE complaint_id IS NULL AND created_at < now() - make_interval(days => %(days
 
 @dataclass
 class Round:
+    sealed: int = 0
     folded: int = 0
     delivered: int = 0
     failed: int = 0
@@ -58,7 +62,7 @@ class Round:
 
     @property
     def busy(self) -> bool:
-        return bool(self.folded or self.delivered or self.failed)
+        return bool(self.sealed or self.folded or self.delivered or self.failed)
 
 
 @dataclass
@@ -72,6 +76,9 @@ class Worker:
     async def round(self) -> Round:
         done = Round()
         async with self.pool.connection() as conn:
+            done.sealed = await seal(
+                conn, self.settings.audit_key.get_secret_value().encode(), SEAL_BATCH
+            )
             done.folded = await fold(conn, self.settings.worker_batch_size)
         if self.settings.monitoring_url is not None:
             outcome = await relay.deliver_batch(self.pool, self.http, self.settings)
@@ -177,7 +184,8 @@ async def work(settings: Settings, url: str, stop: asyncio.Event, once: bool = F
                     done = Round()
                 if done.busy:
                     log.info(
-                        "folded %d, delivered %d, failed %d",
+                        "sealed %d, folded %d, delivered %d, failed %d",
+                        done.sealed,
                         done.folded,
                         done.delivered,
                         done.failed,

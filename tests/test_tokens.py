@@ -137,14 +137,17 @@ def test_production_refuses_default_or_short_secrets() -> None:
         Settings(environment="production")
     with pytest.raises(ValueError, match="at least"):
         Settings(environment="production", jwt_secret="short", receipt_key="k" * 40)
-    with pytest.raises(ValueError, match="must differ"):
-        Settings(environment="production", jwt_secret="s" * 40, receipt_key="s" * 40)
-    with pytest.raises(ValueError, match="OMBUDS_IDENTITY_KEYS"):
+    with pytest.raises(ValueError, match="OMBUDS_AUDIT_KEY"):
         Settings(environment="production", jwt_secret="s" * 40, receipt_key="k" * 40)
+    secrets = {"jwt_secret": "s" * 40, "receipt_key": "k" * 40, "audit_key": "a" * 40}
+    with pytest.raises(ValueError, match="must all differ"):
+        Settings(environment="production", **{**secrets, "receipt_key": "s" * 40})
+    with pytest.raises(ValueError, match="must all differ"):
+        Settings(environment="production", **{**secrets, "audit_key": "k" * 40})
+    with pytest.raises(ValueError, match="OMBUDS_IDENTITY_KEYS"):
+        Settings(environment="production", **secrets)
     key = "prod1:" + base64.b64encode(b"p" * 32).decode()
-    ok = Settings(
-        environment="production", jwt_secret="s" * 40, receipt_key="k" * 40, identity_keys=key
-    )
+    ok = Settings(environment="production", identity_keys=key, **secrets)
     assert ok.environment == "production"
     with pytest.raises(ValueError, match="32 bytes"):
         Settings(identity_keys="short:" + base64.b64encode(b"x" * 16).decode())

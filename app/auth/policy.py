@@ -20,6 +20,7 @@ class Role(StrEnum):
     oversight_head = "oversight_head"  # heads the anti-corruption track; identity custodian
     respondent = "respondent"  # municipal department, with a `department` claim
     monitor = "monitor"  # anonymized statistics only
+    auditor = "auditor"  # the audit trail and its verification, never case content
     admin = "admin"  # runs the service; no access to case content
 
 
@@ -83,6 +84,7 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
     ),
     # Anonymized, suppressed statistics only: never a complaint, a person or a free text.
     Role.monitor: frozenset({"statistics.read"}),
+    Role.auditor: frozenset({"audit.read"}),
     Role.admin: frozenset(),
 }
 

@@ -1,0 +1,285 @@
+"""The audit trail: sealed into an HMAC chain, append-only for the app, and verifiable: every kind
+of tampering done directly in PostgreSQL is found and located."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+import pytest
+from psycopg.rows import dict_row
+
+from app.audit.chain import link, seal
+from app.config import Settings, get_settings
+from tests.conftest import complaint_body
+
+
+async def seal_all(database_url: str, settings: Settings) -> int:
+    key = settings.audit_key.get_secret_value().encode()
+    total = 0
+    async with await psycopg.AsyncConnection.connect(
+        database_url, autocommit=True, row_factory=dict_row
+    ) as conn:
+        while n := await seal(conn, key, 4):  # small batches: the chain continues across them
+            total += n
+    return total
+
+
+@pytest.fixture
+def cli(
+    monkeypatch: pytest.MonkeyPatch,
+    database_url: str,
+    settings: Settings,
+    capsys: pytest.CaptureFixture[str],
+) -> Iterator[Any]:
+    """Run `ombuds ...` in-process against the test database: (exit code, output)."""
+    from app.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("OMBUDS_AUDIT_KEY", settings.audit_key.get_secret_value())
+    get_settings.cache_clear()
+
+    async def run(*args: str) -> tuple[int, str]:
+        # In a thread: the command runs its own event loop, as it does from a shell.
+        code = await asyncio.to_thread(main, list(args))
+        captured = capsys.readouterr()
+        return code, captured.out + captured.err
+
+    yield run
+    get_settings.cache_clear()
+
+
+class Tamper:
+    """Someone holding the database: the append-only trigger switched off, then SQL."""
+
+    def __init__(self, db: Any) -> None:
+        self.db = db
+
+    def __call__(self, *statements: str) -> None:
+        with self.db.transaction():
+            self.db.execute("ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only")
+            for statement in statements:
+                self.db.execute(statement)
+            self.db.execute("ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_append_only")
+
+
+async def trail(client: httpx.AsyncClient, auth: Any, database_url: str, settings: Settings) -> int:
+    """Some activity, sealed: filings, reads, transitions. Returns the number of entries."""
+    staff = auth("ombudsperson_staff", sub="hana")
+    for _ in range(4):
+        filed = (await client.post("/v1/complaints", json=complaint_body())).json()
+        read = await client.get(f"/v1/complaints/{filed['id']}", headers=staff)
+        await client.post(
+            f"/v1/complaints/{filed['id']}/transitions",
+            json={"action": "acknowledge"},
+            headers={**staff, "If-Match": read.headers["etag"]},
+        )
+    return await seal_all(database_url, settings)
+
+
+async def test_every_entry_is_sealed_into_an_intact_chain(
+    client: httpx.AsyncClient, auth: Any, db: Any, database_url: str, settings: Settings, cli: Any
+) -> None:
+    sealed = await trail(client, auth, database_url, settings)
+    rows = db.execute("SELECT * FROM audit_entries ORDER BY seq").fetchall()
+    assert sealed == len(rows) >= 8
+    assert [r["seq"] for r in rows] == list(range(1, len(rows) + 1))
+    key = settings.audit_key.get_secret_value().encode()
+    previous = b"\x00" * 32
+    for row in rows:  # each link covers the previous one: recomputed here independently
+        previous = link(key, previous, row["seq"], row)
+        assert bytes(row["hash"]) == previous
+    code, out = await cli("audit", "verify")
+    assert code == 0, out
+    assert f"intact: {len(rows)} entries, head at position {len(rows)}" in out
+    # New entries join the chain where it ended.
+    await client.post("/v1/complaints", json=complaint_body())
+    assert await seal_all(database_url, settings) == 1
+    assert (await cli("audit", "verify"))[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("statements", "position", "words"),
+    [
+        # An entry's field edited.
+        (["UPDATE audit_entries SET object_id = 'another' WHERE seq = 3"], 3, "does not match"),
+        (["UPDATE audit_entries SET at = at - interval '1 day' WHERE seq = 5"], 5, "edited"),
+        # An entry deleted.
+        (["DELETE FROM audit_entries WHERE seq = 4"], 4, "missing"),
+        # Two entries swapped in the chain.
+        (
+            [
+                "UPDATE audit_entries SET seq = -2 WHERE seq = 2",
+                "UPDATE audit_entries SET seq = 2 WHERE seq = 6",
+                "UPDATE audit_entries SET seq = 6 WHERE seq = -2",
+            ],
+            2,
+            "moved",
+        ),
+        # Two entries' contents swapped, each keeping its place and its seal.
+        (
+            [
+                "UPDATE audit_entries SET action = 'x' WHERE seq = 7",
+                "UPDATE audit_entries a SET action = b.action FROM audit_entries b "
+                "WHERE a.seq = 7 AND b.seq = 8",
+                "UPDATE audit_entries SET action = 'complaint.file' WHERE seq = 8",
+            ],
+            7,
+            "does not match",
+        ),
+        # A forged entry appended with a made-up seal.
+        (
+            [
+                "INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, "
+                "object_id, seq, hash) SELECT 'mallory', 'ombudsperson', 'complaint.close', "
+                "'complaint', 'x', max(seq) + 1, sha256('forged') FROM audit_entries"
+            ],
+            -1,
+            "inserted without the key",
+        ),
+    ],
+)
+async def test_tampering_in_postgresql_is_found_and_located(
+    client: httpx.AsyncClient,
+    auth: Any,
+    db: Any,
+    database_url: str,
+    settings: Settings,
+    cli: Any,
+    statements: list[str],
+    position: int,
+    words: str,
+) -> None:
+    entries = await trail(client, auth, database_url, settings)
+    assert (await cli("audit", "verify"))[0] == 0
+    Tamper(db)(*statements)
+    code, out = await cli("audit", "verify")
+    where = entries + 1 if position == -1 else position
+    assert code == 1
+    assert f"BROKEN at position {where}:" in out and words in out, out
+    # The auditor's API says the same.
+    response = await client.get("/v1/audit/verification", headers=auth("auditor"))
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["intact"], body["broken_at"]) == (False, where)
+    assert words in body["problem"]
+
+
+async def test_a_checkpoint_catches_removed_tails_and_rewrites_with_the_key(
+    client: httpx.AsyncClient,
+    auth: Any,
+    db: Any,
+    database_url: str,
+    settings: Settings,
+    cli: Any,
+    tmp_path: Path,
+) -> None:
+    entries = await trail(client, auth, database_url, settings)
+    code, out = await cli("audit", "checkpoint")
+    assert code == 0
+    checkpoint = json.loads(out)
+    assert checkpoint["position"] == entries and len(checkpoint["hash"]) == 64
+    saved = tmp_path / "checkpoint.json"
+    saved.write_text(out)
+    assert (await cli("audit", "verify", "--checkpoint", str(saved)))[0] == 0
+
+    # The newest entry removed: the chain alone still looks whole, the checkpoint does not.
+    Tamper(db)(f"DELETE FROM audit_entries WHERE seq = {int(entries)}")  # noqa: S608
+    assert (await cli("audit", "verify"))[0] == 0
+    code, out = await cli("audit", "verify", "--checkpoint", str(saved))
+    assert code == 1 and f"ends at position {entries - 1}" in out
+
+    # Someone with the database AND the key edits entry 2 and recomputes every seal after it.
+    key = settings.audit_key.get_secret_value().encode()
+    Tamper(db)("UPDATE audit_entries SET object_id = 'rewritten' WHERE seq = 2")
+    rows = db.execute("SELECT * FROM audit_entries ORDER BY seq").fetchall()
+    previous = b"\x00" * 32
+    updates = []
+    for row in rows:
+        previous = link(key, previous, row["seq"], row)
+        hex_hash, entry_id = previous.hex(), int(row["id"])
+        updates.append(
+            f"UPDATE audit_entries SET hash = '\\x{hex_hash}' WHERE id = {entry_id}"  # noqa: S608
+        )
+    Tamper(db)(*updates)
+    Tamper(db)(
+        "INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id) "
+        "VALUES ('mallory', 'ombudsperson', 'complaint.read', 'complaint', 'y')"
+    )
+    await seal_all(database_url, settings)
+    assert (await cli("audit", "verify"))[0] == 0  # consistent again, as far as the chain can tell
+    code, out = await cli("audit", "verify", "--checkpoint", str(saved))
+    assert code == 1 and "rewritten" in out
+    verification = await client.get(
+        "/v1/audit/verification",
+        params=checkpoint,
+        headers=auth("auditor"),
+    )
+    assert verification.json()["intact"] is False
+    assert verification.json()["broken_at"] == entries
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"position": "x"}')
+    assert (await cli("audit", "verify", "--checkpoint", str(bad)))[0] == 2
+
+
+async def test_the_app_cannot_change_or_remove_audit_entries(
+    client: httpx.AsyncClient, auth: Any, db: Any, database_url: str, settings: Settings
+) -> None:
+    await trail(client, auth, database_url, settings)
+    await client.post("/v1/complaints", json=complaint_body())  # one more, not sealed yet
+    for statement in (
+        "UPDATE audit_entries SET action = 'nothing' WHERE seq = 1",
+        "UPDATE audit_entries SET seq = NULL, hash = NULL WHERE seq = 1",
+        "UPDATE audit_entries SET seq = 999, hash = '\\x00' WHERE seq = 1",
+        "UPDATE audit_entries SET action = 'x', seq = 999, hash = '\\x00' WHERE seq IS NULL",
+        "DELETE FROM audit_entries WHERE seq = 1",
+        "DELETE FROM audit_entries WHERE seq IS NULL",
+        "TRUNCATE audit_entries",
+    ):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):
+            db.execute(statement)
+    count = db.execute("SELECT count(*) AS n FROM audit_entries").fetchone()["n"]
+    assert count == db.execute("SELECT max(id) AS n FROM audit_entries").fetchone()["n"]
+
+
+async def test_concurrent_sealers_never_fork_the_chain(
+    client: httpx.AsyncClient, database_url: str, settings: Settings, db: Any
+) -> None:
+    for _ in range(30):
+        await client.post("/v1/complaints", json=complaint_body())
+    await asyncio.gather(*(seal_all(database_url, settings) for _ in range(4)))
+    seqs = [r["seq"] for r in db.execute("SELECT seq FROM audit_entries ORDER BY seq")]
+    assert seqs == list(range(1, 31))
+
+
+async def test_the_auditor_reads_the_trail_and_nothing_else(
+    client: httpx.AsyncClient, auth: Any, database_url: str, settings: Settings
+) -> None:
+    filed = (await client.post("/v1/complaints", json=complaint_body())).json()
+    await seal_all(database_url, settings)
+    auditor = auth("auditor", sub="ines")
+    page = await client.get("/v1/audit/entries", params={"limit": 1}, headers=auditor)
+    assert page.status_code == 200
+    body = page.json()
+    assert body["items"][0]["action"] == "complaint.file"
+    assert body["items"][0]["object_id"] == filed["id"]
+    assert body["items"][0]["position"] == 1 and len(body["items"][0]["hash"]) == 64
+    assert "Eviction" not in page.text  # ids and codes, never case content
+    filtered = await client.get(
+        "/v1/audit/entries", params={"action": "audit.list"}, headers=auditor
+    )
+    # Reading the trail is on the trail: who looked, not what they saw.
+    assert [e["actor_subject"] for e in filtered.json()["items"]] == ["ines"]
+    for path in (f"/v1/complaints/{filed['id']}", "/v1/complaints", "/v1/statistics"):
+        assert (await client.get(path, headers=auditor)).status_code in (403, 404)
+    for role in ("ombudsperson", "oversight_head", "monitor", "admin", "ombudsperson_staff"):
+        response = await client.get("/v1/audit/entries", headers=auth(role))
+        assert response.status_code == 403
+        assert response.headers["content-type"] == "application/problem+json"
+    half = await client.get("/v1/audit/verification", params={"position": 1}, headers=auditor)
+    assert half.status_code == 422

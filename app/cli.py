@@ -151,6 +151,35 @@ def _audit(args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def _purge(_: argparse.Namespace) -> int:
+    """Remove every case past its retention date (and not held) now."""
+    import asyncio
+
+    import psycopg
+    from psycopg.rows import dict_row
+
+    from app.attachments.storage import LocalStorage
+    from app.db import libpq_url, resolve_database_url
+    from app.retention.service import purge
+
+    settings = get_settings()
+    url = libpq_url(resolve_database_url(settings))
+    storage = LocalStorage(settings.attachments_dir)
+
+    async def run() -> tuple[int, int]:
+        complaints = files = 0
+        conn = await psycopg.AsyncConnection.connect(url, autocommit=True, row_factory=dict_row)
+        async with conn:
+            while (done := await purge(conn, storage)).complaints:
+                complaints += len(done.complaints)
+                files += done.files
+        return complaints, files
+
+    complaints, files = asyncio.run(run())
+    print(f"purged {complaints} cases past their retention date ({files} files)")
+    return 0
+
+
 def _statistics(args: argparse.Namespace) -> int:
     from app.db import libpq_url, resolve_database_url
     from app.statistics.folding import rebuild
@@ -257,6 +286,11 @@ def main(argv: list[str] | None = None) -> int:
     audit.add_argument("action", choices=["seal", "verify", "checkpoint"])
     audit.add_argument("--checkpoint", metavar="FILE", help="verify against an exported checkpoint")
     audit.set_defaults(func=_audit)
+
+    purge = sub.add_parser(
+        "purge", help="remove the cases past their retention date (not those under legal hold)"
+    )
+    purge.set_defaults(func=_purge)
 
     stats = sub.add_parser("statistics", help="recount the statistics aggregate from the records")
     stats.add_argument("action", choices=["rebuild"])

@@ -112,6 +112,15 @@ class Settings(BaseSettings):
     # A statistics snapshot is pushed this often (0: never); delivered events are kept this long.
     statistics_snapshot_hours: float = Field(default=24.0, ge=0, le=24 * 366)
     outbox_keep_days: int = Field(default=30, ge=1, le=3650)
+    # How long a finished case is kept (GDPR art. 5(1)(e); Directive 2019/1937 art. 18), in years,
+    # per track: "findings" for cases closed after findings, "other" for inadmissible, referred
+    # and withdrawn ones. Then the purge removes it, unless a legal hold is set.
+    retention_years: dict[str, dict[str, int]] = Field(
+        default_factory=lambda: {
+            "ombudsperson": {"findings": 10, "other": 5},
+            "anti_corruption": {"findings": 5, "other": 2},
+        }
+    )
     # Run the worker inside the API process (`ombuds serve --with-worker`, as `make run` does).
     embedded_worker: bool = False
 
@@ -131,6 +140,22 @@ class Settings(BaseSettings):
         if self.dp_epsilon_max_per_release > self.dp_epsilon_per_month:
             raise ValueError("OMBUDS_DP_EPSILON_MAX_PER_RELEASE exceeds the monthly budget")
         return self
+
+    @model_validator(mode="after")
+    def _retention(self) -> Settings:
+        for track in ("ombudsperson", "anti_corruption"):
+            periods = self.retention_years.get(track, {})
+            if set(periods) != {"findings", "other"} or not all(
+                1 <= years <= 100 for years in periods.values()
+            ):
+                raise ValueError(
+                    "OMBUDS_RETENTION_YEARS needs, for each track, `findings` and `other`, "
+                    "each 1 to 100 years"
+                )
+        return self
+
+    def retention_for(self, track: str, findings: bool) -> int:
+        return self.retention_years[track]["findings" if findings else "other"]
 
     def department_of(self, respondent: str | None) -> str | None:
         """The configured department a respondent names, or None."""

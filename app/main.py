@@ -37,6 +37,7 @@ from app.records.router import router as records_router
 from app.reference import router as reference_router
 from app.remedies.router import router as remedies_router
 from app.retaliation.router import router as retaliation_router
+from app.retention.router import router as retention_router
 from app.statistics.router import router as statistics_router
 
 log = logging.getLogger("ombuds")
@@ -131,6 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(records_router)
     app.include_router(statistics_router)
     app.include_router(audit_router)
+    app.include_router(retention_router)
 
     @app.get("/healthz", tags=["operations"], summary="The process is up")
     async def healthz() -> Health:

@@ -159,6 +159,12 @@ class Complaint(SQLModel, table=True):
             "complainant_subject",
             postgresql_where=sa.text("complainant_subject IS NOT NULL"),
         ),
+        # What the purge looks for: expired, not held (no entry while a case is open).
+        sa.Index(
+            "ix_complaints_retention",
+            "retention_until",
+            postgresql_where=sa.text("retention_until IS NOT NULL AND legal_hold_at IS NULL"),
+        ),
     )
 
     id: uuid.UUID = Field(
@@ -204,6 +210,12 @@ class Complaint(SQLModel, table=True):
     # cleared by a reopening): what the statistics measure durations and shares from.
     investigated_at: datetime | None = Field(default=None, sa_column=_tz(nullable=True))
     finished_at: datetime | None = Field(default=None, sa_column=_tz(nullable=True))
+    # Set when the case finishes (OMBUDS_RETENTION_YEARS by track and outcome); past it, the
+    # purge removes the case with everything attached, unless a legal hold is set.
+    retention_until: datetime | None = Field(default=None, sa_column=_tz(nullable=True))
+    legal_hold_reason: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    legal_hold_by: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    legal_hold_at: datetime | None = Field(default=None, sa_column=_tz(nullable=True))
     # A retaliation report links to the report it retaliates against (art. 19, 21(5)).
     retaliation_against: uuid.UUID | None = Field(
         default=None,

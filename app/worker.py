@@ -1,7 +1,7 @@
 """`ombuds worker`: the background work of the service, safe to run on several machines at once.
 
 Each round it seals new audit entries into the hash chain, folds pending events into the
-statistics aggregate, delivers due events to the
+statistics aggregate, purges cases past their retention, delivers due events to the
 monitoring module, enqueues the periodic statistics snapshot, and forgets delivered events after
 the configured time. Everything is coordinated through PostgreSQL (SKIP LOCKED, advisory locks).
 """
@@ -21,9 +21,11 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
+from app.attachments.storage import LocalStorage
 from app.audit.chain import seal
 from app.config import Settings
 from app.outbox import relay
+from app.retention.service import purge
 from app.statistics import reports
 from app.statistics.folding import fold
 
@@ -59,10 +61,11 @@ class Round:
     failed: int = 0
     snapshots: int = 0
     forgotten: int = 0
+    purged: int = 0
 
     @property
     def busy(self) -> bool:
-        return bool(self.sealed or self.folded or self.delivered or self.failed)
+        return bool(self.sealed or self.folded or self.delivered or self.failed or self.purged)
 
 
 @dataclass
@@ -83,6 +86,10 @@ class Worker:
         if self.settings.monitoring_url is not None:
             outcome = await relay.deliver_batch(self.pool, self.http, self.settings)
             done.delivered, done.failed = outcome.delivered, outcome.failed
+        async with self.pool.connection() as conn:
+            done.purged = len(
+                (await purge(conn, LocalStorage(self.settings.attachments_dir))).complaints
+            )
         done.snapshots = await self.snapshot_if_due()
         done.forgotten = await self.forget_if_due()
         return done
@@ -184,11 +191,12 @@ async def work(settings: Settings, url: str, stop: asyncio.Event, once: bool = F
                     done = Round()
                 if done.busy:
                     log.info(
-                        "sealed %d, folded %d, delivered %d, failed %d",
+                        "sealed %d, folded %d, delivered %d, failed %d, purged %d",
                         done.sealed,
                         done.folded,
                         done.delivered,
                         done.failed,
+                        done.purged,
                     )
                 if once and not done.busy:  # --once: drain what is due now, then stop
                     break

@@ -49,11 +49,20 @@ _HANDLING = frozenset(
         "complaint.redact",  # remove manifestly irrelevant personal data (art. 17)
         "record.read",
         "record.write",  # minutes of oral reports and meetings
+        "retention.read",  # when a case may be purged, and its legal hold
     }
 )
 # What the head of an office adds: decide who handles a case, keep a named person away from it,
-# reopen finished cases, and read the anonymized statistics of the office.
-_HEAD = frozenset({"complaint.assign", "complaint.exclude", "complaint.reopen", "statistics.read"})
+# reopen finished cases, set legal holds, and read the anonymized statistics of the office.
+_HEAD = frozenset(
+    {
+        "complaint.assign",
+        "complaint.exclude",
+        "complaint.reopen",
+        "complaint.hold",  # set and lift legal holds, which block the purge
+        "statistics.read",
+    }
+)
 
 # What a complainant does on their own case, with a receipt or a resident account.
 _COMPLAINANT = frozenset(

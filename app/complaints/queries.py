@@ -184,6 +184,8 @@ WITH c AS (
     investigated_at = CASE WHEN %(investigates)s THEN coalesce(investigated_at, now())
                            ELSE investigated_at END,
     finished_at = CASE WHEN %(finishes)s THEN now() END,
+    retention_until = CASE WHEN %(finishes)s
+                           THEN now() + make_interval(years => %(retention_years)s) END,
     referred_to = coalesce(%(referred_to)s, referred_to)
   WHERE id = %(id)s AND version = %(version)s
   RETURNING *

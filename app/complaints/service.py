@@ -370,6 +370,9 @@ async def transition(
             "decides": step.decides,
             "investigates": step.target is Status.under_investigation,
             "finishes": step.target in TERMINAL,
+            "retention_years": settings.retention_for(
+                row["track"], findings=step.target is Status.closed
+            ),
             "decision_months": settings.decision_months(row["track"]),
             "referred_to": body.referred_to,
             "actor_subject": subject,

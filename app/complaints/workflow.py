@@ -61,6 +61,8 @@ class CaseEvent(StrEnum):
     record_shared = "record_shared"
     record_approved = "record_approved"
     record_corrected = "record_corrected"
+    legal_hold_set = "legal_hold_set"
+    legal_hold_lifted = "legal_hold_lifted"
 
 
 class StepKind(StrEnum):

@@ -1,0 +1,55 @@
+"""HTTP routes of legal holds."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter, Request, Response
+
+from app.auth.deps import CurrentPrincipal
+from app.db import transaction
+from app.errors import problem_responses
+from app.retention import service
+from app.retention.schemas import HoldIn, LegalHold
+
+router = APIRouter(prefix="/v1/complaints/{complaint_id}/legal-hold", tags=["case handling"])
+
+
+@router.get(
+    "",
+    summary="A case's retention date and legal hold",
+    description="Staff of the track: when the purge may remove the case, and any legal hold.",
+    responses=problem_responses(401, 403, 404, 422, 503),
+)
+async def get_hold(
+    complaint_id: UUID, request: Request, response: Response, principal: CurrentPrincipal
+) -> LegalHold:
+    response.headers["Cache-Control"] = "private, no-store"
+    async with transaction(request) as tx:
+        return await service.get_hold(tx, principal, complaint_id)
+
+
+@router.put(
+    "",
+    summary="Set a legal hold: the case is kept past its retention date, and not erased",
+    description="Head of office, with a reason (recorded on the staff timeline). 409 if set.",
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
+)
+async def set_hold(
+    complaint_id: UUID, body: HoldIn, request: Request, principal: CurrentPrincipal
+) -> LegalHold:
+    async with transaction(request) as tx:
+        return await service.set_hold(tx, principal, complaint_id, body)
+
+
+@router.post(
+    "/release",
+    summary="Lift a legal hold",
+    description="Head of office, with a reason. The retention date applies again. 409 if none.",
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
+)
+async def lift_hold(
+    complaint_id: UUID, body: HoldIn, request: Request, principal: CurrentPrincipal
+) -> LegalHold:
+    async with transaction(request) as tx:
+        return await service.lift_hold(tx, principal, complaint_id, body)

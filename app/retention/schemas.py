@@ -1,0 +1,29 @@
+"""Models of the retention routes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.complaints.schemas import bounded_text
+
+
+class HoldIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: bounded_text(10, 2000) = Field(  # type: ignore[valid-type]
+        description="Why the case must be kept (litigation, an inquiry, a request of a court).",
+        examples=["Appeal pending before the administrative court."],
+    )
+
+
+class LegalHold(BaseModel):
+    held: bool
+    reason: str | None
+    set_by: str | None
+    set_at: datetime | None
+    retention_until: datetime | None = Field(
+        description="When the purge may remove the case; null while it is open."
+    )
+    finished_at: datetime | None

@@ -1,0 +1,190 @@
+"""Retention: a finished case is kept for its period, then purged with everything attached
+(files included), unless a legal hold is set; the statistics already published stay as they were."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import httpx
+import psycopg
+import pytest
+from psycopg.rows import dict_row
+
+from app.config import Settings, get_settings
+from app.statistics.folding import fold
+from tests.conftest import complaint_body
+
+
+async def act(client: httpx.AsyncClient, headers: dict[str, str], cid: str, action: str) -> None:
+    etag = (await client.get(f"/v1/complaints/{cid}", headers=headers)).headers["etag"]
+    body: dict[str, Any] = {"action": action}
+    if action == "declare_inadmissible":
+        body["reason"] = "Outside the mandate of the office."
+    response = await client.post(
+        f"/v1/complaints/{cid}/transitions", json=body, headers={**headers, "If-Match": etag}
+    )
+    assert response.status_code == 200, response.text
+
+
+async def finish(client: httpx.AsyncClient, staff: dict[str, str], cid: str) -> None:
+    for action in ("acknowledge", "start_assessment", "declare_inadmissible"):
+        await act(client, staff, cid, action)
+
+
+async def fold_all(database_url: str) -> None:
+    async with await psycopg.AsyncConnection.connect(
+        database_url, autocommit=True, row_factory=dict_row
+    ) as conn:
+        while await fold(conn, 100):
+            pass
+
+
+@pytest.fixture
+def purge_cli(monkeypatch: pytest.MonkeyPatch, database_url: str, settings: Settings) -> Any:
+    from app.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("OMBUDS_ATTACHMENTS_DIR", str(settings.attachments_dir))
+    get_settings.cache_clear()
+
+    async def run() -> int:
+        return await asyncio.to_thread(main, ["purge"])
+
+    yield run
+    get_settings.cache_clear()
+
+
+def count(db: Any, table: str, cid: str) -> int:
+    return db.execute(
+        f"SELECT count(*) AS n FROM {table} WHERE complaint_id = %s",  # noqa: S608
+        (cid,),
+    ).fetchone()["n"]
+
+
+async def test_past_retention_a_case_goes_with_everything_but_a_held_one_stays(
+    client: httpx.AsyncClient,
+    auth: Any,
+    db: Any,
+    database_url: str,
+    settings: Settings,
+    purge_cli: Any,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    staff, head = auth("ombudsperson_staff"), auth("ombudsperson", sub="head")
+    cases = []
+    for extra in (
+        {
+            "contact": {"name": "Amina Yusuf", "email": "amina@example.org"},
+            "characteristics": {"sex_gender": "woman"},
+        },
+        {},
+        {},
+    ):
+        cases.append((await client.post("/v1/complaints", json=complaint_body(**extra))).json())
+    expired, held, still_open = cases
+    upload = await client.post(
+        f"/v1/complaints/{expired['id']}/attachments",
+        content=b"The eviction letter, as received.",
+        params={"filename": "letter.txt", "attach_to": "complaint"},
+        headers={**staff, "content-type": "text/plain"},
+    )
+    assert upload.status_code == 201, upload.text
+    message = await client.post(
+        f"/v1/complaints/{expired['id']}/messages", json={"body": "We received it."}, headers=staff
+    )
+    assert message.status_code == 201
+    for case in (expired, held):
+        await finish(client, staff, case["id"])
+
+    # Five years for an inadmissible case on the ombudsperson track (OMBUDS_RETENTION_YEARS).
+    hold = (await client.get(f"/v1/complaints/{expired['id']}/legal-hold", headers=staff)).json()
+    assert hold["held"] is False
+    until = datetime.fromisoformat(hold["retention_until"])
+    finished = datetime.fromisoformat(hold["finished_at"])
+    assert until.year - finished.year == 5 and until > datetime.now(UTC)
+    open_hold = await client.get(f"/v1/complaints/{still_open['id']}/legal-hold", headers=staff)
+    assert open_hold.json()["retention_until"] is None
+
+    # Only the head of office sets a hold, with a reason; twice is a conflict.
+    reason = {"reason": "Appeal pending before the administrative court."}
+    path = f"/v1/complaints/{held['id']}/legal-hold"
+    assert (await client.put(path, json=reason, headers=staff)).status_code == 403
+    assert (await client.put(path, json={"reason": "short"}, headers=head)).status_code == 422
+    response = await client.put(path, json=reason, headers=head)
+    assert response.status_code == 200
+    assert response.json()["held"] is True and response.json()["set_by"] == "head"
+    assert (await client.put(path, json=reason, headers=head)).status_code == 409
+    timeline = (await client.get(f"/v1/complaints/{held['id']}/timeline", headers=staff)).json()
+    assert timeline["entries"][-1]["action"] == "legal_hold_set"
+
+    await fold_all(database_url)
+    monitor = auth("monitor")
+    params = {"group_by": ["status", "sex_gender"]}
+    before = (await client.get("/v1/statistics", params=params, headers=monitor)).json()
+    annual_before = (await client.get("/v1/reports/annual/2026", headers=monitor)).json()
+
+    # The clock moves past the retention of both finished cases.
+    db.execute(
+        "UPDATE complaints SET retention_until = now() - interval '1 day' WHERE id = ANY(%s)",
+        ([expired["id"], held["id"]],),
+    )
+    name = UUID(upload.json()["id"]).hex  # how the local storage names a file
+    root = Path(os.path.abspath(settings.attachments_dir))  # noqa: ASYNC240
+    file_path = root / name[-2:] / name[-4:-2] / name
+    assert file_path.exists()
+    assert await purge_cli() == 0
+    assert "purged 1 cases past their retention date (1 files)" in capsys.readouterr().out
+
+    assert (
+        db.execute(
+            "SELECT count(*) AS n FROM complaints WHERE id = %s", (expired["id"],)
+        ).fetchone()["n"]
+        == 0
+    )
+    for table in (
+        "timeline_entries",
+        "messages",
+        "attachments",
+        "complainant_contacts",
+        "complainant_characteristics",
+        "stat_facts",
+    ):
+        assert count(db, table, expired["id"]) == 0, table
+    assert not file_path.exists()
+    remaining = {r["id"] for r in db.execute("SELECT id::text AS id FROM complaints")}
+    assert remaining == {held["id"], still_open["id"]}
+    audit = db.execute(
+        "SELECT actor_subject, actor_role FROM audit_entries "
+        "WHERE action = 'complaint.purge' AND object_id = %s",
+        (expired["id"],),
+    ).fetchall()
+    assert audit == [{"actor_subject": "ombuds", "actor_role": "system"}]
+    # The figures already published do not move.
+    after = (await client.get("/v1/statistics", params=params, headers=monitor)).json()
+    annual_after = (await client.get("/v1/reports/annual/2026", headers=monitor)).json()
+    assert {**after, "metadata": None} == {**before, "metadata": None}
+    assert annual_after["figures"] == annual_before["figures"]
+
+    # Once the hold is lifted, the held case goes too.
+    lifted = await client.post(f"{path}/release", json=reason, headers=head)
+    assert lifted.status_code == 200 and lifted.json()["held"] is False
+    assert (await client.post(f"{path}/release", json=reason, headers=head)).status_code == 409
+    assert await purge_cli() == 0
+    assert "purged 1 cases" in capsys.readouterr().out
+    assert {r["id"] for r in db.execute("SELECT id::text AS id FROM complaints")} == {
+        still_open["id"]
+    }
+
+
+def test_retention_periods_follow_track_and_outcome(settings: Settings) -> None:
+    assert settings.retention_for("ombudsperson", findings=True) == 10
+    assert settings.retention_for("ombudsperson", findings=False) == 5
+    assert settings.retention_for("anti_corruption", findings=True) == 5
+    assert settings.retention_for("anti_corruption", findings=False) == 2
+    with pytest.raises(ValueError, match="OMBUDS_RETENTION_YEARS"):
+        Settings(**{**settings.model_dump(), "retention_years": {"ombudsperson": {"other": 5}}})

@@ -81,6 +81,12 @@ REDACTABLE_FIELD = _domain(
 )
 HEARING_STATUS = _domain("hearing_status", list(HearingStatus))
 OUTBOX_STATUS = _domain("outbox_status", ["pending", "delivered", "dead"])
+ERASURE_STATUS = _domain("erasure_status", ["pending", "executed", "refused"])
+# GDPR art. 17(3): the grounds on which an erasure may be refused.
+ERASURE_GROUND = _domain(
+    "erasure_ground",
+    ["legal_obligation", "public_interest", "archiving_or_statistics", "legal_claims"],
+)
 CHARACTERISTIC = {name: _domain(f"{name}_option", opts) for name, opts in CHARACTERISTICS.items()}
 DOMAINS = [
     STATUS,
@@ -106,6 +112,8 @@ DOMAINS = [
     RECORD_KIND,
     RECORD_STATUS,
     OUTBOX_STATUS,
+    ERASURE_STATUS,
+    ERASURE_GROUND,
     *CHARACTERISTIC.values(),
 ]
 
@@ -828,6 +836,29 @@ class StatCell(SQLModel, table=True):
     ack_hist: list[int] | None = Field(default=None, sa_column=sa.Column(pg.ARRAY(sa.Integer)))
     findings_hist: list[int] | None = Field(default=None, sa_column=sa.Column(pg.ARRAY(sa.Integer)))
     finish_hist: list[int] | None = Field(default=None, sa_column=sa.Column(pg.ARRAY(sa.Integer)))
+
+
+class ErasureRequest(SQLModel, table=True):
+    """A data subject's request to erase their personal data (GDPR art. 17), answered within a
+    month (art. 12(3)): executed, or refused on a ground of art. 17(3)."""
+
+    __tablename__ = "erasure_requests"
+    __table_args__ = (
+        sa.Index("ix_erasure_requests_complaint", "complaint_id", "id"),
+        sa.CheckConstraint("status <> 'refused' OR ground IS NOT NULL", "refusal_names_its_ground"),
+    )
+
+    id: int = Field(sa_column=sa.Column(sa.BigInteger, sa.Identity(always=True), primary_key=True))
+    complaint_id: uuid.UUID = Field(sa_column=_complaint_fk())
+    received_at: datetime = Field(sa_column=_tz(server_default=sa.text("now()")))
+    due_at: datetime = Field(sa_column=_tz())
+    channel: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    recorded_by: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    status: str = Field(sa_column=sa.Column(ERASURE_STATUS, nullable=False))
+    ground: str | None = Field(default=None, sa_column=sa.Column(ERASURE_GROUND))
+    decision_reason: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    decided_by: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    decided_at: datetime | None = Field(default=None, sa_column=_tz(nullable=True))
 
 
 class StatHistRollup(SQLModel, table=True):

@@ -32,6 +32,7 @@ TABLES = (
     "stat_cells",
     "stat_hist_rollups",
     "privacy_budgets",
+    "erasure_requests",
     "recusals",
     "messages",
     "investigation_steps",

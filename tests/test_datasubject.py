@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -84,3 +85,152 @@ async def test_a_resident_exports_a_complaint_they_filed(
     assert (
         await client.get(f"/v1/complaints/{filed['id']}/export", headers=someone_else)
     ).status_code == 404
+
+
+async def withdraw(client: httpx.AsyncClient, headers: dict[str, str], cid: str) -> None:
+    etag = (await client.get(f"/v1/complaints/{cid}", headers=headers)).headers["etag"]
+    response = await client.post(
+        f"/v1/complaints/{cid}/transitions",
+        json={"action": "withdraw"},
+        headers={**headers, "If-Match": etag},
+    )
+    assert response.status_code == 200, response.text
+
+
+async def test_an_erasure_is_recorded_due_in_a_month_then_executed_for_good(
+    client: httpx.AsyncClient,
+    auth: Any,
+    receipt_headers: Any,
+    db: Any,
+    database_url: str,
+    settings: Any,
+) -> None:
+    from datetime import datetime
+
+    from tests.test_retention import fold_all
+
+    filed = (
+        await client.post(
+            "/v1/complaints",
+            json=complaint_body(
+                contact={"name": "Amina Yusuf", "email": "amina@example.org"},
+                characteristics={"sex_gender": "woman"},
+                named_persons=[{"name": "Officer Brandt"}],
+            ),
+        )
+    ).json()
+    cid, path = filed["id"], f"/v1/complaints/{filed['id']}"
+    mine = await receipt_headers(filed)
+    staff, head = auth("ombudsperson_staff"), auth("ombudsperson", sub="head")
+    await client.post(f"{path}/messages", json={"body": "My neighbour Jonas saw it."}, headers=mine)
+    upload = await client.post(
+        f"{path}/attachments",
+        content=b"Letter to Amina Yusuf.",
+        params={"filename": "letter.txt", "attach_to": "complaint"},
+        headers={**mine, "content-type": "text/plain"},
+    )
+    assert upload.status_code == 201
+    await fold_all(database_url)
+
+    recorded = await client.post(
+        f"{path}/erasure-requests", json={"channel": "email"}, headers=staff
+    )
+    assert recorded.status_code == 201, recorded.text
+    request = recorded.json()
+    received, due = (datetime.fromisoformat(request[k]) for k in ("received_at", "due_at"))
+    assert (due - received).days in (28, 29, 30, 31)  # one month (art. 12(3))
+    assert request["status"] == "pending" and request["overdue"] is False
+    again = await client.post(f"{path}/erasure-requests", json={"channel": "email"}, headers=staff)
+    assert again.status_code == 409
+    decision = f"{path}/erasure-requests/{request['id']}/decision"
+    reason = "The complainant asked for it and nothing requires us to keep it."
+    # An open case, and a legal hold, block it; a refusal needs its ground.
+    response = await client.post(
+        decision, json={"decision": "execute", "reason": reason}, headers=staff
+    )
+    assert response.status_code == 409 and "open" in response.json()["detail"]
+    await withdraw(client, staff, cid)
+    hold = await client.put(
+        f"{path}/legal-hold", json={"reason": "Court proceedings are pending."}, headers=head
+    )
+    assert hold.status_code == 200
+    response = await client.post(
+        decision, json={"decision": "execute", "reason": reason}, headers=staff
+    )
+    assert response.status_code == 409 and "legal hold" in response.json()["detail"]
+    response = await client.post(
+        decision, json={"decision": "refuse", "reason": reason}, headers=staff
+    )
+    assert response.status_code == 422
+    await client.post(
+        f"{path}/legal-hold/release", json={"reason": "The proceedings ended."}, headers=head
+    )
+    response = await client.post(
+        decision, json={"decision": "execute", "reason": reason}, headers=staff
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "executed"
+
+    case = (await client.get(path, headers=staff)).json()
+    assert case["description"] == "[erased]" and case["contact"] is None
+    assert case["named_persons"] is None and case["rights_affected"]  # codes stay
+    for table in (
+        "complainant_contacts",
+        "named_persons",
+        "complainant_characteristics",
+        "attachments",
+    ):
+        assert (
+            db.execute(
+                f"SELECT count(*) AS n FROM {table} WHERE complaint_id = %s",  # noqa: S608
+                (cid,),
+            ).fetchone()["n"]
+            == 0
+        ), table
+    bodies = [
+        r["body"] for r in db.execute("SELECT body FROM messages WHERE complaint_id = %s", (cid,))
+    ]
+    assert bodies == ["[erased]"]
+    assert "Amina" not in json.dumps(
+        db.execute("SELECT * FROM complaints WHERE id = %s", (cid,)).fetchone(), default=str
+    )
+    # The statistics follow: once folded, the case counts as not stated.
+    await fold_all(database_url)
+    facts = db.execute("SELECT sex_gender FROM stat_facts WHERE complaint_id = %s", (cid,))
+    assert facts.fetchone()["sex_gender"] == "not_stated"
+    # Decided is decided.
+    response = await client.post(
+        decision, json={"decision": "execute", "reason": reason}, headers=staff
+    )
+    assert response.status_code == 409
+    assert (await client.get(f"{path}/erasure-requests", headers=mine)).status_code == 403
+
+
+async def test_a_refused_erasure_names_its_ground_and_keeps_the_data(
+    client: httpx.AsyncClient, auth: Any, db: Any
+) -> None:
+    filed = (
+        await client.post(
+            "/v1/complaints",
+            json=complaint_body(contact={"name": "Amina Yusuf", "email": "amina@example.org"}),
+        )
+    ).json()
+    path, staff = f"/v1/complaints/{filed['id']}", auth("ombudsperson_staff")
+    request = (
+        await client.post(f"{path}/erasure-requests", json={"channel": "written"}, headers=staff)
+    ).json()
+    response = await client.post(
+        f"{path}/erasure-requests/{request['id']}/decision",
+        json={
+            "decision": "refuse",
+            "ground": "legal_claims",
+            "reason": "The city is defending a claim over this eviction in court.",
+        },
+        headers=staff,
+    )
+    assert response.status_code == 200, response.text
+    assert (response.json()["status"], response.json()["ground"]) == ("refused", "legal_claims")
+    case = (await client.get(path, headers=staff)).json()
+    assert case["contact"]["name"] == "Amina Yusuf"
+    listed = (await client.get(f"{path}/erasure-requests", headers=staff)).json()["requests"]
+    assert [r["status"] for r in listed] == ["refused"]

@@ -50,6 +50,7 @@ _HANDLING = frozenset(
         "record.read",
         "record.write",  # minutes of oral reports and meetings
         "retention.read",  # when a case may be purged, and its legal hold
+        "erasure.handle",  # record, execute or refuse a data subject's erasure request
     }
 )
 # What the head of an office adds: decide who handles a case, keep a named person away from it,

@@ -61,7 +61,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Downgrade schema."""
-    op.execute("DELETE FROM timeline_entries WHERE action IN ('legal_hold_set', 'legal_hold_lifted')")
+    op.execute(
+        "DELETE FROM timeline_entries WHERE action IN ('legal_hold_set', 'legal_hold_lifted')"
+    )
     _set_timeline_actions(TIMELINE_ACTION_BEFORE)
     op.drop_index(
         "ix_complaints_retention",

@@ -1,0 +1,73 @@
+"""HTTP routes of erasure requests (GDPR art. 17)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter, Request, Response, status
+
+from app.auth.deps import CurrentPrincipal
+from app.datasubject import service
+from app.datasubject.schemas import (
+    ErasureDecisionIn,
+    ErasureRequestIn,
+    ErasureRequestOut,
+    ErasureRequests,
+)
+from app.db import transaction
+from app.errors import problem_responses
+
+router = APIRouter(prefix="/v1/complaints/{complaint_id}/erasure-requests", tags=["case handling"])
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Record a data subject's request to erase their data (due in one month)",
+    description="Staff of the track. One request pending at a time per case (409).",
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
+)
+async def record(
+    complaint_id: UUID, body: ErasureRequestIn, request: Request, principal: CurrentPrincipal
+) -> ErasureRequestOut:
+    async with transaction(request) as tx:
+        return await service.record(tx, principal, complaint_id, body)
+
+
+@router.get(
+    "",
+    summary="Erasure requests on a case, with their deadlines and decisions",
+    responses=problem_responses(401, 403, 404, 422, 503),
+)
+async def list_requests(
+    complaint_id: UUID, request: Request, response: Response, principal: CurrentPrincipal
+) -> ErasureRequests:
+    response.headers["Cache-Control"] = "private, no-store"
+    async with transaction(request) as tx:
+        return await service.list_requests(tx, principal, complaint_id)
+
+
+@router.post(
+    "/{request_id}/decision",
+    summary="Execute an erasure (irreversible), or refuse it on a ground of art. 17(3)",
+    description=(
+        "`execute` replaces every free text of the case and removes contact details, named "
+        "persons, characteristics and files; the case's codes, dates and decisions stay. It "
+        "needs a finished case and no legal hold (409). `refuse` needs `ground`: "
+        "`legal_obligation`, `public_interest` (17(3)(b)), `archiving_or_statistics` (17(3)(d)) "
+        "or `legal_claims` (17(3)(e))."
+    ),
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
+)
+async def decide(
+    complaint_id: UUID,
+    request_id: int,
+    body: ErasureDecisionIn,
+    request: Request,
+    principal: CurrentPrincipal,
+) -> ErasureRequestOut:
+    storage = request.app.state.storage
+    async with transaction(request) as tx:
+        decided, files = await service.decide(tx, principal, complaint_id, request_id, body)
+    await service.delete_files(storage, files)  # once the erasure is committed
+    return decided

@@ -1,0 +1,68 @@
+"""Models of erasure requests (GDPR art. 17)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.complaints.schemas import bounded_text
+
+
+class Channel(StrEnum):
+    written = "written"
+    email = "email"
+    online = "online"
+    in_person = "in_person"
+    phone = "phone"
+
+
+class ErasureGround(StrEnum):
+    """The grounds of GDPR art. 17(3) on which the office may keep the data."""
+
+    legal_obligation = "legal_obligation"  # art. 17(3)(b): a legal obligation
+    public_interest = "public_interest"  # art. 17(3)(b): a task in the public interest
+    archiving_or_statistics = "archiving_or_statistics"  # art. 17(3)(d)
+    legal_claims = "legal_claims"  # art. 17(3)(e): establishing or defending legal claims
+
+
+class Decision(StrEnum):
+    execute = "execute"
+    refuse = "refuse"
+
+
+class ErasureRequestIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    channel: Channel = Field(description="How the request reached the office.")
+
+
+class ErasureDecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Decision
+    ground: ErasureGround | None = Field(
+        default=None, description="Required to refuse: the ground of art. 17(3)."
+    )
+    reason: bounded_text(10, 2000) = Field(  # type: ignore[valid-type]
+        description="What the person is told: why it was erased, or why it is kept."
+    )
+
+
+class ErasureRequestOut(BaseModel):
+    id: int
+    received_at: datetime
+    due_at: datetime = Field(description="One month after receipt (GDPR art. 12(3)).")
+    overdue: bool
+    channel: Channel
+    recorded_by: str
+    status: str
+    ground: ErasureGround | None
+    decision_reason: str | None
+    decided_by: str | None
+    decided_at: datetime | None
+
+
+class ErasureRequests(BaseModel):
+    requests: list[ErasureRequestOut]

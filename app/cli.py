@@ -160,23 +160,25 @@ def _purge(_: argparse.Namespace) -> int:
 
     from app.attachments.storage import LocalStorage
     from app.db import libpq_url, resolve_database_url
-    from app.retention.service import purge
+    from app.retention.service import purge, sweep_orphans
 
     settings = get_settings()
     url = libpq_url(resolve_database_url(settings))
     storage = LocalStorage(settings.attachments_dir)
 
-    async def run() -> tuple[int, int]:
+    async def run() -> tuple[int, int, int]:
         complaints = files = 0
         conn = await psycopg.AsyncConnection.connect(url, autocommit=True, row_factory=dict_row)
         async with conn:
             while (done := await purge(conn, storage)).complaints:
                 complaints += len(done.complaints)
                 files += done.files
-        return complaints, files
+            orphans = await sweep_orphans(conn, storage)
+        return complaints, files, orphans
 
-    complaints, files = asyncio.run(run())
+    complaints, files, orphans = asyncio.run(run())
     print(f"purged {complaints} cases past their retention date ({files} files)")
+    print(f"removed {orphans} orphaned files (stored, but no attachment refers to them)")
     return 0
 
 

@@ -25,7 +25,7 @@ from app.attachments.storage import LocalStorage
 from app.audit.chain import seal
 from app.config import Settings
 from app.outbox import relay
-from app.retention.service import purge
+from app.retention.service import purge, sweep_orphans
 from app.statistics import reports
 from app.statistics.folding import fold
 
@@ -129,6 +129,7 @@ class Worker:
             return 0
         self.next_forget = now + timedelta(minutes=10)
         async with self.pool.connection() as conn:
+            await sweep_orphans(conn, LocalStorage(self.settings.attachments_dir))
             cur = await conn.execute(
                 _FORGET,
                 {

@@ -5,7 +5,7 @@ years, a skewed spread over rights, grounds, departments, outcomes and character
 it into the aggregate (`ombuds statistics rebuild`), serves the API in one uvicorn worker, and
 times typical GET /v1/statistics queries (p50/p95 over sequential requests) next to the same
 grouping done as a plain SQL GROUP BY on the case tables. Then it measures how fast the worker
-folds changes and delivers events to a local receiver.
+folds changes, seals and verifies the audit trail, and delivers events to a local receiver.
 
 Targets (issue 5): p95 < 100 ms at 1M, and p95 at 1M <= 1.2 x p95 at 10,000.
 
@@ -336,6 +336,33 @@ async def fold_rate(url: str, changes: int) -> float:
     return total / elapsed if elapsed else 0.0
 
 
+async def audit_rates(url: str, entries: int) -> tuple[float, float]:
+    """Entries/s the sealer chains, and the verifier checks."""
+    from app.audit.chain import seal, verify
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id) "
+            "SELECT 'bench', 'ombudsperson_staff', 'complaint.read', 'complaint', g::text "
+            "FROM generate_series(1, %(n)s) AS g",
+            {"n": entries},
+        )
+    key = Settings().audit_key.get_secret_value().encode()
+    async with await psycopg.AsyncConnection.connect(
+        url, autocommit=True, row_factory=dict_row
+    ) as conn:
+        started = time.perf_counter()
+        sealed = 0
+        while n := await seal(conn, key, 5000):
+            sealed += n
+        seal_rate = sealed / (time.perf_counter() - started)
+        started = time.perf_counter()
+        result = await verify(conn, key)
+        verify_rate = result.checked / (time.perf_counter() - started)
+    assert result.intact
+    return seal_rate, verify_rate
+
+
 def start_sink() -> tuple[subprocess.Popen[bytes], int]:
     """A local receiver in its own process, like a real monitoring module."""
     port = free_port()
@@ -455,6 +482,11 @@ def main() -> int:
         )
     rate = asyncio.run(fold_rate(urls[large], 2000))
     print(f"folding changes into the aggregate at {large:,}: {rate:,.0f} events/s")
+    sealing, verifying = asyncio.run(audit_rates(urls[small], 100_000))
+    print(
+        f"audit trail: sealed {sealing:,.0f} entries/s into the chain, verified "
+        f"{verifying:,.0f} entries/s"
+    )
     sink, port = start_sink()
     try:
         delivered = asyncio.run(delivery_rate(urls[small], 5000, port))

@@ -188,3 +188,36 @@ def test_retention_periods_follow_track_and_outcome(settings: Settings) -> None:
     assert settings.retention_for("anti_corruption", findings=False) == 2
     with pytest.raises(ValueError, match="OMBUDS_RETENTION_YEARS"):
         Settings(**{**settings.model_dump(), "retention_years": {"ombudsperson": {"other": 5}}})
+
+
+async def test_orphaned_files_are_swept_but_young_and_attached_ones_stay(
+    client: httpx.AsyncClient, auth: Any, db: Any, settings: Settings
+) -> None:
+    from uuid import uuid4
+
+    from app.attachments.storage import LocalStorage
+    from app.retention.service import sweep_orphans
+
+    storage = LocalStorage(settings.attachments_dir)
+    filed = (await client.post("/v1/complaints", json=complaint_body())).json()
+    upload = await client.post(
+        f"/v1/complaints/{filed['id']}/attachments",
+        content=b"An attached file.",
+        params={"filename": "kept.txt", "attach_to": "complaint"},
+        headers={**auth("ombudsperson_staff"), "content-type": "text/plain"},
+    )
+    attached = UUID(upload.json()["id"])
+    old_orphan, young_orphan = uuid4(), uuid4()
+    for key in (old_orphan, young_orphan):
+        await storage.put(key, b"left behind by a failed commit")
+    two_hours_ago = datetime.now(UTC).timestamp() - 7200
+    for key in (old_orphan, attached):
+        os.utime(storage._path(key), (two_hours_ago, two_hours_ago))
+
+    async with await psycopg.AsyncConnection.connect(
+        str(settings.database_url), autocommit=True, row_factory=dict_row
+    ) as conn:
+        assert await sweep_orphans(conn, storage) == 1
+    assert not storage._path(old_orphan).exists()
+    assert storage._path(young_orphan).exists()  # its row may still be on its way
+    assert await storage.get(attached) == b"An attached file."

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Protocol
 from uuid import UUID
@@ -18,6 +19,8 @@ class Storage(Protocol):
     async def get(self, key: UUID) -> bytes: ...
 
     async def delete(self, key: UUID) -> None: ...
+
+    async def older_than(self, seconds: float) -> list[UUID]: ...
 
 
 class LocalStorage:
@@ -52,3 +55,21 @@ class LocalStorage:
 
     async def delete(self, key: UUID) -> None:
         await anyio.to_thread.run_sync(lambda: self._path(key).unlink(missing_ok=True))
+
+    async def older_than(self, seconds: float) -> list[UUID]:
+        """Keys of the files last written more than `seconds` ago (for the orphan sweep)."""
+        return await anyio.to_thread.run_sync(self._older_than, seconds)
+
+    def _older_than(self, seconds: float) -> list[UUID]:
+        if not self.root.is_dir():
+            return []
+        cutoff = time.time() - seconds
+        keys = []
+        for path in self.root.glob("*/*/*"):
+            if path.name.startswith(".") or path.stat().st_mtime > cutoff:
+                continue
+            try:
+                keys.append(UUID(hex=path.name))
+            except ValueError:
+                continue  # not ours
+        return keys

@@ -55,3 +55,6 @@ gone AS (DELETE FROM complaints WHERE id = ANY(%(ids)s) RETURNING id)
 INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
 SELECT 'ombuds', 'system', 'complaint.purge', 'complaint', id::text FROM gone
 """
+
+# Which of these files still belong to an attachment.
+KNOWN_FILES = "SELECT id FROM attachments WHERE id = ANY(%(ids)s)"

@@ -106,3 +106,25 @@ async def purge(conn: Conn, storage: LocalStorage, limit: int = 200) -> Purged:
             log.exception("could not delete the file of attachment %s", file_id)
     result.complaints = ids
     return result
+
+
+# A file is written before its row commits; one whose row never came (a failed commit, a crash
+# between the two) is an orphan. Files younger than this are left alone: their row may be coming.
+ORPHAN_AGE_SECONDS = 3600.0
+
+
+async def sweep_orphans(
+    conn: Conn, storage: LocalStorage, older_than: float = ORPHAN_AGE_SECONDS
+) -> int:
+    """Delete stored files that no attachment refers to; returns how many."""
+    keys = await storage.older_than(older_than)
+    if not keys:
+        return 0
+    cur = await conn.execute(queries.KNOWN_FILES, {"ids": keys})
+    known = {row["id"] for row in await cur.fetchall()}
+    orphans = [key for key in keys if key not in known]
+    for key in orphans:
+        await storage.delete(key)
+    if orphans:
+        log.info("deleted %d orphaned attachment files", len(orphans))
+    return len(orphans)

@@ -845,6 +845,12 @@ class ErasureRequest(SQLModel, table=True):
     __tablename__ = "erasure_requests"
     __table_args__ = (
         sa.Index("ix_erasure_requests_complaint", "complaint_id", "id"),
+        # The deadlines view: pending requests by due date.
+        sa.Index(
+            "ix_erasure_requests_pending_due",
+            "due_at",
+            postgresql_where=sa.text("status = 'pending'"),
+        ),
         sa.CheckConstraint("status <> 'refused' OR ground IS NOT NULL", "refusal_names_its_ground"),
     )
 

@@ -219,6 +219,10 @@ async def test_a_refused_erasure_names_its_ground_and_keeps_the_data(
     request = (
         await client.post(f"{path}/erasure-requests", json={"channel": "written"}, headers=staff)
     ).json()
+    # The month it is due in shows among the office's deadlines, until it is answered.
+    due = {"kind": "erasure_request", "within_days": 40}
+    listed = (await client.get("/v1/deadlines", params=due, headers=staff)).json()["items"]
+    assert [(i["complaint_id"], i["item_id"]) for i in listed] == [(filed["id"], request["id"])]
     response = await client.post(
         f"{path}/erasure-requests/{request['id']}/decision",
         json={
@@ -234,3 +238,4 @@ async def test_a_refused_erasure_names_its_ground_and_keeps_the_data(
     assert case["contact"]["name"] == "Amina Yusuf"
     listed = (await client.get(f"{path}/erasure-requests", headers=staff)).json()["requests"]
     assert [r["status"] for r in listed] == ["refused"]
+    assert (await client.get("/v1/deadlines", params=due, headers=staff)).json()["items"] == []

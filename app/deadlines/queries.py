@@ -61,6 +61,16 @@ _KINDS = (
         "r.id",
         "r.department",
     ),
+    (
+        # A data subject's erasure request: answered within a month (GDPR art. 12(3)).
+        "erasure_request",
+        "JOIN erasure_requests e ON e.complaint_id = c.id",
+        "e.status = 'pending'",
+        "e.due_at",
+        "lpad(e.id::text, 20, '0')",
+        "e.id",
+        "NULL::text",
+    ),
 )
 
 

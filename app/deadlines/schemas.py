@@ -18,13 +18,14 @@ DeadlineKind = Literal[
     "information_request",
     "remedy_response",
     "remedy_implementation",
+    "erasure_request",
 ]
 
 
 class DeadlineQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    kind: list[DeadlineKind] | None = Field(default=None, max_length=6)
+    kind: list[DeadlineKind] | None = Field(default=None, max_length=7)
     track: Track | None = None
     handler: bounded_text(1, 200) | None = Field(  # type: ignore[valid-type]
         default=None, description="A handler's subject, or `me`."

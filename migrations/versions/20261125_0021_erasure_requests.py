@@ -79,10 +79,18 @@ def upgrade() -> None:
     op.create_index(
         "ix_erasure_requests_complaint", "erasure_requests", ["complaint_id", "id"], unique=False
     )
+    op.create_index(
+        "ix_erasure_requests_pending_due",
+        "erasure_requests",
+        ["due_at"],
+        unique=False,
+        postgresql_where=sa.text("status = 'pending'"),
+    )
 
 
 def downgrade() -> None:
     """Downgrade schema."""
+    op.drop_index("ix_erasure_requests_pending_due", table_name="erasure_requests")
     op.drop_index("ix_erasure_requests_complaint", table_name="erasure_requests")
     op.drop_table("erasure_requests")
     op.execute("DROP DOMAIN erasure_ground")

@@ -23,6 +23,7 @@ from app.complaints.schemas import ComplaintIn
 from app.config import Settings, get_settings
 from app.crypto import Sealer
 from app.datasubject.erasure_router import router as erasure_router
+from app.datasubject.router import me_router
 from app.datasubject.router import router as datasubject_router
 from app.db import libpq_url, make_pool, resolve_database_url
 from app.deadlines.router import router as deadlines_router
@@ -136,6 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(audit_router)
     app.include_router(retention_router)
     app.include_router(datasubject_router)
+    app.include_router(me_router)
     app.include_router(erasure_router)
 
     @app.get("/healthz", tags=["operations"], summary="The process is up")

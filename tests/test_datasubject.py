@@ -85,6 +85,13 @@ async def test_a_resident_exports_a_complaint_they_filed(
     assert (
         await client.get(f"/v1/complaints/{filed['id']}/export", headers=someone_else)
     ).status_code == 404
+    # All of them at once: every complaint this resident filed, and only those.
+    second = (await client.post("/v1/complaints", json=complaint_body(), headers=resident)).json()
+    mine = await client.get("/v1/me/export", headers=resident)
+    assert mine.status_code == 200
+    assert [e["complaint"]["id"] for e in mine.json()["complaints"]] == [filed["id"], second["id"]]
+    assert (await client.get("/v1/me/export", headers=someone_else)).json()["complaints"] == []
+    assert (await client.get("/v1/me/export", headers=auth("ombudsperson"))).status_code == 403
 
 
 async def withdraw(client: httpx.AsyncClient, headers: dict[str, str], cid: str) -> None:

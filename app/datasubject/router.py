@@ -32,6 +32,9 @@ from app.remedies import service as remedies
 from app.remedies.schemas import RemedyList
 
 router = APIRouter(prefix="/v1/complaints/{complaint_id}", tags=["residents"])
+me_router = APIRouter(prefix="/v1/me", tags=["residents"])
+
+_MINE = "SELECT id FROM complaints WHERE complainant_subject = %(subject)s ORDER BY received_at, id"
 
 _CONTACT = "SELECT key_id, sealed FROM complainant_contacts WHERE complaint_id = %(id)s"
 _TRAITS = (
@@ -80,39 +83,71 @@ async def export(
 ) -> DataExport:
     if not ({Role.complainant, Role.resident} & principal.roles):
         raise Forbidden("The export is for the person who filed the complaint.")
-    settings, sealer = request.app.state.settings, request.app.state.sealer
     response.headers["Cache-Control"] = "private, no-store"
     async with transaction(request) as tx:
-        complaint = await complaints.get_complaint(tx, settings, sealer, principal, complaint_id)
-        contact = await _contact(tx, sealer, complaint_id)
-        cur = await tx.execute(_TRAITS, {"id": complaint_id})
-        traits = await cur.fetchone()
-        thread = await messages.list_messages(tx, principal, complaint_id, after=None, limit=10**6)
-        files = await attachments.list_attachments(tx, principal, complaint_id)
-        try:
-            decision: FindingsOut | None = await findings.get(tx, principal, complaint_id)
-        except NotFound:
-            decision = None
-        result = DataExport(
-            exported_at=datetime.now(UTC),
-            complaint=complaint,
-            contact=contact,
-            characteristics=dict(traits) if traits else None,
-            timeline=await complaints.timeline(tx, principal, complaint_id),
-            messages=thread.items,
-            attachments=Attachments(attachments=[_out(f, False) for f in files]),
-            findings=decision,
-            remedies=await remedies.list_for_complaint(tx, principal, complaint_id),
-            hearings=await hearings.list_hearings(tx, principal, complaint_id),
-            mediation=await mediation.list_attempts(tx, principal, complaint_id),
-            records=await records.list_records(tx, principal, complaint_id),
-            not_included=[
-                "internal notes and working documents of the office",
-                "the identities and details of other people named in the complaint",
-            ],
-        )
-        subject, role = complaints.actor(principal)
-        await tx.execute(_AUDIT, {"subject": subject, "role": role, "id": str(complaint_id)})
+        return await _export(tx, request, principal, complaint_id)
+
+
+class ResidentExport(BaseModel):
+    exported_at: datetime
+    complaints: list[DataExport]
+
+
+@me_router.get(
+    "/export",
+    summary="Everything held about you, on every complaint you filed while signed in",
+    description=(
+        "For a signed-in resident: the export of each complaint they filed (see "
+        "`GET /v1/complaints/{id}/export`), oldest first. Complaints filed anonymously, "
+        "without an account, are reached with their receipt instead."
+    ),
+    responses=problem_responses(401, 403, 422, 503),
+)
+async def export_mine(
+    request: Request, response: Response, principal: CurrentPrincipal
+) -> ResidentExport:
+    if Role.resident not in principal.roles:
+        raise Forbidden("This export is for a signed-in resident.")
+    response.headers["Cache-Control"] = "private, no-store"
+    async with transaction(request) as tx:
+        cur = await tx.execute(_MINE, {"subject": principal.subject})
+        ids = [row["id"] for row in await cur.fetchall()]
+        exports = [await _export(tx, request, principal, cid) for cid in ids]
+    return ResidentExport(exported_at=datetime.now(UTC), complaints=exports)
+
+
+async def _export(tx: Any, request: Request, principal: Any, complaint_id: UUID) -> DataExport:
+    settings, sealer = request.app.state.settings, request.app.state.sealer
+    complaint = await complaints.get_complaint(tx, settings, sealer, principal, complaint_id)
+    contact = await _contact(tx, sealer, complaint_id)
+    cur = await tx.execute(_TRAITS, {"id": complaint_id})
+    traits = await cur.fetchone()
+    thread = await messages.list_messages(tx, principal, complaint_id, after=None, limit=10**6)
+    files = await attachments.list_attachments(tx, principal, complaint_id)
+    try:
+        decision: FindingsOut | None = await findings.get(tx, principal, complaint_id)
+    except NotFound:
+        decision = None
+    result = DataExport(
+        exported_at=datetime.now(UTC),
+        complaint=complaint,
+        contact=contact,
+        characteristics=dict(traits) if traits else None,
+        timeline=await complaints.timeline(tx, principal, complaint_id),
+        messages=thread.items,
+        attachments=Attachments(attachments=[_out(f, False) for f in files]),
+        findings=decision,
+        remedies=await remedies.list_for_complaint(tx, principal, complaint_id),
+        hearings=await hearings.list_hearings(tx, principal, complaint_id),
+        mediation=await mediation.list_attempts(tx, principal, complaint_id),
+        records=await records.list_records(tx, principal, complaint_id),
+        not_included=[
+            "internal notes and working documents of the office",
+            "the identities and details of other people named in the complaint",
+        ],
+    )
+    subject, role = complaints.actor(principal)
+    await tx.execute(_AUDIT, {"subject": subject, "role": role, "id": str(complaint_id)})
     return result
 
 

@@ -43,7 +43,7 @@ class Attachments(BaseModel):
     attachments: list[AttachmentOut]
 
 
-def _out(row: dict[str, Any], staff: bool) -> AttachmentOut:
+def attachment_out(row: dict[str, Any], staff: bool) -> AttachmentOut:
     return AttachmentOut(
         **{
             **row,
@@ -106,7 +106,7 @@ async def post_attachment(
             upload,
         )
     response.headers["Location"] = f"/v1/complaints/{complaint_id}/attachments/{row['id']}"
-    return _out(row, principal.is_staff)
+    return attachment_out(row, principal.is_staff)
 
 
 @router.get(
@@ -121,7 +121,7 @@ async def list_attachments(
     response.headers["Cache-Control"] = "private, no-store"
     async with transaction(request) as tx:
         rows = await service.list_attachments(tx, principal, complaint_id)
-    return Attachments(attachments=[_out(r, principal.is_staff) for r in rows])
+    return Attachments(attachments=[attachment_out(r, principal.is_staff) for r in rows])
 
 
 @router.get(

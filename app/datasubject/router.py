@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from app.attachments import service as attachments
-from app.attachments.router import Attachments, _out
+from app.attachments.router import Attachments, attachment_out
 from app.auth.deps import CurrentPrincipal
 from app.auth.policy import Role
 from app.complaints import service as complaints
@@ -135,7 +135,7 @@ async def _export(tx: Any, request: Request, principal: Any, complaint_id: UUID)
         characteristics=dict(traits) if traits else None,
         timeline=await complaints.timeline(tx, principal, complaint_id),
         messages=thread.items,
-        attachments=Attachments(attachments=[_out(f, False) for f in files]),
+        attachments=Attachments(attachments=[attachment_out(f, False) for f in files]),
         findings=decision,
         remedies=await remedies.list_for_complaint(tx, principal, complaint_id),
         hearings=await hearings.list_hearings(tx, principal, complaint_id),

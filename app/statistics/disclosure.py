@@ -11,6 +11,9 @@ equations restricted to the hidden entries).
 
 from __future__ import annotations
 
+import bisect
+import itertools
+import math
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -127,15 +130,19 @@ def bucket_floor(bucket: int) -> int:
     return 726
 
 
-def percentile(histogram: Sequence[int], q: float) -> int | None:
-    """The q-quantile (nearest rank) of a duration histogram, as the first day of its bucket."""
-    total = sum(histogram)
+def percentiles(histogram: Sequence[int], qs: Sequence[float]) -> list[int | None]:
+    """The q-quantiles (nearest rank) of a duration histogram, each as the first day of its
+    bucket; one pass over the histogram for all of them."""
+    cumulative = list(itertools.accumulate(histogram))
+    total = cumulative[-1] if cumulative else 0
     if total <= 0:
-        return None
-    rank = max(1, -(-int(q * total * 1000) // 1000))  # ceil(q * total) without float drift
-    running = 0
-    for i, count in enumerate(histogram, start=1):
-        running += count
-        if running >= rank:
-            return bucket_floor(i)
-    return bucket_floor(len(histogram))
+        return [None] * len(qs)
+    out: list[int | None] = []
+    for q in qs:
+        rank = max(1, math.ceil(round(q * total, 9)))  # round: no float drift past a whole rank
+        out.append(bucket_floor(min(len(cumulative), bisect.bisect_left(cumulative, rank) + 1)))
+    return out
+
+
+def percentile(histogram: Sequence[int], q: float) -> int | None:
+    return percentiles(histogram, (q,))[0]

@@ -361,8 +361,9 @@ def measures_of(sums: Sums, k: int) -> Measures:
     for measure, label in names.items():
         histogram = sums.hists.get(measure)
         if histogram is not None and sum(histogram) >= k:
-            out[f"median_days_to_{label}"] = disclosure.percentile(histogram, 0.5)
-            out[f"p90_days_to_{label}"] = disclosure.percentile(histogram, 0.9)
+            median, p90 = disclosure.percentiles(histogram, (0.5, 0.9))
+            out[f"median_days_to_{label}"] = median
+            out[f"p90_days_to_{label}"] = p90
     return Measures(**out)
 
 

@@ -142,7 +142,3 @@ def percentiles(histogram: Sequence[int], qs: Sequence[float]) -> list[int | Non
         rank = max(1, math.ceil(round(q * total, 9)))  # round: no float drift past a whole rank
         out.append(bucket_floor(min(len(cumulative), bisect.bisect_left(cumulative, rank) + 1)))
     return out
-
-
-def percentile(histogram: Sequence[int], q: float) -> int | None:
-    return percentiles(histogram, (q,))[0]

@@ -32,7 +32,6 @@ DURATIONS: dict[str, str] = {
     "findings": "days_to_findings",
     "finish": "days_to_finish",
 }
-BUCKETS = 92  # see stat_bucket() in the migration and disclosure.bucket_floor
 
 _DIMENSION_COLUMNS = (
     "status",

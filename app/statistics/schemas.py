@@ -12,6 +12,9 @@ from app.taxonomy import Track
 
 
 class Dimension(StrEnum):
+    """What statistics can be grouped by: the period and track of receipt, the case's status,
+    origin, rights, grounds, department and outcome, and the self-identified characteristics."""
+
     period = "period"
     track = "track"
     status = "status"
@@ -28,12 +31,16 @@ class Dimension(StrEnum):
 
 
 class PeriodUnit(StrEnum):
+    """How months of receipt are grouped into periods."""
+
     month = "month"
     quarter = "quarter"
     year = "year"
 
 
 class Privacy(StrEnum):
+    """Disclosure control: small-cell suppression, or differentially private noisy counts."""
+
     suppression = "suppression"  # small-cell suppression (default)
     differential = "differential"  # OpenDP noisy counts, spends the privacy budget
 

@@ -61,6 +61,17 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, str, str, int]] = [
     ),
     ("GET", "/messages", None, "acknowledged", "message.read", 200),
     ("GET", "/attachments", None, "acknowledged", "attachment.read", 200),
+    ("GET", "/legal-hold", None, "closed", "retention.read", 200),
+    (
+        "PUT",
+        "/legal-hold",
+        {"reason": "An appeal is pending before the court."},
+        "closed",
+        "complaint.hold",
+        200,
+    ),
+    ("POST", "/erasure-requests", {"channel": "written"}, "closed", "erasure.handle", 201),
+    ("GET", "/erasure-requests", None, "closed", "erasure.handle", 200),
 ]
 
 

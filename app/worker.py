@@ -75,6 +75,10 @@ class Worker:
     http: httpx.AsyncClient
     next_snapshot_check: datetime = field(default_factory=lambda: datetime.min.replace(tzinfo=UTC))
     next_forget: datetime = field(default_factory=lambda: datetime.min.replace(tzinfo=UTC))
+    storage: LocalStorage = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.storage = LocalStorage(self.settings.attachments_dir)
 
     async def round(self) -> Round:
         done = Round()
@@ -87,9 +91,7 @@ class Worker:
             outcome = await relay.deliver_batch(self.pool, self.http, self.settings)
             done.delivered, done.failed = outcome.delivered, outcome.failed
         async with self.pool.connection() as conn:
-            done.purged = len(
-                (await purge(conn, LocalStorage(self.settings.attachments_dir))).complaints
-            )
+            done.purged = len((await purge(conn, self.storage)).complaints)
         done.snapshots = await self.snapshot_if_due()
         done.forgotten = await self.forget_if_due()
         return done
@@ -129,7 +131,7 @@ class Worker:
             return 0
         self.next_forget = now + timedelta(minutes=10)
         async with self.pool.connection() as conn:
-            await sweep_orphans(conn, LocalStorage(self.settings.attachments_dir))
+            await sweep_orphans(conn, self.storage)
             cur = await conn.execute(
                 _FORGET,
                 {

@@ -240,6 +240,36 @@ def receipt_headers(client: httpx.AsyncClient) -> Callable[..., Any]:
     return login
 
 
+async def act(client: httpx.AsyncClient, headers: dict[str, str], cid: str, action: str) -> None:
+    """Apply a workflow action through the API (with the ETag it needs, and a reason and a
+    competent body where the action asks for them)."""
+    etag = (await client.get(f"/v1/complaints/{cid}", headers=headers)).headers["etag"]
+    body: dict[str, Any] = {"action": action}
+    if action in ("declare_inadmissible", "refer"):
+        body["reason"] = "Outside the mandate of the office."
+    if action == "refer":
+        body["referred_to"] = "National Ombudsperson"
+    response = await client.post(
+        f"/v1/complaints/{cid}/transitions", json=body, headers={**headers, "If-Match": etag}
+    )
+    assert response.status_code == 200, response.text
+
+
+async def fold_all(database_url: str, batch: int = 100) -> int:
+    """Fold every pending outbox event into the statistics, as the worker does; how many."""
+    from psycopg.rows import dict_row
+
+    from app.statistics.folding import fold
+
+    total = 0
+    async with await psycopg.AsyncConnection.connect(
+        database_url, autocommit=True, row_factory=dict_row
+    ) as conn:
+        while n := await fold(conn, batch):
+            total += n
+    return total
+
+
 def set_status(db: psycopg.Connection[Any], complaint_id: str, status: str) -> None:
     """Arrange a complaint in a given state (test setup only; the API never writes status)."""
     db.execute("UPDATE complaints SET status = %s WHERE id = %s", (status, complaint_id))

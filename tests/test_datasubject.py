@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import complaint_body
+from tests.conftest import act, complaint_body, fold_all
 
 
 async def test_a_complainant_exports_what_is_held_about_them(
@@ -94,16 +94,6 @@ async def test_a_resident_exports_a_complaint_they_filed(
     assert (await client.get("/v1/me/export", headers=auth("ombudsperson"))).status_code == 403
 
 
-async def withdraw(client: httpx.AsyncClient, headers: dict[str, str], cid: str) -> None:
-    etag = (await client.get(f"/v1/complaints/{cid}", headers=headers)).headers["etag"]
-    response = await client.post(
-        f"/v1/complaints/{cid}/transitions",
-        json={"action": "withdraw"},
-        headers={**headers, "If-Match": etag},
-    )
-    assert response.status_code == 200, response.text
-
-
 async def test_an_erasure_is_recorded_due_in_a_month_then_executed_for_good(
     client: httpx.AsyncClient,
     auth: Any,
@@ -113,8 +103,6 @@ async def test_an_erasure_is_recorded_due_in_a_month_then_executed_for_good(
     settings: Any,
 ) -> None:
     from datetime import datetime
-
-    from tests.test_retention import fold_all
 
     filed = (
         await client.post(
@@ -156,7 +144,7 @@ async def test_an_erasure_is_recorded_due_in_a_month_then_executed_for_good(
         decision, json={"decision": "execute", "reason": reason}, headers=staff
     )
     assert response.status_code == 409 and "open" in response.json()["detail"]
-    await withdraw(client, staff, cid)
+    await act(client, staff, cid, "withdraw")
     hold = await client.put(
         f"{path}/legal-hold", json={"reason": "Court proceedings are pending."}, headers=head
     )

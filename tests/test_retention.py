@@ -16,32 +16,12 @@ import pytest
 from psycopg.rows import dict_row
 
 from app.config import Settings, get_settings
-from app.statistics.folding import fold
-from tests.conftest import complaint_body
-
-
-async def act(client: httpx.AsyncClient, headers: dict[str, str], cid: str, action: str) -> None:
-    etag = (await client.get(f"/v1/complaints/{cid}", headers=headers)).headers["etag"]
-    body: dict[str, Any] = {"action": action}
-    if action == "declare_inadmissible":
-        body["reason"] = "Outside the mandate of the office."
-    response = await client.post(
-        f"/v1/complaints/{cid}/transitions", json=body, headers={**headers, "If-Match": etag}
-    )
-    assert response.status_code == 200, response.text
+from tests.conftest import act, complaint_body, fold_all
 
 
 async def finish(client: httpx.AsyncClient, staff: dict[str, str], cid: str) -> None:
     for action in ("acknowledge", "start_assessment", "declare_inadmissible"):
         await act(client, staff, cid, action)
-
-
-async def fold_all(database_url: str) -> None:
-    async with await psycopg.AsyncConnection.connect(
-        database_url, autocommit=True, row_factory=dict_row
-    ) as conn:
-        while await fold(conn, 100):
-            pass
 
 
 @pytest.fixture

@@ -12,21 +12,11 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
-from psycopg.rows import dict_row
 
-from app.statistics.folding import fold, rebuild
+from app.statistics.folding import rebuild
+from tests.conftest import act, fold_all
 
 K = 10  # the default minimum cell
-
-
-async def fold_all(database_url: str) -> int:
-    total = 0
-    async with await psycopg.AsyncConnection.connect(
-        database_url, autocommit=True, row_factory=dict_row
-    ) as conn:
-        while n := await fold(conn, 7):  # small batches: several rounds, several complaints each
-            total += n
-    return total
 
 
 async def file_many(
@@ -42,19 +32,6 @@ async def file_many(
             assert response.status_code == 201, response.text
             filed.append(response.json())
     return filed
-
-
-async def act(client: httpx.AsyncClient, headers: dict[str, str], cid: str, action: str) -> None:
-    etag = (await client.get(f"/v1/complaints/{cid}", headers=headers)).headers["etag"]
-    body: dict[str, Any] = {"action": action}
-    if action in ("declare_inadmissible", "refer"):
-        body["reason"] = "Outside the mandate of the office."
-    if action == "refer":
-        body["referred_to"] = "National Ombudsperson"
-    response = await client.post(
-        f"/v1/complaints/{cid}/transitions", json=body, headers={**headers, "If-Match": etag}
-    )
-    assert response.status_code == 200, response.text
 
 
 def traits(sex: str, age: str = "25_34") -> dict[str, Any]:
@@ -295,7 +272,7 @@ async def test_figures_are_exact_before_and_after_folding_and_after_a_rebuild(
     ).fetchone()["n"]
     assert pending == 23 + 14 + 12 + 11  # every change enqueued one event
     before = [await stats(client, monitor, **q) for q in queries]
-    assert await fold_all(database_url) == pending
+    assert await fold_all(database_url, batch=7) == pending
     assert (
         db.execute(
             "SELECT count(*) AS n FROM outbox_events WHERE complaint_id IS NOT NULL"

@@ -15,6 +15,7 @@ from app.audit.schemas import (
     VerificationOut,
 )
 from app.auth.deps import CurrentPrincipal
+from app.auth.principals import Principal
 from app.complaints.service import actor, require
 from app.db import transaction
 from app.errors import Unprocessable, problem_responses
@@ -44,7 +45,6 @@ async def list_entries(
     size = page_limit(request.app.state.settings, query.limit)
     chosen = {k: v for k, v in query.model_dump().items() if k in queries.FILTERS and v}
     filters = "".join(f" AND {queries.FILTERS[k]}" for k in chosen)
-    subject, role = actor(principal)
     response.headers["Cache-Control"] = "private, no-store"
     async with transaction(request) as tx:
         cur = await tx.execute(
@@ -52,16 +52,7 @@ async def list_entries(
             {**chosen, "after": query.after or 0, "limit": size + 1},
         )
         rows = await cur.fetchall()
-        await tx.execute(
-            queries.RECORD,
-            {
-                "actor_subject": subject,
-                "actor_role": role,
-                "action": "audit.list",
-                "object_id": "entries",
-                "outcome": "success",
-            },
-        )
+        await _record(tx, principal, "audit.list", "entries", "success")
     page, next_after = split_page(rows, size, key=lambda r: r["id"])
     return AuditPage(items=[_entry(r) for r in page], next_after=next_after)
 
@@ -110,16 +101,23 @@ async def verification(
         result = await chain.verify(
             conn, settings.audit_key.get_secret_value().encode(), checkpoint
         )
-    subject, role = actor(principal)
     async with transaction(request) as tx:
-        await tx.execute(
-            queries.RECORD,
-            {
-                "actor_subject": subject,
-                "actor_role": role,
-                "action": "audit.verify",
-                "object_id": "chain",
-                "outcome": "intact" if result.intact else "broken",
-            },
+        await _record(
+            tx, principal, "audit.verify", "chain", "intact" if result.intact else "broken"
         )
     return VerificationOut(**result.as_dict())
+
+
+async def _record(tx: Any, principal: Principal, action: str, object_id: str, outcome: str) -> None:
+    """Looking at the trail is itself on the trail."""
+    subject, role = actor(principal)
+    await tx.execute(
+        queries.RECORD,
+        {
+            "actor_subject": subject,
+            "actor_role": role,
+            "action": action,
+            "object_id": object_id,
+            "outcome": outcome,
+        },
+    )

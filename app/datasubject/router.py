@@ -13,6 +13,7 @@ from app.attachments import service as attachments
 from app.attachments.router import Attachments, attachment_out
 from app.auth.deps import CurrentPrincipal
 from app.auth.policy import Role
+from app.auth.principals import Principal
 from app.complaints import service as complaints
 from app.complaints.schemas import ComplaintOut, ContactOut, Timeline
 from app.crypto import CONTACT, SealError
@@ -116,7 +117,9 @@ async def export_mine(
     return ResidentExport(exported_at=datetime.now(UTC), complaints=exports)
 
 
-async def _export(tx: Any, request: Request, principal: Any, complaint_id: UUID) -> DataExport:
+async def _export(
+    tx: Any, request: Request, principal: Principal, complaint_id: UUID
+) -> DataExport:
     settings, sealer = request.app.state.settings, request.app.state.sealer
     complaint = await complaints.get_complaint(tx, settings, sealer, principal, complaint_id)
     contact = await _contact(tx, sealer, complaint_id)

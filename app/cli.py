@@ -192,8 +192,8 @@ def _statistics(args: argparse.Namespace) -> int:
 
 
 def _token(args: argparse.Namespace) -> int:
-    from app.auth.policy import MINTABLE_ROLES, Role
     from app.auth.tokens import issue
+    from app.kit.permissions import MINTABLE_ROLES, Role
 
     settings = get_settings()
     try:

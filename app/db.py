@@ -14,19 +14,16 @@ import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from fastapi import Request
-from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
 from app.config import Settings
+from app.kit.sql import Conn
 
 log = logging.getLogger("ombuds.db")
-
-Conn = AsyncConnection[dict[str, Any]]
 
 
 def libpq_url(url: str) -> str:

@@ -13,7 +13,7 @@ import psycopg
 from fastapi import FastAPI, Request
 from pydantic import BaseModel
 
-from app import migrate, worker
+from app import export, migrate, worker
 from app.attachments.router import router as attachments_router
 from app.attachments.storage import LocalStorage
 from app.audit.router import router as audit_router
@@ -23,18 +23,16 @@ from app.complaints.schemas import ComplaintIn
 from app.config import Settings, get_settings
 from app.crypto import Sealer
 from app.datasubject.erasure_router import router as erasure_router
-from app.datasubject.router import me_router
-from app.datasubject.router import router as datasubject_router
 from app.db import libpq_url, make_pool, resolve_database_url
 from app.deadlines.router import router as deadlines_router
-from app.errors import Problem, ServiceUnavailable, install_error_handlers, problem_responses
 from app.findings.router import router as findings_router
 from app.hearings.router import router as hearings_router
 from app.identity.router import router as identity_router
 from app.investigations.router import router as investigations_router
+from app.kit.errors import Problem, ServiceUnavailable, install_error_handlers, problem_responses
 from app.mediation.router import router as mediation_router
 from app.messages.router import router as messages_router
-from app.middleware import Guard
+from app.middleware import LimitsAndHeaders
 from app.ratelimit import RateLimiter
 from app.records.router import router as records_router
 from app.reference import router as reference_router
@@ -136,8 +134,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(statistics_router)
     app.include_router(audit_router)
     app.include_router(retention_router)
-    app.include_router(datasubject_router)
-    app.include_router(me_router)
+    app.include_router(export.router)
+    app.include_router(export.me_router)
     app.include_router(erasure_router)
 
     @app.get("/healthz", tags=["operations"], summary="The process is up")
@@ -185,7 +183,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # Our own body limit rather than FastAPI's max_body_size, which answers 413 in text/plain.
     app.add_middleware(
-        Guard, limit=settings.max_body_bytes, upload_limit=settings.attachment_max_bytes
+        LimitsAndHeaders, limit=settings.max_body_bytes, upload_limit=settings.attachment_max_bytes
     )
     app.state.storage = LocalStorage(settings.attachments_dir)
     app.state.sealer = Sealer.from_settings(settings)

@@ -6,7 +6,7 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import PROBLEM_BASE, PROBLEM_JSON
+from app.kit.errors import PROBLEM_BASE, PROBLEM_JSON
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -18,7 +18,7 @@ SECURITY_HEADERS = [
 _DOCS_PATHS = ("/docs", "/redoc")  # the interactive docs need scripts and frames
 
 
-class Guard:
+class LimitsAndHeaders:
     """Refuses bodies over `limit` bytes with a 413 problem (by Content-Length up front, or while
     reading a chunked body), and adds the security headers to every response."""
 
@@ -32,7 +32,7 @@ class Guard:
             await self.app(scope, receive, send)
             return
         if not scope["path"].startswith(_DOCS_PATHS):
-            send = _with_security_headers(send)
+            send = _with_security_headers(send, private=scope["path"].startswith("/v1/"))
         # File uploads get their own, larger limit; every other body the small one.
         upload = scope["method"] == "POST" and scope["path"].endswith("/attachments")
         limit = self.upload_limit if upload else self.limit
@@ -91,10 +91,18 @@ class Guard:
         await send({"type": "http.response.body", "body": body})
 
 
-def _with_security_headers(send: Send) -> Send:
+# What an API answer is unless its route says otherwise (public code lists are cacheable): it may
+# hold personal data, so no cache keeps it.
+_PRIVATE = (b"cache-control", b"private, no-store")
+
+
+def _with_security_headers(send: Send, private: bool) -> Send:
     async def wrapped(message: Message) -> None:
         if message["type"] == "http.response.start":
-            message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            headers = [*message.get("headers", []), *SECURITY_HEADERS]
+            if private and not any(name.lower() == b"cache-control" for name, _ in headers):
+                headers.append(_PRIVATE)
+            message["headers"] = headers
         await send(message)
 
     return wrapped

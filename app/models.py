@@ -13,19 +13,13 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg
 from sqlmodel import Field, SQLModel
 
-from app.complaints.workflow import (
-    Action,
-    CaseEvent,
-    FindingOutcome,
-    HearingMode,
-    HearingStatus,
-    MessageKind,
-    RemedyAssessment,
-    RemedyForm,
-    RemedyResponse,
-    Status,
-    StepKind,
-)
+from app.complaints.workflow import Action, Status
+from app.findings.models import FindingOutcome
+from app.hearings.models import HearingMode, HearingStatus
+from app.investigations.models import StepKind
+from app.kit.trail import CaseEvent
+from app.messages.models import MessageKind
+from app.remedies.models import RemedyAssessment, RemedyForm, RemedyResponse
 from app.taxonomy import CHARACTERISTICS, Track
 
 SQLModel.metadata.naming_convention = {

@@ -13,7 +13,7 @@ import time
 
 from fastapi import Request
 
-from app.errors import TooManyRequests
+from app.kit.errors import TooManyRequests
 
 _MAX_KEYS = 100_000
 

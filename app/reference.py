@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
-from app.auth.policy import Role, roles_holding
 from app.complaints.workflow import (
     GUARD_DESCRIPTIONS,
     STATE_DESCRIPTIONS,
@@ -13,6 +12,7 @@ from app.complaints.workflow import (
     TRANSITIONS,
     Status,
 )
+from app.kit.permissions import Role, roles_holding
 from app.taxonomy import CHARACTERISTICS, DISCRIMINATION_GROUNDS, LANGUAGES, RIGHTS, TRACK_LABELS
 
 router = APIRouter(prefix="/v1", tags=["reference"])

@@ -5,8 +5,10 @@ Codes never change once published (statistics are grouped by them); labels may b
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 
 class Track(StrEnum):
@@ -86,7 +88,7 @@ RIGHTS: tuple[RightCategory, ...] = (
     ),
 )
 
-RIGHT_CODES: frozenset[str] = frozenset(r.code for r in RIGHTS)
+RIGHT_CODES: tuple[str, ...] = tuple(r.code for r in RIGHTS)
 
 # Grounds of ICCPR art. 2(1) and 26, ICESCR art. 2(2), CRPD and later treaty-body practice.
 DISCRIMINATION_GROUNDS: dict[str, str] = {
@@ -176,3 +178,39 @@ LANGUAGES: dict[str, str] = {
     "sr": "Српски",
     "fa": "فارسی",
 }
+
+
+# The code lists as types for request bodies: each an enum of the codes above, so the OpenAPI
+# document lists them. Built from the data at import; the type checker sees an enum whose members
+# it cannot know.
+if TYPE_CHECKING:
+
+    class RightCode(StrEnum): ...
+
+    class GroundCode(StrEnum): ...
+
+    class Language(StrEnum): ...
+
+    class SexGender(StrEnum): ...
+
+    class AgeBand(StrEnum): ...
+
+    class Disability(StrEnum): ...
+
+    class MigrationStatus(StrEnum): ...
+
+    class Ethnicity(StrEnum): ...
+
+else:
+
+    def _codes(name: str, codes: Iterable[str]) -> type[StrEnum]:
+        return StrEnum(name, {code: code for code in codes})
+
+    RightCode = _codes("RightCode", RIGHT_CODES)
+    GroundCode = _codes("GroundCode", DISCRIMINATION_GROUNDS)
+    Language = _codes("Language", LANGUAGES)
+    SexGender = _codes("SexGender", CHARACTERISTICS["sex_gender"])
+    AgeBand = _codes("AgeBand", CHARACTERISTICS["age_band"])
+    Disability = _codes("Disability", CHARACTERISTICS["disability"])
+    MigrationStatus = _codes("MigrationStatus", CHARACTERISTICS["migration_status"])
+    Ethnicity = _codes("Ethnicity", CHARACTERISTICS["ethnicity"])

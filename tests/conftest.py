@@ -19,7 +19,7 @@ import pytest
 from psycopg import sql
 
 from app import migrate
-from app.auth.policy import Role
+from app.kit.permissions import Role
 from app.auth.tokens import issue
 from app.config import Settings
 from app.db import libpq_url, start_embedded_postgres, with_database

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from app.auth.policy import Role
+from app.kit.permissions import Role
 from app.config import Settings
 from tests.conftest import set_status
 

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from app.auth.policy import Role
+from app.kit.permissions import Role
 from app.auth.tokens import issue
 from app.config import Settings
 from app.main import create_app

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from app.auth.policy import Role
+from app.kit.permissions import Role
 
 REQUEST = {
     "motivation": "The reporter is the only witness of the tender meeting of 3 May.",

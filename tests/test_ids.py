@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import time
 
-from app.ids import uuid7
+from app.kit.ids import uuid7
 
 
 def test_uuid7_is_version_7_time_ordered_and_random() -> None:

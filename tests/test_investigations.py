@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from app.auth.policy import Role
+from app.kit.permissions import Role
 from tests.conftest import set_status
 
 DUE = (datetime.now(UTC) + timedelta(days=14)).isoformat()

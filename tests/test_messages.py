@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from app.auth.policy import PERMISSIONS, STAFF_TRACKS, Role
+from app.kit.permissions import PERMISSIONS, STAFF_TRACKS, Role
 from app.taxonomy import Track
 from tests.conftest import set_status
 

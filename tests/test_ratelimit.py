@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 
 from app.config import Settings
-from app.errors import TooManyRequests
+from app.kit.errors import TooManyRequests
 from app.main import create_app
 from app.ratelimit import RateLimiter
 from tests.conftest import complaint_body

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from app.auth.policy import Role
+from app.kit.permissions import Role
 
 HELD = (datetime.now(UTC) - timedelta(hours=2)).isoformat()
 RECORD = {

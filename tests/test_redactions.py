@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from app.auth.policy import Role
+from app.kit.permissions import Role
 
 NEIGHBOUR = "my neighbour Jana Novak (born 1971) who has HIV"
 

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from app.auth.policy import Role
+from app.kit.permissions import Role
 
 BODY = {
     "description": "Since my report I was moved to night shifts and lost my bonus.",

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from app.auth.policy import PERMISSIONS, Role
+from app.kit.permissions import PERMISSIONS, Role
 from app.complaints.workflow import (
     OPEN,
     TERMINAL,

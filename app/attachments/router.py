@@ -3,54 +3,24 @@ and the `filename` and `attach_to` query parameters (no multipart parsing on the
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import quote
 from uuid import UUID
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
-from pydantic import BaseModel, Field, StringConstraints
 
 from app.attachments import content, service
-from app.auth.deps import CurrentPrincipal
-from app.complaints.schemas import Storable
-from app.db import transaction
-from app.errors import problem_responses, response_headers
+from app.attachments.schemas import AttachmentOut, Attachments, Filename
+from app.kit.access import allow_on_case
+from app.kit.errors import problem_responses, response_headers
+from app.kit.http import Tx
+from app.kit.permissions import Permission as P
+from app.kit.principals import Principal
 
 router = APIRouter(prefix="/v1/complaints/{complaint_id}/attachments")
 
-Filename = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^/\\]+$"),
-    Storable,
-]
-
-
-class AttachmentOut(BaseModel):
-    id: UUID
-    parent: str = Field(description="`complaint`, `message` or `step`.")
-    parent_id: int | None
-    filename: str
-    content_type: str
-    size_bytes: int
-    sha256: str = Field(description="Hex SHA-256 of the file, checked on every download.")
-    visible_to_complainant: bool
-    uploaded_by: str | None = Field(description="Staff only.")
-    created_at: datetime
-
-
-class Attachments(BaseModel):
-    attachments: list[AttachmentOut]
-
-
-def attachment_out(row: dict[str, Any], staff: bool) -> AttachmentOut:
-    return AttachmentOut(
-        **{
-            **row,
-            "sha256": row["sha256"].hex(),
-            "uploaded_by": row["uploaded_by"] if staff else None,
-        }
-    )
+Writer = Annotated[Principal, allow_on_case(P.attachment_write)]
+Reader = Annotated[Principal, allow_on_case(P.attachment_read)]
 
 
 @router.post(
@@ -82,7 +52,8 @@ async def post_attachment(
     complaint_id: UUID,
     request: Request,
     response: Response,
-    principal: CurrentPrincipal,
+    tx: Tx,
+    principal: Writer,
     filename: Annotated[Filename, Query(description="The file's name, without a path.")],
     attach_to: Annotated[
         str, Query(max_length=40, description="`complaint`, `message:<id>` or `step:<id>`.")
@@ -96,17 +67,16 @@ async def post_attachment(
         content_type=content_type.split(";", 1)[0].strip().lower(),
         data=await request.body(),
     )
-    async with transaction(request) as tx:
-        row = await service.upload(
-            tx,
-            request.app.state.storage,
-            settings.attachment_max_bytes,
-            principal,
-            complaint_id,
-            upload,
-        )
-    response.headers["Location"] = f"/v1/complaints/{complaint_id}/attachments/{row['id']}"
-    return attachment_out(row, principal.is_staff)
+    attachment = await service.upload(
+        tx,
+        request.app.state.storage,
+        settings.attachment_max_bytes,
+        principal,
+        complaint_id,
+        upload,
+    )
+    response.headers["Location"] = f"/v1/complaints/{complaint_id}/attachments/{attachment.id}"
+    return attachment
 
 
 @router.get(
@@ -115,13 +85,8 @@ async def post_attachment(
     summary="The complaint's files within your reach",
     responses=problem_responses(401, 403, 404, 422, 503),
 )
-async def list_attachments(
-    complaint_id: UUID, request: Request, response: Response, principal: CurrentPrincipal
-) -> Attachments:
-    response.headers["Cache-Control"] = "private, no-store"
-    async with transaction(request) as tx:
-        rows = await service.list_attachments(tx, principal, complaint_id)
-    return Attachments(attachments=[attachment_out(r, principal.is_staff) for r in rows])
+async def list_attachments(complaint_id: UUID, tx: Tx, principal: Reader) -> Attachments:
+    return Attachments(attachments=await service.list_attachments(tx, principal, complaint_id))
 
 
 @router.get(
@@ -139,12 +104,10 @@ async def list_attachments(
     },
 )
 async def get_attachment(
-    complaint_id: UUID, attachment_id: UUID, request: Request, principal: CurrentPrincipal
+    complaint_id: UUID, attachment_id: UUID, request: Request, tx: Tx, principal: Reader
 ) -> Response:
-    async with transaction(request) as tx:
-        file = await service.download(
-            tx, request.app.state.storage, principal, complaint_id, attachment_id
-        )
+    storage = request.app.state.storage
+    file = await service.download(tx, storage, principal, complaint_id, attachment_id)
     return Response(
         file.data,
         media_type=file.content_type,

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
 from uuid import UUID
 
 from app.attachments import content, queries
+from app.attachments.schemas import AttachmentOut
 from app.attachments.storage import Storage
-from app.auth.principals import Principal
-from app.complaints.service import actor, reachable, require
-from app.complaints.workflow import TERMINAL, MessageKind
-from app.db import Conn
-from app.errors import (
+from app.complaints.workflow import TERMINAL, Status
+from app.kit.access import lock, reach
+from app.kit.errors import (
     AppError,
     Conflict,
     NotFound,
@@ -26,7 +24,12 @@ from app.errors import (
     Unprocessable,
     UnsupportedMediaType,
 )
-from app.ids import uuid7
+from app.kit.ids import uuid7
+from app.kit.permissions import Permission
+from app.kit.principals import Principal
+from app.kit.sql import Conn, all_rows, compose, one
+from app.kit.trail import audit
+from app.messages.models import MessageKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +67,7 @@ async def _visibility(
     """Check the caller may attach here; return whether the complainant will see the file."""
     staff = principal.is_staff
     if parent == "step":
-        require(principal, "investigation.write", "Attaching to an investigation step")
+        principal.require(Permission.investigation_write, "Attaching to an investigation step")
         cur = await conn.execute(queries.STEP, {"id": complaint_id, "parent_id": parent_id})
         if await cur.fetchone() is None:
             raise NotFound("No investigation step with this id belongs to this complaint.")
@@ -93,12 +96,11 @@ async def upload(
     principal: Principal,
     complaint_id: UUID,
     file: Upload,
-) -> dict[str, Any]:
-    status = await reachable(conn, principal, complaint_id)
-    require(principal, "attachment.write", "Attaching a file")
+) -> AttachmentOut:
+    case = await lock(conn, principal, complaint_id)
     parent, parent_id = _parent(file.attach_to)
-    if not principal.is_staff and status in TERMINAL:
-        raise Conflict(f"The case is {status}: files can be added while it is open.")
+    if not principal.is_staff and Status(case.status) in TERMINAL:
+        raise Conflict(f"The case is {case.status}: files can be added while it is open.")
     if not file.data:
         raise _invalid("body", "the file is empty")
     if len(file.data) > max_bytes:  # the middleware refuses these first; kept as a backstop
@@ -110,10 +112,12 @@ async def upload(
         )
     visible = await _visibility(conn, principal, complaint_id, parent, parent_id)
     attachment_id = uuid7()
-    subject, role = actor(principal)
+    # The file goes first; a row that then fails to commit leaves an orphan, which the worker's
+    # sweep removes (app.retention.service.sweep_orphans). Removed here at once when it can be.
     await storage.put(attachment_id, file.data)
     try:
-        cur = await conn.execute(
+        attachment = await one(
+            conn,
             queries.INSERT,
             {
                 "attachment_id": attachment_id,
@@ -125,47 +129,44 @@ async def upload(
                 "size": len(file.data),
                 "sha256": hashlib.sha256(file.data).digest(),
                 "visible": visible,
-                "actor_subject": subject,
-                "actor_role": role,
+                "staff": principal.is_staff,
+                **principal.actor.params,
             },
+            AttachmentOut,
         )
-        row = await cur.fetchone()
     except BaseException:
         await storage.delete(attachment_id)
         raise
-    assert row is not None
-    return row
+    assert attachment is not None  # an INSERT ... RETURNING of one row
+    return attachment
 
 
 async def list_attachments(
     conn: Conn, principal: Principal, complaint_id: UUID
-) -> list[dict[str, Any]]:
-    await reachable(conn, principal, complaint_id)
-    require(principal, "attachment.read", "Reading attachments")
-    cur = await conn.execute(
-        queries.SELECT.format(extra=""), {"id": complaint_id, "staff": principal.is_staff}
+) -> list[AttachmentOut]:
+    await reach(conn, principal, complaint_id)
+    return await all_rows(
+        conn,
+        compose(queries.SELECT, extra=""),
+        {"id": complaint_id, "staff": principal.is_staff},
+        AttachmentOut,
     )
-    return await cur.fetchall()
 
 
 async def download(
     conn: Conn, storage: Storage, principal: Principal, complaint_id: UUID, attachment_id: UUID
 ) -> Download:
-    await reachable(conn, principal, complaint_id)
-    require(principal, "attachment.read", "Reading attachments")
-    cur = await conn.execute(
-        queries.SELECT.format(extra="AND id = %(attachment_id)s"),
+    await reach(conn, principal, complaint_id)
+    found = await one(
+        conn,
+        compose(queries.SELECT, extra=queries.ONE),
         {"id": complaint_id, "staff": principal.is_staff, "attachment_id": attachment_id},
+        AttachmentOut,
     )
-    row = await cur.fetchone()
-    if row is None:
+    if found is None:
         raise NotFound("No attachment with this id is within your reach.")
     data = await storage.get(attachment_id)
-    if hashlib.sha256(data).digest() != row["sha256"]:
+    if hashlib.sha256(data).hexdigest() != found.sha256:
         raise AppError("The stored file does not match its checksum; it was not served.")
-    subject, role = actor(principal)
-    await conn.execute(
-        queries.AUDIT_DOWNLOAD,
-        {"actor_subject": subject, "actor_role": role, "object_id": str(attachment_id)},
-    )
-    return Download(row["filename"], row["content_type"], row["sha256"].hex(), data)
+    await audit(conn, principal.actor, "attachment.download", "attachment", attachment_id)
+    return Download(found.filename, found.content_type, found.sha256, data)

@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Request
 
-from app.audit import chain, queries
-from app.audit.schemas import (
-    AuditEntryOut,
-    AuditPage,
-    AuditQuery,
-    CheckpointQuery,
-    VerificationOut,
-)
-from app.auth.deps import CurrentPrincipal
-from app.auth.principals import Principal
-from app.complaints.service import actor, require
-from app.db import transaction
-from app.errors import Unprocessable, problem_responses
-from app.pagination import page_limit, split_page
+from app.audit import service
+from app.audit.schemas import AuditPage, AuditQuery, CheckpointQuery, VerificationOut
+from app.kit.access import allow
+from app.kit.errors import problem_responses
+from app.kit.http import Tx
+from app.kit.pagination import page_limit
+from app.kit.permissions import Permission as P
+from app.kit.principals import Principal
 
 router = APIRouter(prefix="/v1/audit", tags=["oversight"])
+Auditor = Annotated[Principal, allow(P.audit_read)]
 
 
 @router.get(
@@ -36,34 +31,10 @@ router = APIRouter(prefix="/v1/audit", tags=["oversight"])
     responses=problem_responses(401, 403, 422, 503),
 )
 async def list_entries(
-    request: Request,
-    response: Response,
-    principal: CurrentPrincipal,
-    query: Annotated[AuditQuery, Query()],
+    request: Request, tx: Tx, principal: Auditor, query: Annotated[AuditQuery, Query()]
 ) -> AuditPage:
-    require(principal, "audit.read", "Reading the audit trail")
     size = page_limit(request.app.state.settings, query.limit)
-    chosen = {k: v for k, v in query.model_dump().items() if k in queries.FILTERS and v}
-    filters = "".join(f" AND {queries.FILTERS[k]}" for k in chosen)
-    response.headers["Cache-Control"] = "private, no-store"
-    async with transaction(request) as tx:
-        cur = await tx.execute(
-            queries.LIST.format(filters=filters),
-            {**chosen, "after": query.after or 0, "limit": size + 1},
-        )
-        rows = await cur.fetchall()
-        await _record(tx, principal, "audit.list", "entries", "success")
-    page, next_after = split_page(rows, size, key=lambda r: r["id"])
-    return AuditPage(items=[_entry(r) for r in page], next_after=next_after)
-
-
-def _entry(row: dict[str, Any]) -> AuditEntryOut:
-    digest = row["hash"]
-    return AuditEntryOut(
-        **{k: row[k] for k in queries.FIELDS},
-        position=row["seq"],
-        hash=bytes(digest).hex() if digest is not None else None,
-    )
+    return await service.list_entries(tx, principal, query, size)
 
 
 @router.get(
@@ -78,46 +49,10 @@ def _entry(row: dict[str, Any]) -> AuditEntryOut:
     responses=problem_responses(401, 403, 422, 503),
 )
 async def verification(
-    request: Request,
-    response: Response,
-    principal: CurrentPrincipal,
-    query: Annotated[CheckpointQuery, Query()],
+    request: Request, principal: Auditor, query: Annotated[CheckpointQuery, Query()]
 ) -> VerificationOut:
-    require(principal, "audit.read", "Verifying the audit trail")
-    if (query.position is None) != (query.hash is None):
-        raise Unprocessable(
-            "A checkpoint is a `position` and a `hash`, both.",
-            [{"field": "query.hash", "message": "goes with position", "type": "value_error"}],
-        )
-    checkpoint = (
-        chain.Checkpoint(query.position, query.hash.lower())
-        if query.position is not None and query.hash is not None
-        else None
-    )
-    settings = request.app.state.settings
-    response.headers["Cache-Control"] = "private, no-store"
-    pool = request.app.state.pool
-    async with pool.connection() as conn:
-        result = await chain.verify(
-            conn, settings.audit_key.get_secret_value().encode(), checkpoint
-        )
-    async with transaction(request) as tx:
-        await _record(
-            tx, principal, "audit.verify", "chain", "intact" if result.intact else "broken"
-        )
-    return VerificationOut(**result.as_dict())
-
-
-async def _record(tx: Any, principal: Principal, action: str, object_id: str, outcome: str) -> None:
-    """Looking at the trail is itself on the trail."""
-    subject, role = actor(principal)
-    await tx.execute(
-        queries.RECORD,
-        {
-            "actor_subject": subject,
-            "actor_role": role,
-            "action": action,
-            "object_id": object_id,
-            "outcome": outcome,
-        },
-    )
+    checkpoint = service.checkpoint_of(query)
+    key = request.app.state.settings.audit_key.get_secret_value().encode()
+    # Its own connection: the walk is one REPEATABLE READ snapshot of the whole chain.
+    async with request.app.state.pool.connection() as conn:
+        return await service.verify(conn, principal, key, checkpoint)

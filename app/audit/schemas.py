@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
-from app.pagination import IdPageQuery
+from app.kit.pagination import IdPageQuery
+from app.kit.text import Strict
 
 Code = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00]*$")]
 
@@ -37,9 +38,7 @@ class AuditPage(BaseModel):
     next_after: int | None
 
 
-class CheckpointQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CheckpointQuery(Strict):
     position: int | None = Field(default=None, ge=1, description="A checkpoint's position...")
     hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{64}$")] | None = Field(
         default=None, description="... and its hash, as exported earlier."

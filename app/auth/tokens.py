@@ -16,10 +16,10 @@ from uuid import UUID
 from jose import JWTError, jwt
 
 from app.auth.jwks import JwksCache
-from app.auth.policy import Role
-from app.auth.principals import Principal
 from app.config import Settings
-from app.errors import Unauthorized
+from app.kit.errors import Unauthorized
+from app.kit.permissions import Role
+from app.kit.principals import Principal
 
 ALGORITHM = "HS256"
 _REQUIRED = ("exp", "iat", "sub", "aud", "iss")

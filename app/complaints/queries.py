@@ -6,10 +6,9 @@ on the hot paths. Visibility is part of every query that loads complaints.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
 
-from app.auth.policy import Role
-from app.auth.principals import Principal
+from app.kit.sql import compose, identifier
+from app.kit.trail import audit_cte, timeline_cte
 from app.outbox.events import complaint_fields, enqueue
 
 # The validated body travels as ONE JSON parameter, unpacked by PostgreSQL into typed columns:
@@ -61,16 +60,18 @@ _FILE_TRAITS = """traits AS (
                                                      ethnicity text)
 ),
 """
-_FILE_TAIL = f"""timeline AS (
-  INSERT INTO timeline_entries (complaint_id, actor_subject, actor_role, action, from_status,
-                                to_status, visible_to_complainant)
-  SELECT id, %(actor_subject)s, %(actor_role)s, 'file', NULL, 'submitted', true FROM c
-),
-audit AS (
-  INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
-  SELECT %(actor_subject)s, %(actor_role)s, 'complaint.file', 'complaint', id::text FROM c
-),
-{enqueue("event", "complaint.filed", "c", "c.id", {**complaint_fields("c"), "to": "c.status"})}
+_FILED_TRAIL = ",\n".join(
+    (
+        timeline_cte(
+            source="c", complaint="id", action="'file'", from_status="NULL", to_status="status"
+        ),
+        audit_cte(source="c", action="'complaint.file'", object_type="complaint", object_id="id"),
+        enqueue(
+            "event", "complaint.filed", "c", "c.id", {**complaint_fields("c"), "to": "c.status"}
+        ),
+    )
+)
+_FILE_TAIL = """{trail}
 SELECT c.id, c.reference, c.track, c.status, c.received_at, c.acknowledge_by, c.feedback_by
 FROM c
 """
@@ -80,18 +81,18 @@ FROM c
 def file_sql(contact: bool, named: bool, traits: bool) -> str:
     """The filing statement, with a CTE only for the parts this complaint has: a table the
     statement does not touch costs PostgreSQL nothing (an unused CTE still opens it)."""
-    return (
-        _FILE_HEAD
-        + (_FILE_CONTACT if contact else "")
+    parts = (
+        (_FILE_CONTACT if contact else "")
         + (_FILE_NAMED if named else "")
         + (_FILE_TRAITS if traits else "")
-        + _FILE_TAIL
     )
+    return compose(_FILE_HEAD + "{parts}" + _FILE_TAIL, parts=parts, trail=_FILED_TRAIL)
 
 
 # An own-initiative inquiry: no complainant, so no receipt, nothing to acknowledge and no feedback
 # owed (both recorded as done at opening); it starts at assessment and follows the same workflow.
-INQUIRY = f"""
+INQUIRY = compose(
+    """
 WITH seq AS (SELECT nextval('complaint_reference_seq') AS n),
 c AS (
   INSERT INTO complaints (
@@ -108,64 +109,79 @@ c AS (
   RETURNING id, reference, track, status, received_at, origin, rights_affected, department,
             respondent
 ),
-timeline AS (
-  INSERT INTO timeline_entries (complaint_id, actor_subject, actor_role, action, from_status,
-                                to_status, reason, visible_to_complainant)
-  SELECT id, %(actor_subject)s, %(actor_role)s, 'file', NULL, 'under_assessment',
-         'Own-initiative inquiry', false
-  FROM c
-),
-audit AS (
-  INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
-  SELECT %(actor_subject)s, %(actor_role)s, 'complaint.open_inquiry', 'complaint', id::text FROM c
-),
-{enqueue("event", "inquiry.opened", "c", "c.id", {**complaint_fields("c"), "to": "c.status"})}
+{trail}
 SELECT c.id, c.reference, c.track, c.status, c.received_at FROM c
-"""
+""",
+    trail=",\n".join(
+        (
+            timeline_cte(
+                source="c",
+                complaint="id",
+                action="'file'",
+                from_status="NULL",
+                to_status="status",
+                reason="'Own-initiative inquiry'",
+                visible="false",
+            ),
+            audit_cte(
+                source="c",
+                action="'complaint.open_inquiry'",
+                object_type="complaint",
+                object_id="id",
+            ),
+            enqueue(
+                "event", "inquiry.opened", "c", "c.id", {**complaint_fields("c"), "to": "c.status"}
+            ),
+        )
+    ),
+)
 
 RECEIPT_LOOKUP = (
     "SELECT id, receipt_hash FROM complaints "
     "WHERE reference = %(reference)s AND receipt_hash IS NOT NULL"
 )
 
-_DEADLINE_COLUMNS = """
-  c.acknowledge_by, c.acknowledged_at, c.feedback_by, c.feedback_given_at,
-  c.decide_by, c.decided_at,
-  coalesce(c.decided_at IS NULL AND c.decide_by < now() AND c.status <> 'withdrawn', false)
-    AS decision_overdue,
-  (c.acknowledged_at IS NULL AND c.acknowledge_by < now() AND c.status <> 'withdrawn')
-    AS acknowledgement_overdue,
-  (c.feedback_given_at IS NULL AND c.feedback_by < now() AND c.status <> 'withdrawn')
-    AS feedback_overdue
-"""
+# A complaint's deadlines, as the `deadlines` object of its representations (alias `c`).
+DEADLINES = """json_build_object(
+    'acknowledge_by', c.acknowledge_by, 'acknowledged_at', c.acknowledged_at,
+    'acknowledgement_overdue',
+      c.acknowledged_at IS NULL AND c.acknowledge_by < now() AND c.status <> 'withdrawn',
+    'feedback_by', c.feedback_by, 'feedback_given_at', c.feedback_given_at,
+    'feedback_overdue',
+      c.feedback_given_at IS NULL AND c.feedback_by < now() AND c.status <> 'withdrawn',
+    'decide_by', c.decide_by, 'decided_at', c.decided_at,
+    'decision_overdue',
+      coalesce(c.decided_at IS NULL AND c.decide_by < now() AND c.status <> 'withdrawn', false)
+  ) AS deadlines"""
 
-GET = f"""
-SELECT c.id, c.reference, c.origin, c.track, c.status, c.version, c.handler_subject,
-  c.referred_to, c.priority, c.retaliation_against, c.summary,
-  c.description,
-  c.rights_affected, c.discrimination_grounds, c.respondent, c.incident_from, c.incident_to,
-  c.incident_location, c.remedy_sought, c.language, c.anonymous, c.received_at, c.updated_at,
-  {_DEADLINE_COLUMNS},
-  -- Contact details only for staff of the ombudsperson track: a reporter on the confidential
-  -- anti-corruption track is known to its handlers by a pseudonym.
+# One complaint as its reader sees it: the handler for staff only; contact details for staff of
+# the ombudsperson track (a reporter on the confidential anti-corruption track is known to its
+# handlers by a pseudonym); the people a report names for staff of the track (sealed all the
+# same: the service opens them).
+GET = compose(
+    """
+SELECT c.id, c.reference, c.origin, c.track, c.status, c.version,
+  CASE WHEN %(staff)s THEN c.handler_subject END AS handler,
+  c.referred_to, c.priority, c.retaliation_against, c.summary, c.description,
+  c.rights_affected, c.discrimination_grounds, c.respondent,
+  json_build_object('date_from', c.incident_from, 'date_to', c.incident_to,
+                    'location', c.incident_location) AS incident,
+  c.remedy_sought, c.language, c.anonymous, c.received_at, c.updated_at,
+  {deadlines},
   CASE WHEN %(read_contact)s AND c.track = 'ombudsperson' THEN ct.key_id END AS contact_key,
   CASE WHEN %(read_contact)s AND c.track = 'ombudsperson' THEN ct.sealed END AS contact_sealed,
-  -- People the report names: staff of the track see them (sealed at rest all the same).
   CASE WHEN %(read_contact)s THEN np.key_id END AS named_key,
   CASE WHEN %(read_contact)s THEN np.sealed END AS named_sealed
 FROM complaints c
 LEFT JOIN complainant_contacts ct ON ct.complaint_id = c.id
 LEFT JOIN named_persons np ON np.complaint_id = c.id
 WHERE c.id = %(id)s AND ({{visible}})
-"""
+""",
+    deadlines=DEADLINES,
+)
 
-LOCK = """
-SELECT c.id, c.track, c.status, c.version, c.handler_subject, c.updated_at FROM complaints c
-WHERE c.id = %(id)s AND ({visible})
-FOR NO KEY UPDATE
-"""
-
-TRANSITION = f"""
+TRANSITION = compose(
+    """
 WITH c AS (
   UPDATE complaints SET
     status = %(target)s,
@@ -190,85 +206,127 @@ WITH c AS (
   WHERE id = %(id)s AND version = %(version)s
   RETURNING *
 ),
-entry AS (
-  INSERT INTO timeline_entries (complaint_id, actor_subject, actor_role, action, from_status,
-                                to_status, reason, visible_to_complainant)
-  SELECT id, %(actor_subject)s, %(actor_role)s, %(action)s, %(source)s, %(target)s, %(reason)s,
-         %(visible)s
-  FROM c
-  RETURNING id AS entry_id, at AS entry_at
-),
-audit AS (
-  INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
-  SELECT %(actor_subject)s, %(actor_role)s, 'complaint.' || %(action)s, 'complaint', id::text
-  FROM c
-),
-{
-    enqueue(
-        "event",
-        "complaint.transitioned",
-        "c",
-        "c.id",
-        {
-            **complaint_fields("c"),
-            "action": "%(action)s::text",
-            "from": "%(source)s::text",
-            "to": "c.status",
-        },
-    )
-}
-SELECT c.id, c.reference, c.status, c.version, c.updated_at, {_DEADLINE_COLUMNS},
+{trail}
+SELECT c.id, c.reference, c.status, c.version, c.updated_at, {deadlines},
        entry.entry_id, entry.entry_at
 FROM c AS c, entry
-"""
+""",
+    deadlines=DEADLINES,
+    trail=",\n".join(
+        (
+            timeline_cte(
+                source="c",
+                complaint="id",
+                action="%(action)s",
+                from_status="%(source)s",
+                to_status="%(target)s",
+                reason="%(reason)s",
+                visible="%(visible)s",
+                returning=True,
+            ),
+            audit_cte(
+                source="c",
+                action="'complaint.' || %(action)s",
+                object_type="complaint",
+                object_id="id",
+            ),
+            enqueue(
+                "event",
+                "complaint.transitioned",
+                "c",
+                "c.id",
+                {
+                    **complaint_fields("c"),
+                    "action": "%(action)s::text",
+                    "from": "%(source)s::text",
+                    "to": "c.status",
+                },
+            ),
+        )
+    ),
+)
 
 TIMELINE = """
 SELECT t.id, t.at, t.action, t.from_status, t.to_status, t.reason, t.actor_role,
-       t.actor_subject, t.visible_to_complainant, t.about_subject
+       CASE WHEN %(staff)s THEN t.actor_subject END AS actor_subject,
+       t.visible_to_complainant,
+       CASE WHEN %(staff)s THEN t.about_subject END AS about_subject
 FROM timeline_entries t
 WHERE t.complaint_id = %(id)s AND (t.visible_to_complainant OR %(staff)s)
 ORDER BY t.id
 """
 
-VISIBLE_ID = "SELECT c.id, c.status FROM complaints c WHERE c.id = %(id)s AND ({visible})"
-
-LIST = f"""
-SELECT c.id, c.reference, c.track, c.status, c.handler_subject, c.priority, c.summary,
-  c.received_at,
-  {_DEADLINE_COLUMNS}
+LIST = compose(
+    """
+SELECT c.id, c.reference, c.track, c.status,
+  CASE WHEN %(staff)s THEN c.handler_subject END AS handler, c.priority, c.summary,
+  c.received_at, {deadlines}
 FROM complaints c
 WHERE ({{visible}}) {{filters}}
 ORDER BY c.received_at DESC, c.id DESC
 LIMIT %(limit)s
-"""
+""",
+    deadlines=DEADLINES,
+)
+# The filters of the list, each a constant condition.
+LIST_FILTERS = {
+    "statuses": "c.status = ANY(%(statuses)s)",
+    "track": "c.track = %(track)s",
+    "overdue_acknowledgement": (
+        "c.acknowledged_at IS NULL AND c.acknowledge_by < now() AND c.status <> 'withdrawn'"
+    ),
+    "overdue_feedback": (
+        "c.feedback_given_at IS NULL AND c.feedback_by < now() AND c.status <> 'withdrawn'"
+    ),
+    "handler": "c.handler_subject = %(handler)s",
+    "unassigned": "c.handler_subject IS NULL",
+    "priority": "c.priority",
+    "received_from": "c.received_at >= %(received_from)s",
+    "received_to": "c.received_at < %(received_to)s",
+    "cursor": "(c.received_at, c.id) < (%(cursor_at)s, %(cursor_id)s)",
+}
+
+RECUSED = "SELECT 1 FROM recusals WHERE complaint_id = %(id)s AND subject = %(subject)s"
 
 # Assignment: the new handler, a staff-only timeline entry and the audit entry, in one statement.
-ASSIGN = """
+ASSIGN = compose(
+    """
 WITH c AS (
   UPDATE complaints
   SET handler_subject = %(handler)s, version = version + 1, updated_at = now()
   WHERE id = %(id)s AND version = %(version)s
   RETURNING id, status, version, handler_subject, updated_at
 ),
-entry AS (
-  INSERT INTO timeline_entries (complaint_id, actor_subject, actor_role, action, from_status,
-                                to_status, reason, visible_to_complainant, about_subject)
-  SELECT id, %(actor_subject)s, %(actor_role)s, %(event)s, status, status, %(reason)s, false,
-         %(about)s
-  FROM c
-  RETURNING id AS entry_id, at AS entry_at
-),
-audit AS (
-  INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
-  SELECT %(actor_subject)s, %(actor_role)s, 'complaint.' || %(event)s, 'complaint', id::text
-  FROM c
-)
+{trail}
 SELECT c.*, entry.entry_id, entry.entry_at FROM c, entry
-"""
+""",
+    trail=",\n".join(
+        (
+            timeline_cte(
+                source="c",
+                complaint="id",
+                action="%(event)s",
+                from_status="status",
+                to_status="status",
+                reason="%(reason)s",
+                visible="false",
+                about="%(about)s",
+                returning=True,
+            ),
+            audit_cte(
+                source="c",
+                action="'complaint.' || %(event)s",
+                object_type="complaint",
+                object_id="id",
+            ),
+        )
+    ),
+)
 
 # Recusal: record it; if the person handles the complaint, unassign them; staff-only timeline
 # entries and the audit entry. No row back means the person was already recused.
-RECUSE = """
+RECUSE = compose(
+    """
 WITH r AS (
   INSERT INTO recusals (complaint_id, subject, kind, reason, recorded_by)
   VALUES (%(id)s, %(subject)s, %(kind)s, %(reason)s, %(actor_subject)s)
@@ -281,27 +339,39 @@ c AS (
   WHERE id = %(id)s AND handler_subject = %(subject)s AND EXISTS (SELECT 1 FROM r)
   RETURNING id, status
 ),
-entries AS (
-  -- One INSERT, ordered, so the timeline reads: excluded (or recused), then unassigned.
-  INSERT INTO timeline_entries (complaint_id, actor_subject, actor_role, action, from_status,
-                                to_status, reason, visible_to_complainant, about_subject)
-  SELECT e.complaint_id, %(actor_subject)s, %(actor_role)s, e.action, %(status)s, %(status)s,
-         e.reason, false, %(subject)s
-  FROM (
-    SELECT 1 AS ord, r.complaint_id, %(event)s AS action, r.reason FROM r
-    UNION ALL
-    SELECT 2, c.id, 'unassign', 'recused' FROM c
-  ) AS e
-  ORDER BY e.ord
+-- The entries, in the order the timeline reads them: excluded (or recused), then unassigned.
+e AS (
+  SELECT 1 AS ord, r.complaint_id, %(event)s AS action, r.reason FROM r
+  UNION ALL
+  SELECT 2, c.id, 'unassign', 'recused' FROM c
 ),
-audit AS (
-  INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
-  SELECT %(actor_subject)s, %(actor_role)s, 'complaint.' || %(event)s, 'complaint',
-         r.complaint_id::text
-  FROM r
+{trail}
+SELECT r.subject, r.kind, r.reason, r.recorded_by, r.recorded_at,
+       EXISTS (SELECT 1 FROM c) AS unassigned
+FROM r
+""",
+    trail=",\n".join(
+        (
+            timeline_cte(
+                source="e",
+                complaint="e.complaint_id",
+                action="e.action",
+                from_status="%(status)s",
+                to_status="%(status)s",
+                reason="e.reason",
+                visible="false",
+                about="%(subject)s",
+                order_by="e.ord",
+            ),
+            audit_cte(
+                source="r",
+                action="'complaint.' || %(event)s",
+                object_type="complaint",
+                object_id="r.complaint_id",
+            ),
+        )
+    ),
 )
-SELECT r.*, EXISTS (SELECT 1 FROM c) AS unassigned FROM r
-"""
 
 RECUSALS = """
 SELECT subject, kind, reason, recorded_by, recorded_at FROM recusals
@@ -343,9 +413,7 @@ MARK_FINDINGS_ISSUED = "UPDATE findings SET issued_at = now() WHERE complaint_id
 
 REDACTABLE = ("summary", "description", "remedy_sought", "incident_location")
 
-# One statement per field (the column name is never built from input).
-REDACT = {
-    field: f"""
+_REDACT = """
 WITH c AS (
   UPDATE complaints
   SET {field} = replace({field}, %(remove)s, '[removed]'), version = version + 1,
@@ -355,44 +423,34 @@ WITH c AS (
 ),
 r AS (
   INSERT INTO redactions (complaint_id, field, occurrences, reason, redacted_by)
-  SELECT c.id, '{field}', %(occurrences)s, %(reason)s, %(actor_subject)s FROM c
+  SELECT c.id, %(field)s, %(occurrences)s, %(reason)s, %(actor_subject)s FROM c
   RETURNING *
 ),
-audit AS (
-  INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
-  SELECT %(actor_subject)s, %(actor_role)s, 'complaint.redact', 'complaint', r.complaint_id::text
-  FROM r
-)
+{audit}
 SELECT r.*, c.version FROM r, c
 """
-    for field in REDACTABLE
+_REDACT_AUDIT = audit_cte(
+    source="r", action="'complaint.redact'", object_type="complaint", object_id="r.complaint_id"
+)
+# One statement per field: the column name comes from this list, never from input.
+REDACT = {
+    field: compose(_REDACT, field=identifier(field), audit=_REDACT_AUDIT) for field in REDACTABLE
 }
 FIELD_VALUE = {
-    field: f"SELECT {field} AS value FROM complaints WHERE id = %(id)s" for field in REDACTABLE
+    field: compose(
+        "SELECT {field} AS value FROM complaints WHERE id = %(id)s", field=identifier(field)
+    )
+    for field in REDACTABLE
 }
 
-AUDIT = """
-INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
-VALUES (%(actor_subject)s, %(actor_role)s, %(action)s, %(object_type)s, %(object_id)s)
+# Retaliation against a reporter: a new case linked to the original, flagged as priority, with
+# the protection measures asked for.
+ORIGINAL = "SELECT track, reference FROM complaints WHERE id = %(id)s"
+LINK_RETALIATION = """
+UPDATE complaints SET retaliation_against = %(original)s, priority = true
+WHERE id = %(id)s
 """
-
-
-def visibility(principal: Principal) -> tuple[str, dict[str, Any]]:
-    """The SQL condition (over alias `c`) for the complaints this principal may see at all."""
-    clauses: list[str] = []
-    params: dict[str, Any] = {}
-    if principal.tracks:
-        # Staff see their track, except complaints they are recused from.
-        clauses.append(
-            "(c.track = ANY(%(vis_tracks)s) AND NOT EXISTS (SELECT 1 FROM recusals r "
-            "WHERE r.complaint_id = c.id AND r.subject = %(vis_staff)s))"
-        )
-        params["vis_tracks"] = sorted(principal.tracks)
-        params["vis_staff"] = principal.subject
-    if Role.complainant in principal.roles and principal.complaint_id is not None:
-        clauses.append("c.id = %(vis_complaint)s")
-        params["vis_complaint"] = principal.complaint_id
-    if Role.resident in principal.roles:
-        clauses.append("c.complainant_subject = %(vis_subject)s")
-        params["vis_subject"] = principal.subject
-    return (" OR ".join(clauses) or "false"), params
+REQUEST_MEASURES = """
+INSERT INTO protection_measures (complaint_id, measure, status)
+SELECT %(id)s, m, 'requested' FROM unnest(%(measures)s::text[]) AS m
+"""

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from fastapi import APIRouter, Query, Request, Response, status
 
-from app.auth.deps import CurrentPrincipal, OptionalPrincipal
 from app.complaints import service
 from app.complaints.schemas import (
+    AccessToken,
     AssignmentIn,
     AssignmentOut,
     ComplaintIn,
@@ -20,37 +19,32 @@ from app.complaints.schemas import (
     Filed,
     InquiryIn,
     InquiryOut,
+    ReceiptLogin,
     RecusalIn,
     RecusalOut,
     Recusals,
     RedactionIn,
     RedactionOut,
-    Storable,
+    RetaliationIn,
     Timeline,
     TransitionIn,
     TransitionOut,
-    parse_body,
 )
-from app.db import single_statement, transaction
-from app.errors import PreconditionRequired, problem_responses, response_headers
-from app.pagination import page_limit
+from app.complaints.workflow import ACTION_PERMISSIONS
+from app.db import single_statement
+from app.kit.access import OptionalPrincipal, allow, allow_on_case
+from app.kit.errors import problem_responses, response_headers
+from app.kit.http import IfMatch, Tx, etag
+from app.kit.pagination import page_limit
+from app.kit.permissions import Permission as P
+from app.kit.principals import Principal
+from app.kit.text import parse_body
 from app.ratelimit import client_key
 
 router = APIRouter(prefix="/v1")
 
-
-async def _if_match(
-    if_match: Annotated[
-        str | None, Header(max_length=200, description="The ETag from the last read.")
-    ] = None,
-) -> str:
-    """State-changing calls carry the ETag they were based on; none at all is 428."""
-    if not if_match:
-        raise PreconditionRequired("Send If-Match with the ETag from GET /v1/complaints/{id}.")
-    return if_match
-
-
-IfMatch = Annotated[str, Depends(_if_match)]
+# The complaint and what hangs off it, as the caller's role sees it.
+Reader = Annotated[Principal, allow_on_case(P.complaint_read)]
 
 
 @router.post(
@@ -98,20 +92,6 @@ async def file_complaint(request: Request, principal: OptionalPrincipal) -> Resp
     )
 
 
-class ReceiptLogin(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    reference: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40), Storable
-    ] = Field(examples=["HRC-2026-000123"])
-    receipt: Annotated[str, StringConstraints(min_length=16, max_length=80)]
-
-
-class AccessToken(BaseModel):
-    access_token: str
-    token_type: str = "bearer"  # noqa: S105 (a token type, not a secret)
-    expires_in: int = Field(description="Seconds until the token expires.")
-
-
 @router.post(
     "/auth/receipt",
     tags=["residents"],
@@ -123,11 +103,12 @@ class AccessToken(BaseModel):
     ),
     responses=problem_responses(400, 401, 413, 422, 429, 503),
 )
-async def receipt_login(body: ReceiptLogin, request: Request, response: Response) -> AccessToken:
+async def receipt_login(
+    body: ReceiptLogin, request: Request, response: Response, tx: Tx
+) -> AccessToken:
     settings = request.app.state.settings
     request.app.state.receipt_limiter.check(client_key(request))
-    async with transaction(request) as tx:
-        token = await service.receipt_login(tx, settings, body.reference, body.receipt)
+    token = await service.receipt_login(tx, settings, body.reference, body.receipt)
     response.headers["Cache-Control"] = "no-store"
     return AccessToken(access_token=token, expires_in=settings.receipt_token_ttl_seconds)
 
@@ -144,7 +125,7 @@ async def receipt_login(body: ReceiptLogin, request: Request, response: Response
 )
 async def list_complaints(
     request: Request,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, allow(P.complaint_list)],
     query: Annotated[ComplaintQuery, Query()],
 ) -> ComplaintPage:
     size = page_limit(request.app.state.settings, query.limit)
@@ -180,14 +161,13 @@ async def list_complaints(
     },
 )
 async def get_complaint(
-    complaint_id: UUID, request: Request, response: Response, principal: CurrentPrincipal
+    complaint_id: UUID, request: Request, response: Response, tx: Tx, principal: Reader
 ) -> ComplaintOut:
-    async with transaction(request) as tx:  # the read of contact details is audited
-        complaint = await service.get_complaint(
-            tx, request.app.state.settings, request.app.state.sealer, principal, complaint_id
-        )
-    response.headers["ETag"] = service.etag(complaint.version)
-    response.headers["Cache-Control"] = "private, no-store"
+    # In a transaction: the read of contact details is audited.
+    complaint = await service.get_complaint(
+        tx, request.app.state.settings, request.app.state.sealer, principal, complaint_id
+    )
+    response.headers["ETag"] = etag(complaint.version)
     response.headers["Vary"] = "Authorization"
     return complaint
 
@@ -199,12 +179,8 @@ async def get_complaint(
     description="Staff see every entry; the complainant sees the entries meant for them.",
     responses=problem_responses(401, 404, 422, 503),
 )
-async def get_timeline(
-    complaint_id: UUID, request: Request, response: Response, principal: CurrentPrincipal
-) -> Timeline:
-    response.headers["Cache-Control"] = "private, no-store"
-    async with transaction(request) as tx:
-        return await service.timeline(tx, principal, complaint_id)
+async def get_timeline(complaint_id: UUID, tx: Tx, principal: Reader) -> Timeline:
+    return await service.timeline(tx, principal, complaint_id)
 
 
 @router.post(
@@ -225,14 +201,15 @@ async def post_transition(
     body: TransitionIn,
     request: Request,
     response: Response,
-    principal: CurrentPrincipal,
+    tx: Tx,
+    # Which permission depends on the action (GET /v1/workflow); the service checks that one.
+    principal: Annotated[Principal, allow_on_case(*ACTION_PERMISSIONS.values())],
     if_match: IfMatch,
 ) -> TransitionOut:
-    async with transaction(request) as tx:
-        result = await service.transition(
-            tx, request.app.state.settings, principal, complaint_id, body, if_match
-        )
-    response.headers["ETag"] = service.etag(result.version)
+    result = await service.transition(
+        tx, request.app.state.settings, principal, complaint_id, body, if_match
+    )
+    response.headers["ETag"] = etag(result.version)
     return result
 
 
@@ -253,14 +230,13 @@ async def post_transition(
 async def put_handler(
     complaint_id: UUID,
     body: AssignmentIn,
-    request: Request,
     response: Response,
-    principal: CurrentPrincipal,
+    tx: Tx,
+    principal: Annotated[Principal, allow_on_case(P.complaint_assign)],
     if_match: IfMatch,
 ) -> AssignmentOut:
-    async with transaction(request) as tx:
-        result = await service.assign(tx, principal, complaint_id, body, if_match)
-    response.headers["ETag"] = service.etag(result.version)
+    result = await service.assign(tx, principal, complaint_id, body, if_match)
+    response.headers["ETag"] = etag(result.version)
     return result
 
 
@@ -283,12 +259,12 @@ async def put_handler(
 async def post_recusal(
     complaint_id: UUID,
     body: RecusalIn,
-    request: Request,
     response: Response,
-    principal: CurrentPrincipal,
+    tx: Tx,
+    # Declaring one's own conflict, or excluding someone else (head of office).
+    principal: Annotated[Principal, allow_on_case(P.complaint_recuse, P.complaint_exclude)],
 ) -> RecusalOut:
-    async with transaction(request) as tx:
-        result = await service.recuse(tx, principal, complaint_id, body)
+    result = await service.recuse(tx, principal, complaint_id, body)
     response.headers["Location"] = f"/v1/complaints/{complaint_id}/recusals"
     return result
 
@@ -301,11 +277,9 @@ async def post_recusal(
     responses=problem_responses(401, 403, 404, 422, 503),
 )
 async def get_recusals(
-    complaint_id: UUID, request: Request, response: Response, principal: CurrentPrincipal
+    complaint_id: UUID, tx: Tx, principal: Annotated[Principal, allow_on_case(P.complaint_exclude)]
 ) -> Recusals:
-    response.headers["Cache-Control"] = "private, no-store"
-    async with transaction(request) as tx:
-        return await service.list_recusals(tx, principal, complaint_id)
+    return await service.list_recusals(tx, principal, complaint_id)
 
 
 @router.post(
@@ -324,7 +298,10 @@ async def get_recusals(
     },
 )
 async def open_inquiry(
-    body: InquiryIn, request: Request, response: Response, principal: CurrentPrincipal
+    body: InquiryIn,
+    request: Request,
+    response: Response,
+    principal: Annotated[Principal, allow(P.inquiry_open)],
 ) -> InquiryOut:
     async with single_statement(request) as conn:
         inquiry = await service.open_inquiry(conn, request.app.state.settings, principal, body)
@@ -349,11 +326,40 @@ async def open_inquiry(
 async def post_redaction(
     complaint_id: UUID,
     body: RedactionIn,
+    response: Response,
+    tx: Tx,
+    principal: Annotated[Principal, allow_on_case(P.complaint_redact)],
+) -> RedactionOut:
+    result = await service.redact(tx, principal, complaint_id, body)
+    response.headers["ETag"] = etag(result.version)
+    return result
+
+
+@router.post(
+    "/complaints/{complaint_id}/retaliation",
+    status_code=status.HTTP_201_CREATED,
+    tags=["residents", "oversight"],
+    summary="Report retaliation for this report",
+    description=(
+        "The reporter (receipt token or resident account) files a new case linked to this one, "
+        "flagged as priority, with the protection measures they ask for. The answer carries the "
+        "new case's reference and receipt, shown once."
+    ),
+    responses={
+        201: response_headers(Location="The new case"),
+        **problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
+    },
+)
+async def post_retaliation(
+    complaint_id: UUID,
+    body: RetaliationIn,
     request: Request,
     response: Response,
-    principal: CurrentPrincipal,
-) -> RedactionOut:
-    async with transaction(request) as tx:
-        result = await service.redact(tx, principal, complaint_id, body)
-    response.headers["ETag"] = service.etag(result.version)
-    return result
+    tx: Tx,
+    principal: Annotated[Principal, allow_on_case(P.retaliation_report)],
+) -> Filed:
+    settings, sealer = request.app.state.settings, request.app.state.sealer
+    filed = await service.report_retaliation(tx, settings, sealer, principal, complaint_id, body)
+    response.headers["Location"] = f"/v1/complaints/{filed.id}"
+    response.headers["Cache-Control"] = "no-store"
+    return filed

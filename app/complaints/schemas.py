@@ -2,98 +2,28 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
-from enum import StrEnum
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi.exceptions import RequestValidationError
-from pydantic import (
-    AfterValidator,
-    AwareDatetime,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    ValidationError,
-    model_validator,
-)
+from annotated_types import Len
+from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
 
 from app.complaints.workflow import Action, Status
-from app.taxonomy import CHARACTERISTICS, DISCRIMINATION_GROUNDS, LANGUAGES, RIGHTS, Track
-
-RightCode = StrEnum("RightCode", {r.code: r.code for r in RIGHTS})  # type: ignore[misc]
-GroundCode = StrEnum("GroundCode", {g: g for g in DISCRIMINATION_GROUNDS})  # type: ignore[misc]
-Language = StrEnum("Language", {code: code for code in LANGUAGES})  # type: ignore[misc]
-
-
-def _options(name: str) -> type[StrEnum]:
-    title = "".join(part.title() for part in name.split("_"))
-    return StrEnum(title, {o: o for o in CHARACTERISTICS[name]})  # type: ignore[return-value]
-
-
-SexGender = _options("sex_gender")
-AgeBand = _options("age_band")
-Disability = _options("disability")
-MigrationStatus = _options("migration_status")
-Ethnicity = _options("ethnicity")
-
-
-def storable_text(value: str) -> str:
-    """Text PostgreSQL can store: no NUL character, no lone surrogate (invalid in UTF-8)."""
-    if "\x00" in value:
-        raise ValueError("text must not contain NUL characters")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise ValueError("text must be valid Unicode") from exc
-    return value
-
-
-Storable = AfterValidator(storable_text)
-
-
-def bounded_text(min_length: int, max_length: int) -> type[str]:
-    return Annotated[  # type: ignore[return-value]
-        str,
-        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
-        Storable,
-    ]
-
-
-M = TypeVar("M", bound=BaseModel)
-
-
-def parse_body(model: type[M], raw: bytes) -> M:
-    """Validate a JSON body in one pass; errors read as FastAPI's own (fields under `body`)."""
-    try:
-        return model.model_validate_json(raw)
-    except ValidationError as exc:
-        errors = exc.errors(include_url=False, include_input=False)
-        for error in errors:
-            error["loc"] = ("body", *error["loc"]) if error["type"] != "json_invalid" else ("body",)
-        raise RequestValidationError(errors) from None
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
-
-
-def _iso(value: object) -> object:
-    """Dates and times arrive as ISO 8601 strings. Pydantic would also read a number, or a
-    numeric string, as seconds since 1970: that is never what a person meant."""
-    if value is not None and not (isinstance(value, str) and _ISO_DATE.match(value)):
-        raise ValueError("expected an ISO 8601 date (YYYY-MM-DD) or date-time with offset")
-    return value
-
-
-IsoDate = Annotated[date, BeforeValidator(_iso)]
-IsoDateTime = Annotated[AwareDatetime, BeforeValidator(_iso)]
+from app.kit.sealed import Contact, ContactOut
+from app.kit.text import IsoDate, IsoDateTime, Strict, Subject, Text
+from app.retaliation.models import Measure
+from app.taxonomy import (
+    AgeBand,
+    Disability,
+    Ethnicity,
+    GroundCode,
+    Language,
+    MigrationStatus,
+    RightCode,
+    SexGender,
+    Track,
+)
 
 
 class Incident(Strict):
@@ -101,7 +31,7 @@ class Incident(Strict):
 
     date_from: IsoDate | None = None
     date_to: IsoDate | None = None
-    location: bounded_text(1, 300) | None = None  # type: ignore[valid-type]
+    location: Annotated[Text, Len(1, 300)] | None = None
 
     @model_validator(mode="after")
     def _period(self) -> Incident:
@@ -114,63 +44,25 @@ class Incident(Strict):
         return self
 
 
-Email = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
-    Storable,
-]
-Phone = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=32, pattern=r"^\+?[0-9 ()./-]{4,32}$")
-]
-
-
-class Contact(Strict):
-    """How the office can reach the complainant. Omit it entirely to file anonymously.
-
-    At least one of email, phone and postal address; omit a field rather than send null.
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "anyOf": [
-                {"required": ["email"]},
-                {"required": ["phone"]},
-                {"required": ["postal_address"]},
-            ]
-        },
-    )
-
-    name: bounded_text(1, 200) = None  # type: ignore[valid-type, assignment]
-    email: Email = None  # type: ignore[assignment]
-    phone: Phone = None  # type: ignore[assignment]
-    postal_address: bounded_text(1, 500) = None  # type: ignore[valid-type, assignment]
-    preferred_channel: Literal["email", "phone", "post"] = Field(  # type: ignore[assignment]
-        default=None, description="A preference; the office may use another channel given."
-    )
-
-    @model_validator(mode="after")
-    def _reachable(self) -> Contact:
-        if not (self.email or self.phone or self.postal_address):
-            raise ValueError("contact needs an email, a phone number or a postal address")
-        return self
-
-
 class Characteristics(Strict):
     """Self-identified, optional, each with `prefer_not_to_say`. Only ever counted in aggregate."""
 
-    sex_gender: SexGender | None = None  # type: ignore[valid-type]
-    age_band: AgeBand | None = None  # type: ignore[valid-type]
-    disability: Disability | None = None  # type: ignore[valid-type]
-    migration_status: MigrationStatus | None = None  # type: ignore[valid-type]
-    ethnicity: Ethnicity | None = None  # type: ignore[valid-type]
+    sex_gender: SexGender | None = None
+    age_band: AgeBand | None = None
+    disability: Disability | None = None
+    migration_status: MigrationStatus | None = None
+    ethnicity: Ethnicity | None = None
 
 
 class NamedPerson(Strict):
-    name: bounded_text(1, 200)  # type: ignore[valid-type]
-    role_in_report: bounded_text(1, 200) | None = Field(  # type: ignore[valid-type]
+    name: Annotated[Text, Len(1, 200)]
+    role_in_report: Annotated[Text, Len(1, 200)] | None = Field(
         default=None, examples=["witness", "official concerned"]
     )
+
+
+class NamedPersons(RootModel[list[NamedPerson]]):
+    """The persons a report names, as sealed together."""
 
 
 class ComplaintIn(Strict):
@@ -195,18 +87,16 @@ class ComplaintIn(Strict):
     )
 
     track: Track = Track.ombudsperson
-    summary: bounded_text(3, 200)  # type: ignore[valid-type]
-    description: bounded_text(10, 10_000)  # type: ignore[valid-type]
-    rights_affected: list[RightCode] = Field(min_length=1, max_length=10)  # type: ignore[valid-type]
-    discrimination_grounds: list[GroundCode] = Field(  # type: ignore[valid-type]
-        default_factory=list, max_length=10
-    )
-    respondent: bounded_text(2, 200) | None = Field(  # type: ignore[valid-type]
+    summary: Annotated[Text, Len(3, 200)]
+    description: Annotated[Text, Len(10, 10_000)]
+    rights_affected: list[RightCode] = Field(min_length=1, max_length=10)
+    discrimination_grounds: list[GroundCode] = Field(default_factory=list, max_length=10)
+    respondent: Annotated[Text, Len(2, 200)] | None = Field(
         default=None, description="Municipal department or body complained about, if known."
     )
     incident: Incident | None = None
-    remedy_sought: bounded_text(3, 4_000)  # type: ignore[valid-type]
-    language: Language = Field(  # type: ignore[valid-type]
+    remedy_sought: Annotated[Text, Len(3, 4_000)]
+    language: Language = Field(
         default=Language("en"), description="Language the complainant wants to be answered in."
     )
     contact: Contact | None = Field(default=None, description="Omit to file anonymously.")
@@ -240,15 +130,7 @@ class Filed(BaseModel):
     feedback_by: datetime
 
 
-class ContactOut(BaseModel):
-    name: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    postal_address: str | None = None
-    preferred_channel: str | None = None
-
-
-class Incident_(BaseModel):
+class IncidentOut(BaseModel):
     date_from: date | None
     date_to: date | None
     location: str | None
@@ -289,7 +171,7 @@ class ComplaintOut(BaseModel):
     rights_affected: list[str]
     discrimination_grounds: list[str]
     respondent: str | None
-    incident: Incident_
+    incident: IncidentOut
     remedy_sought: str
     language: str
     anonymous: bool
@@ -325,12 +207,12 @@ class ComplaintPage(BaseModel):
 
 class TransitionIn(Strict):
     action: Action
-    reason: bounded_text(1, 4_000) | None = Field(  # type: ignore[valid-type]
+    reason: Annotated[Text, Len(1, 4_000)] | None = Field(
         default=None,
         description="Why; required for some actions (see /v1/workflow). Shown to the complainant "
         "when the timeline entry is visible to them.",
     )
-    referred_to: bounded_text(2, 300) | None = Field(  # type: ignore[valid-type]
+    referred_to: Annotated[Text, Len(2, 300)] | None = Field(
         default=None, description="`refer` only, and required there: the competent body."
     )
 
@@ -379,7 +261,7 @@ class ComplaintQuery(Strict):
     )
     received_from: IsoDateTime | None = Field(default=None, description="Inclusive, ISO 8601.")
     received_to: IsoDateTime | None = Field(default=None, description="Exclusive, ISO 8601.")
-    handler: bounded_text(1, 200) | None = Field(  # type: ignore[valid-type]
+    handler: Annotated[Text, Len(1, 200)] | None = Field(
         default=None, description="Only complaints this person handles; `me` for yourself."
     )
     unassigned: bool = Field(default=False, description="Only complaints nobody handles yet.")
@@ -390,20 +272,13 @@ class ComplaintQuery(Strict):
     cursor: str | None = Field(default=None, max_length=200)
 
 
-Subject = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    Storable,
-]
-
-
 class AssignmentIn(Strict):
     handler: Subject | None = Field(
         description="Subject (user id) of the staff member who handles the complaint; null "
         "to unassign.",
         examples=["alice"],
     )
-    reason: bounded_text(3, 2_000) | None = Field(  # type: ignore[valid-type]
+    reason: Annotated[Text, Len(3, 2_000)] | None = Field(
         default=None, description="Required to reassign or unassign."
     )
 
@@ -417,7 +292,7 @@ class AssignmentOut(BaseModel):
 
 
 class RecusalIn(Strict):
-    reason: bounded_text(3, 2_000)  # type: ignore[valid-type]
+    reason: Annotated[Text, Len(3, 2_000)]
     subject: Subject | None = Field(
         default=None,
         description="Omit to declare your own conflict of interest; name someone else to "
@@ -443,17 +318,15 @@ class InquiryIn(Strict):
     """An inquiry the office opens on its own initiative (Venice Principles): no complainant."""
 
     track: Track = Track.ombudsperson
-    summary: bounded_text(3, 200)  # type: ignore[valid-type]
-    description: bounded_text(10, 10_000)  # type: ignore[valid-type]
-    purpose: bounded_text(3, 4_000) = Field(  # type: ignore[valid-type]
+    summary: Annotated[Text, Len(3, 200)]
+    description: Annotated[Text, Len(10, 10_000)]
+    purpose: Annotated[Text, Len(3, 4_000)] = Field(
         description="What the inquiry sets out to establish or put right."
     )
-    rights_affected: list[RightCode] = Field(min_length=1, max_length=10)  # type: ignore[valid-type]
-    discrimination_grounds: list[GroundCode] = Field(  # type: ignore[valid-type]
-        default_factory=list, max_length=10
-    )
-    respondent: bounded_text(2, 200) | None = None  # type: ignore[valid-type]
-    language: Language = Language("en")  # type: ignore[valid-type]
+    rights_affected: list[RightCode] = Field(min_length=1, max_length=10)
+    discrimination_grounds: list[GroundCode] = Field(default_factory=list, max_length=10)
+    respondent: Annotated[Text, Len(2, 200)] | None = None
+    language: Language = Language("en")
     handler: Subject | None = Field(default=None, description="Who handles it; default: you.")
 
     @model_validator(mode="after")
@@ -475,10 +348,10 @@ class InquiryOut(BaseModel):
 
 class RedactionIn(Strict):
     field: Literal["summary", "description", "remedy_sought", "incident_location"]
-    remove: bounded_text(2, 2_000) = Field(  # type: ignore[valid-type]
+    remove: Annotated[Text, Len(2, 2_000)] = Field(
         description="The exact text to remove; every occurrence becomes `[removed]`."
     )
-    reason: bounded_text(3, 2_000)  # type: ignore[valid-type]
+    reason: Annotated[Text, Len(3, 2_000)]
 
 
 class RedactionOut(BaseModel):
@@ -489,3 +362,32 @@ class RedactionOut(BaseModel):
     redacted_by: str
     redacted_at: datetime
     version: int
+
+
+class ReceiptLogin(Strict):
+    reference: Annotated[Text, Len(3, 40)] = Field(examples=["HRC-2026-000123"])
+    receipt: Annotated[str, Len(16, 80)]
+
+
+class AccessToken(BaseModel):
+    access_token: str
+    token_type: str = "bearer"  # noqa: S105 (a token type, not a secret)
+    expires_in: int = Field(description="Seconds until the token expires.")
+
+
+class RetaliationIn(Strict):
+    description: Annotated[Text, Len(10, 10_000)] = Field(
+        description="What happened to you after your report."
+    )
+    rights_affected: list[RightCode] = Field(min_length=1, max_length=10, examples=[["work"]])
+    measures: list[Measure] = Field(
+        default_factory=list, max_length=3, description="Protection you ask for."
+    )
+
+    @model_validator(mode="after")
+    def _unique(self) -> RetaliationIn:
+        if len(set(self.measures)) != len(self.measures):
+            raise ValueError("measures lists one twice")
+        if len(set(self.rights_affected)) != len(self.rights_affected):
+            raise ValueError("rights_affected lists a code twice")
+        return self

@@ -3,19 +3,13 @@ never commits: the transaction dependency commits once when the route returns.""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import hmac
-import json
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from pydantic import TypeAdapter
 
-from app.auth.policy import Role, roles_holding
-from app.auth.principals import Principal
 from app.auth.tokens import issue
 from app.complaints import queries, receipts
 from app.complaints.schemas import (
@@ -25,19 +19,18 @@ from app.complaints.schemas import (
     ComplaintListItem,
     ComplaintOut,
     ComplaintPage,
-    ContactOut,
     Deadlines,
     Filed,
-    Incident_,
     InquiryIn,
     InquiryOut,
-    NamedPerson,
+    NamedPersons,
     OverdueFilter,
     RecusalIn,
     RecusalOut,
     Recusals,
     RedactionIn,
     RedactionOut,
+    RetaliationIn,
     Timeline,
     TimelineEntryOut,
     TransitionIn,
@@ -47,16 +40,14 @@ from app.complaints.workflow import (
     GUARD_DESCRIPTIONS,
     TERMINAL,
     Action,
-    CaseEvent,
     Status,
     permission_for,
     transition_for,
 )
 from app.config import Settings
-from app.crypto import CONTACT, NAMED_PERSONS, Sealer, SealError
-from app.db import Conn
-from app.errors import (
-    AppError,
+from app.crypto import CONTACT, NAMED_PERSONS, Sealer
+from app.kit.access import NOT_IN_REACH, lock, reach, visibility
+from app.kit.errors import (
     Conflict,
     Forbidden,
     GuardFailed,
@@ -66,17 +57,17 @@ from app.errors import (
     Unauthorized,
     Unprocessable,
 )
-from app.ids import uuid7
+from app.kit.http import check_version
+from app.kit.ids import uuid7
+from app.kit.pagination import decode_cursor, encode_cursor
+from app.kit.permissions import Permission, Role
+from app.kit.principals import Actor, Principal, actor_of
+from app.kit.sealed import ContactOut, open_sealed
+from app.kit.sql import Conn, all_rows, compose, conditions, one
+from app.kit.trail import CaseEvent, audit
 from app.taxonomy import Track
 
-ANONYMOUS = "anonymous"
-
-
-def actor(principal: Principal | None) -> tuple[str, str]:
-    """(subject, role) recorded on timeline and audit entries."""
-    if principal is None:
-        return ANONYMOUS, "public"
-    return principal.subject, principal.primary_role
+_CURSOR: TypeAdapter[tuple[datetime, UUID]] = TypeAdapter(tuple[datetime, UUID])
 
 
 async def file_complaint(
@@ -91,11 +82,10 @@ async def file_complaint(
         )
     named_key, named_sealed = (None, None)
     if body.named_persons:
-        named = TypeAdapter(list[NamedPerson]).dump_json(body.named_persons, exclude_none=True)
+        named = NamedPersons(body.named_persons).model_dump_json(exclude_none=True).encode()
         named_key, named_sealed = sealer.seal(named, complaint_id, NAMED_PERSONS)
     ack_days, feedback_months = settings.deadlines(body.track)
     resident = principal.subject if principal and Role.resident in principal.roles else None
-    subject, role = actor(principal)
     sql = queries.file_sql(
         contact=contact_sealed is not None,
         named=named_sealed is not None,
@@ -119,23 +109,55 @@ async def file_complaint(
             "department": settings.department_of(body.respondent),
             "ack_days": ack_days,
             "feedback_months": feedback_months,
-            "actor_subject": subject,
-            "actor_role": role,
+            **actor_of(principal).params,
         },
     )
     row = await cur.fetchone()
-    assert row is not None
+    assert row is not None  # an INSERT ... RETURNING of one row
     return Filed(receipt=receipt, **row)
+
+
+async def report_retaliation(
+    conn: Conn,
+    settings: Settings,
+    sealer: Sealer,
+    principal: Principal,
+    original_id: UUID,
+    body: RetaliationIn,
+) -> Filed:
+    """Retaliation against a reporter (EU Directive 2019/1937 art. 19, 21(5)): the reporter
+    files a new case linked to the original one, flagged as priority, with the protection
+    measures they ask for; staff grant or refuse each one."""
+    await lock(conn, principal, original_id)
+    cur = await conn.execute(queries.ORIGINAL, {"id": original_id})
+    original = await cur.fetchone()
+    assert original is not None  # the complaint was found just above
+    filed = await file_complaint(
+        conn,
+        settings,
+        sealer,
+        ComplaintIn(
+            track=original["track"],
+            summary=f"Retaliation against the reporter of {original['reference']}",
+            description=body.description,
+            rights_affected=body.rights_affected,
+            remedy_sought="Protection from retaliation and redress for it.",
+        ),
+        principal,
+    )
+    await conn.execute(queries.LINK_RETALIATION, {"id": filed.id, "original": original_id})
+    if body.measures:
+        await conn.execute(queries.REQUEST_MEASURES, {"id": filed.id, "measures": body.measures})
+    return filed
 
 
 async def open_inquiry(
     conn: Conn, settings: Settings, principal: Principal, body: InquiryIn
 ) -> InquiryOut:
-    require(principal, "inquiry.open", "Opening an own-initiative inquiry")
     if body.track not in principal.tracks:
         raise Forbidden(f"Your role does not work on the {body.track} track.")
-    subject, role = actor(principal)
-    cur = await conn.execute(
+    inquiry = await one(
+        conn,
         queries.INQUIRY,
         {
             "id": uuid7(),
@@ -150,13 +172,12 @@ async def open_inquiry(
             "purpose": body.purpose,
             "language": body.language.value,
             "handler": body.handler or principal.subject,
-            "actor_subject": subject,
-            "actor_role": role,
+            **principal.actor.params,
         },
+        InquiryOut,
     )
-    row = await cur.fetchone()
-    assert row is not None
-    return InquiryOut(**row)
+    assert inquiry is not None  # an INSERT ... RETURNING of one row
+    return inquiry
 
 
 async def receipt_login(conn: Conn, settings: Settings, reference: str, receipt: str) -> str:
@@ -166,9 +187,11 @@ async def receipt_login(conn: Conn, settings: Settings, reference: str, receipt:
     key = settings.receipt_key.get_secret_value().encode()
     if not receipts.matches(key, receipt, row["receipt_hash"] if row else None):
         raise Unauthorized("The reference and receipt do not match.")
-    assert row is not None
+    assert row is not None  # matches() is false without a row
     subject = f"receipt:{reference}"
-    await _audit(conn, subject, Role.complainant.value, "auth.receipt", row["id"])
+    await audit(
+        conn, Actor(subject, Role.complainant.value), "auth.receipt", "complaint", row["id"]
+    )
     return issue(
         settings,
         subject=subject,
@@ -176,10 +199,6 @@ async def receipt_login(conn: Conn, settings: Settings, reference: str, receipt:
         ttl_seconds=settings.receipt_token_ttl_seconds,
         complaint_id=row["id"],
     )
-
-
-def _deadlines(row: dict[str, Any]) -> Deadlines:
-    return Deadlines(**{name: row[name] for name in Deadlines.model_fields})
 
 
 def pseudonym(settings: Settings, complaint_id: UUID) -> str:
@@ -192,124 +211,49 @@ def pseudonym(settings: Settings, complaint_id: UUID) -> str:
 async def get_complaint(
     conn: Conn, settings: Settings, sealer: Sealer, principal: Principal, complaint_id: UUID
 ) -> ComplaintOut:
-    visible, params = queries.visibility(principal)
-    read_contact = principal.may("complaint.read_contact") and principal.is_staff
+    visible, params = visibility(principal)
+    staff = principal.is_staff
     cur = await conn.execute(
-        queries.GET.format(visible=visible),
-        {**params, "id": complaint_id, "read_contact": read_contact},
+        compose(queries.GET, visible=visible),
+        {
+            **params,
+            "id": complaint_id,
+            "staff": staff,
+            "read_contact": staff and principal.may(Permission.complaint_read_contact),
+        },
     )
     row = await cur.fetchone()
     if row is None:
-        raise NotFound("No complaint with this id is within your reach.")
-    contact = None
-    if row["contact_sealed"] is not None:
-        try:
-            opened = sealer.open(row["contact_key"], row["contact_sealed"], complaint_id, CONTACT)
-        except SealError as exc:
-            raise AppError(
-                "The contact details could not be opened; they were not served."
-            ) from exc
-        contact = ContactOut.model_validate_json(opened)
-        # Reading someone's contact details is recorded.
-        await _audit(conn, *actor(principal), "complaint.read_contact", complaint_id)
-    named_persons = None
-    if row["named_sealed"] is not None:
-        try:
-            opened = sealer.open(row["named_key"], row["named_sealed"], complaint_id, NAMED_PERSONS)
-        except SealError as exc:
-            raise AppError("The named persons could not be opened; not served.") from exc
-        named_persons = TypeAdapter(list[NamedPerson]).validate_json(opened)
-        await _audit(conn, *actor(principal), "complaint.read_named_persons", complaint_id)
-    return ComplaintOut(
-        id=row["id"],
-        reference=row["reference"],
-        origin=row["origin"],
-        track=row["track"],
-        status=row["status"],
-        version=row["version"],
-        handler=row["handler_subject"] if principal.is_staff else None,
-        referred_to=row["referred_to"],
-        priority=row["priority"],
-        retaliation_against=row["retaliation_against"],
-        reporter=(
-            pseudonym(settings, complaint_id)
-            if principal.is_staff and row["track"] == Track.anti_corruption
-            else None
-        ),
-        summary=row["summary"],
-        description=row["description"],
-        rights_affected=row["rights_affected"],
-        discrimination_grounds=row["discrimination_grounds"],
-        respondent=row["respondent"],
-        incident=Incident_(
-            date_from=row["incident_from"],
-            date_to=row["incident_to"],
-            location=row["incident_location"],
-        ),
-        remedy_sought=row["remedy_sought"],
-        language=row["language"],
-        anonymous=row["anonymous"],
-        received_at=row["received_at"],
-        updated_at=row["updated_at"],
-        deadlines=_deadlines(row),
-        contact=contact,
-        named_persons=named_persons,
-    )
-
-
-async def _lock(conn: Conn, principal: Principal, complaint_id: UUID) -> dict[str, Any]:
-    """Load and lock a complaint within the principal's reach (404 otherwise)."""
-    visible, params = queries.visibility(principal)
-    cur = await conn.execute(queries.LOCK.format(visible=visible), {**params, "id": complaint_id})
-    row = await cur.fetchone()
-    if row is None:
-        raise NotFound("No complaint with this id is within your reach.")
-    return row
-
-
-async def reachable(conn: Conn, principal: Principal, complaint_id: UUID) -> Status:
-    """The status of a complaint within the principal's reach; 404 for any other.
-
-    The entry point for other rooms (messages, case work) that hang things off a complaint.
-    """
-    visible, params = queries.visibility(principal)
-    cur = await conn.execute(
-        queries.VISIBLE_ID.format(visible=visible), {**params, "id": complaint_id}
-    )
-    row = await cur.fetchone()
-    if row is None:
-        raise NotFound("No complaint with this id is within your reach.")
-    return Status(row["status"])
-
-
-def require(principal: Principal, permission: str, what: str) -> None:
-    if not principal.may(permission):
-        allowed = ", ".join(r.value for r in roles_holding(permission))
-        raise Forbidden(f"{what} needs one of these roles: {allowed}.")
-
-
-def _check_version(if_match: str, version: int) -> None:
-    expected = parse_if_match(if_match)
-    if expected is not None and expected != version:
-        raise PreconditionFailed(
-            "The complaint changed since you read it; fetch it again and retry with its ETag."
+        raise NotFound(NOT_IN_REACH)
+    principal.check_route()
+    sealed = {k: row.pop(k) for k in ("contact_key", "contact_sealed", "named_key", "named_sealed")}
+    actor = principal.actor
+    contact, named = None, None
+    if sealed["contact_sealed"] is not None:
+        contact = open_sealed(
+            sealer, sealed["contact_key"], sealed["contact_sealed"], complaint_id, CONTACT, ContactOut
         )
-
-
-def parse_if_match(header: str) -> int | None:
-    """The version named by an If-Match header; None for `*` (any current version)."""
-    header = header.strip()
-    if header == "*":
-        return None
-    for tag in header.split(","):
-        tag = tag.strip()
-        if tag.startswith('"v') and tag.endswith('"') and tag[2:-1].isdigit():
-            return int(tag[2:-1])
-    return -1  # nothing we ever issued: cannot match
-
-
-def etag(version: int) -> str:
-    return f'"v{version}"'
+        # Reading someone's contact details is recorded.
+        await audit(conn, actor, "complaint.read_contact", "complaint", complaint_id)
+    if sealed["named_sealed"] is not None:
+        named = open_sealed(
+            sealer,
+            sealed["named_key"],
+            sealed["named_sealed"],
+            complaint_id,
+            NAMED_PERSONS,
+            NamedPersons,
+        ).root
+        await audit(conn, actor, "complaint.read_named_persons", "complaint", complaint_id)
+    confidential = staff and row["track"] == Track.anti_corruption
+    return ComplaintOut.model_validate(
+        {
+            **row,
+            "contact": contact,
+            "named_persons": named,
+            "reporter": pseudonym(settings, complaint_id) if confidential else None,
+        }
+    )
 
 
 async def transition(
@@ -320,11 +264,12 @@ async def transition(
     body: TransitionIn,
     if_match: str,
 ) -> TransitionOut:
-    row = await _lock(conn, principal, complaint_id)
+    case = await lock(conn, principal, complaint_id)
     action = body.action
-    require(principal, permission_for(action), f"`{action}`")
-    _check_version(if_match, row["version"])
-    source = Status(row["status"])
+    needed = permission_for(action)
+    principal.require(needed, f"`{action}`")
+    check_version(if_match, case.version)
+    source = Status(case.status)
     step = transition_for(source, action)
     if step is None:
         raise InvalidTransition(f"`{action}` is not allowed from `{source}`.")
@@ -346,19 +291,19 @@ async def transition(
     if step.guards:
         cur = await conn.execute(queries.GUARDS, {"id": complaint_id})
         met = await cur.fetchone()
-        assert met is not None
+        assert met is not None  # a SELECT of constants
         unmet = [g for g in step.guards if not met[g.value]]
         if unmet:
             raise GuardFailed(
                 f"`{action}` needs: " + " ".join(GUARD_DESCRIPTIONS[g] for g in unmet)
             )
-    subject, role = actor(principal)
-    _, feedback_months = settings.deadlines(row["track"])
+    actor = principal.acting_for(needed)
+    _, feedback_months = settings.deadlines(case.track)
     cur = await conn.execute(
         queries.TRANSITION,
         {
             "id": complaint_id,
-            "version": row["version"],
+            "version": case.version,
             "source": source.value,
             "target": step.target.value,
             "action": action.value,
@@ -371,12 +316,11 @@ async def transition(
             "investigates": step.target is Status.under_investigation,
             "finishes": step.target in TERMINAL,
             "retention_years": settings.retention_for(
-                row["track"], findings=step.target is Status.closed
+                case.track, findings=step.target is Status.closed
             ),
-            "decision_months": settings.decision_months(row["track"]),
+            "decision_months": settings.decision_months(case.track),
             "referred_to": body.referred_to,
-            "actor_subject": subject,
-            "actor_role": role,
+            **actor.params,
         },
     )
     done = await cur.fetchone()
@@ -390,7 +334,7 @@ async def transition(
         status=done["status"],
         version=done["version"],
         updated_at=done["updated_at"],
-        deadlines=_deadlines(done),
+        deadlines=Deadlines.model_validate(done["deadlines"]),
         entry=TimelineEntryOut(
             id=done["entry_id"],
             at=done["entry_at"],
@@ -398,45 +342,19 @@ async def transition(
             from_status=source,
             to_status=step.target,
             reason=body.reason,
-            actor_role=role,
-            actor_subject=subject if principal.is_staff else None,
+            actor_role=actor.role,
+            actor_subject=actor.subject if principal.is_staff else None,
             visible_to_complainant=step.visible_to_complainant,
         ),
     )
 
 
 async def timeline(conn: Conn, principal: Principal, complaint_id: UUID) -> Timeline:
-    await reachable(conn, principal, complaint_id)
-    staff = principal.is_staff
-    cur = await conn.execute(queries.TIMELINE, {"id": complaint_id, "staff": staff})
-    entries = [
-        TimelineEntryOut(
-            **{
-                **r,
-                "actor_subject": r["actor_subject"] if staff else None,
-                "about_subject": r["about_subject"] if staff else None,
-            }
-        )
-        for r in await cur.fetchall()
-    ]
+    await reach(conn, principal, complaint_id)
+    entries = await all_rows(
+        conn, queries.TIMELINE, {"id": complaint_id, "staff": principal.is_staff}, TimelineEntryOut
+    )
     return Timeline(complaint_id=complaint_id, entries=entries)
-
-
-def encode_cursor(received_at: datetime, complaint_id: UUID) -> str:
-    raw = json.dumps([received_at.isoformat(), str(complaint_id)]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        at, cid = json.loads(raw)
-        return datetime.fromisoformat(at), UUID(cid)
-    except (binascii.Error, ValueError, TypeError) as exc:
-        raise Unprocessable(
-            "The cursor is not one this API issued.",
-            [{"field": "query.cursor", "message": "invalid cursor", "type": "value_error"}],
-        ) from exc
 
 
 async def list_complaints(
@@ -454,78 +372,52 @@ async def list_complaints(
     unassigned: bool,
     priority: bool,
 ) -> ComplaintPage:
-    if not principal.may("complaint.list"):
-        raise Forbidden("Your role cannot list complaints.")
-    visible, params = queries.visibility(principal)
-    filters: list[str] = []
-    if statuses:
-        filters.append("c.status = ANY(%(statuses)s)")
-        params["statuses"] = [s.value for s in statuses]
-    if track is not None:
-        filters.append("c.track = %(track)s")
-        params["track"] = track.value
-    if overdue == "acknowledgement":
-        filters.append(
-            "c.acknowledged_at IS NULL AND c.acknowledge_by < now() AND c.status <> 'withdrawn'"
-        )
-    elif overdue == "feedback":
-        filters.append(
-            "c.feedback_given_at IS NULL AND c.feedback_by < now() AND c.status <> 'withdrawn'"
-        )
-    if handler is not None:
-        filters.append("c.handler_subject = %(handler)s")
-        params["handler"] = principal.subject if handler == "me" else handler
+    visible, params = visibility(principal)
+    chosen = {
+        "statuses": [s.value for s in statuses] if statuses else None,
+        "track": track.value if track is not None else None,
+        "handler": (principal.subject if handler == "me" else handler),
+        "received_from": received_from,
+        "received_to": received_to,
+    }
+    filters = [queries.LIST_FILTERS[name] for name, value in chosen.items() if value is not None]
+    params.update({name: value for name, value in chosen.items() if value is not None})
+    if overdue is not None:
+        filters.append(queries.LIST_FILTERS[f"overdue_{overdue}"])
     if unassigned:
-        filters.append("c.handler_subject IS NULL")
+        filters.append(queries.LIST_FILTERS["unassigned"])
     if priority:
-        filters.append("c.priority")
-    if received_from is not None:
-        filters.append("c.received_at >= %(received_from)s")
-        params["received_from"] = received_from
-    if received_to is not None:
-        filters.append("c.received_at < %(received_to)s")
-        params["received_to"] = received_to
+        filters.append(queries.LIST_FILTERS["priority"])
     if cursor:
-        params["cursor_at"], params["cursor_id"] = decode_cursor(cursor)
-        filters.append("(c.received_at, c.id) < (%(cursor_at)s, %(cursor_id)s)")
-    sql = queries.LIST.format(visible=visible, filters="".join(f" AND {f}" for f in filters))
-    cur = await conn.execute(sql, {**params, "limit": limit + 1})
-    rows = await cur.fetchall()
-    items = [
-        ComplaintListItem(
-            id=r["id"],
-            reference=r["reference"],
-            track=r["track"],
-            status=r["status"],
-            handler=r["handler_subject"] if principal.is_staff else None,
-            priority=r["priority"],
-            summary=r["summary"],
-            received_at=r["received_at"],
-            deadlines=_deadlines(r),
-        )
-        for r in rows[:limit]
-    ]
+        params["cursor_at"], params["cursor_id"] = decode_cursor(cursor, _CURSOR)
+        filters.append(queries.LIST_FILTERS["cursor"])
+    query = compose(queries.LIST, visible=visible, filters=conditions(filters))
+    items = await all_rows(
+        conn,
+        query,
+        {**params, "staff": principal.is_staff, "limit": limit + 1},
+        ComplaintListItem,
+    )
     next_cursor = None
-    if len(rows) > limit:
-        last = rows[limit - 1]
-        next_cursor = encode_cursor(last["received_at"], last["id"])
-    return ComplaintPage(items=items, next_cursor=next_cursor)
+    if len(items) > limit:
+        last = items[limit - 1]
+        next_cursor = encode_cursor(last.received_at, last.id)
+    return ComplaintPage(items=items[:limit], next_cursor=next_cursor)
 
 
 async def assign(
     conn: Conn, principal: Principal, complaint_id: UUID, body: AssignmentIn, if_match: str
 ) -> AssignmentOut:
     """Set, change or clear who handles a complaint (head of office)."""
-    row = await _lock(conn, principal, complaint_id)
-    require(principal, "complaint.assign", "Assigning a complaint")
-    _check_version(if_match, row["version"])
-    current, new = row["handler_subject"], body.handler
+    case = await lock(conn, principal, complaint_id)
+    check_version(if_match, case.version)
+    current, new = case.handler_subject, body.handler
     if new == current:  # PUT is idempotent: nothing to change, nothing recorded
         return AssignmentOut(
             id=complaint_id,
             handler=current,
-            version=row["version"],
-            updated_at=row["updated_at"],
+            version=case.version,
+            updated_at=case.updated_at,
             entry=None,
         )
     if current is not None and not body.reason:
@@ -534,25 +426,22 @@ async def assign(
             [{"field": "body.reason", "message": "required to reassign", "type": "missing"}],
         )
     if new is not None:
-        cur = await conn.execute(
-            "SELECT 1 FROM recusals WHERE complaint_id = %(id)s AND subject = %(subject)s",
-            {"id": complaint_id, "subject": new},
-        )
+        cur = await conn.execute(queries.RECUSED, {"id": complaint_id, "subject": new})
         if await cur.fetchone() is not None:
             raise Conflict(f"{new} is recused from this complaint and cannot handle it.")
     event = CaseEvent.assign if new is not None else CaseEvent.unassign
-    subject, role = actor(principal)
+    actor = principal.actor
+    about = new if new is not None else current
     cur = await conn.execute(
         queries.ASSIGN,
         {
             "id": complaint_id,
-            "version": row["version"],
+            "version": case.version,
             "handler": new,
             "event": event.value,
             "reason": body.reason,
-            "about": new if new is not None else current,
-            "actor_subject": subject,
-            "actor_role": role,
+            "about": about,
+            **actor.params,
         },
     )
     done = await cur.fetchone()
@@ -569,10 +458,10 @@ async def assign(
             from_status=done["status"],
             to_status=done["status"],
             reason=body.reason,
-            actor_role=role,
-            actor_subject=subject,
+            actor_role=actor.role,
+            actor_subject=actor.subject,
             visible_to_complainant=False,
-            about_subject=new if new is not None else current,
+            about_subject=about,
         ),
     )
 
@@ -581,16 +470,16 @@ async def recuse(
     conn: Conn, principal: Principal, complaint_id: UUID, body: RecusalIn
 ) -> RecusalOut:
     """Keep a person away from a complaint: one's own declared conflict, or an exclusion."""
-    row = await _lock(conn, principal, complaint_id)
+    case = await lock(conn, principal, complaint_id)
     target = body.subject or principal.subject
     if target == principal.subject:
-        require(principal, "complaint.recuse", "Declaring a conflict of interest")
-        kind, event = "declared", CaseEvent.recuse
+        principal.require(Permission.complaint_recuse, "Declaring a conflict of interest")
+        kind, event, permission = "declared", CaseEvent.recuse, Permission.complaint_recuse
     else:
-        require(principal, "complaint.exclude", "Excluding someone from a complaint")
-        kind, event = "excluded", CaseEvent.exclude
-    subject, role = actor(principal)
-    cur = await conn.execute(
+        principal.require(Permission.complaint_exclude, "Excluding someone from a complaint")
+        kind, event, permission = "excluded", CaseEvent.exclude, Permission.complaint_exclude
+    recusal = await one(
+        conn,
         queries.RECUSE,
         {
             "id": complaint_id,
@@ -598,32 +487,27 @@ async def recuse(
             "kind": kind,
             "reason": body.reason,
             "event": event.value,
-            "status": row["status"],
-            "actor_subject": subject,
-            "actor_role": role,
+            "status": case.status,
+            **principal.acting_for(permission).params,
         },
+        RecusalOut,
     )
-    done = await cur.fetchone()
-    if done is None:
+    if recusal is None:
         raise Conflict(f"{target} is already recused from this complaint.")
-    return RecusalOut(**{k: v for k, v in done.items() if k != "complaint_id"})
+    return recusal
 
 
 async def list_recusals(conn: Conn, principal: Principal, complaint_id: UUID) -> Recusals:
-    await reachable(conn, principal, complaint_id)
-    require(principal, "complaint.exclude", "Listing recusals")
-    cur = await conn.execute(queries.RECUSALS, {"id": complaint_id})
-    return Recusals(
-        complaint_id=complaint_id, recusals=[RecusalOut(**r) for r in await cur.fetchall()]
-    )
+    await reach(conn, principal, complaint_id)
+    recusals = await all_rows(conn, queries.RECUSALS, {"id": complaint_id}, RecusalOut)
+    return Recusals(complaint_id=complaint_id, recusals=recusals)
 
 
 async def redact(
     conn: Conn, principal: Principal, complaint_id: UUID, body: RedactionIn
 ) -> RedactionOut:
     """Remove personal data found manifestly irrelevant (art. 17), recording the removal."""
-    await _lock(conn, principal, complaint_id)
-    require(principal, "complaint.redact", "Removing irrelevant personal data")
+    await lock(conn, principal, complaint_id)
     cur = await conn.execute(queries.FIELD_VALUE[body.field], {"id": complaint_id})
     current = await cur.fetchone()
     occurrences = (current["value"] or "").count(body.remove) if current else 0
@@ -632,31 +516,18 @@ async def redact(
             f"The text to remove does not occur in {body.field}.",
             [{"field": "body.remove", "message": "not found in the field", "type": "value_error"}],
         )
-    subject, role = actor(principal)
-    cur = await conn.execute(
+    redaction = await one(
+        conn,
         queries.REDACT[body.field],
         {
             "id": complaint_id,
+            "field": body.field,
             "remove": body.remove,
             "occurrences": occurrences,
             "reason": body.reason,
-            "actor_subject": subject,
-            "actor_role": role,
+            **principal.actor.params,
         },
+        RedactionOut,
     )
-    row = await cur.fetchone()
-    assert row is not None  # the row is locked and the text found above
-    return RedactionOut(**row)
-
-
-async def _audit(conn: Conn, subject: str, role: str, action: str, object_id: UUID) -> None:
-    await conn.execute(
-        queries.AUDIT,
-        {
-            "actor_subject": subject,
-            "actor_role": role,
-            "action": action,
-            "object_type": "complaint",
-            "object_id": str(object_id),
-        },
-    )
+    assert redaction is not None  # the row is locked and the text found above
+    return redaction

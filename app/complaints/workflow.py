@@ -1,13 +1,16 @@
-"""The complaint workflow as one table. No I/O: the service asks it, GET /v1/workflow serves it.
+"""The complaint workflow as one table, and nothing else. No I/O: the service asks it,
+GET /v1/workflow serves it.
 
 Each row says: from this state, this action leads to that state, and needs that permission.
-The policy table (app.auth.policy) says which roles hold which permission.
+The policy table (app.kit.permissions) says which roles hold which permission.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+
+from app.kit.permissions import Permission
 
 
 class Status(StrEnum):
@@ -43,87 +46,6 @@ class Action(StrEnum):
     reopen = "reopen"
 
 
-class CaseEvent(StrEnum):
-    """Timeline entries that are not workflow transitions (the status stays as it is)."""
-
-    file = "file"
-    assign = "assign"
-    unassign = "unassign"
-    recuse = "recuse"
-    exclude = "exclude"
-    communicate_decision = "communicate_decision"
-    hearing_scheduled = "hearing_scheduled"
-    hearing_rescheduled = "hearing_rescheduled"
-    hearing_cancelled = "hearing_cancelled"
-    hearing_held = "hearing_held"
-    mediation_settled = "mediation_settled"
-    mediation_failed = "mediation_failed"
-    record_shared = "record_shared"
-    record_approved = "record_approved"
-    record_corrected = "record_corrected"
-    legal_hold_set = "legal_hold_set"
-    legal_hold_lifted = "legal_hold_lifted"
-
-
-class StepKind(StrEnum):
-    information_request = "information_request"  # to a respondent department, with a due date
-    interview = "interview"
-    site_visit = "site_visit"
-    evidence = "evidence"
-
-
-# States in which an investigation is open: steps can be recorded, the plan revised.
-INVESTIGATING: frozenset[Status] = frozenset(
-    {Status.under_investigation, Status.hearing, Status.mediation}
-)
-
-
-class FindingOutcome(StrEnum):
-    violation_found = "violation_found"
-    partially_founded = "partially_founded"
-    no_violation = "no_violation"
-    not_substantiated = "not_substantiated"
-    settled = "settled"  # friendly settlement
-
-
-# UN Basic Principles on the Right to a Remedy and Reparation (2005), the five forms.
-class RemedyForm(StrEnum):
-    restitution = "restitution"
-    compensation = "compensation"
-    rehabilitation = "rehabilitation"
-    satisfaction = "satisfaction"
-    guarantee_of_non_repetition = "guarantee_of_non_repetition"
-
-
-class RemedyResponse(StrEnum):
-    accepted = "accepted"
-    rejected = "rejected"
-
-
-class RemedyAssessment(StrEnum):
-    implemented = "implemented"
-    partially_implemented = "partially_implemented"
-    not_implemented = "not_implemented"
-
-
-class HearingMode(StrEnum):
-    in_person = "in_person"
-    online = "online"
-    hybrid = "hybrid"
-
-
-class HearingStatus(StrEnum):
-    scheduled = "scheduled"
-    held = "held"
-    cancelled = "cancelled"
-
-
-class MessageKind(StrEnum):
-    from_complainant = "from_complainant"
-    to_complainant = "to_complainant"
-    internal_note = "internal_note"  # staff only, never shown to the complainant
-
-
 STATE_DESCRIPTIONS: dict[Status, str] = {
     Status.submitted: "Received; the acknowledgement deadline runs.",
     Status.acknowledged: "Receipt acknowledged to the complainant.",
@@ -138,6 +60,12 @@ STATE_DESCRIPTIONS: dict[Status, str] = {
     Status.closed: "Closed.",
     Status.withdrawn: "Withdrawn by or on behalf of the complainant.",
 }
+
+# States in which an investigation is open: steps can be recorded, the plan revised.
+INVESTIGATING: frozenset[Status] = frozenset(
+    {Status.under_investigation, Status.hearing, Status.mediation}
+)
+
 
 # States in which the case is finished; `reopen` leads out of them.
 TERMINAL: frozenset[Status] = frozenset(
@@ -178,7 +106,7 @@ class Transition:
     source: Status
     action: Action
     target: Status
-    permission: str
+    permission: Permission
     reason_required: bool = False
     visible_to_complainant: bool = True
     acknowledges: bool = False  # satisfies the acknowledgement deadline
@@ -189,17 +117,17 @@ class Transition:
 
 
 def _rows() -> list[Transition]:
-    S, A = Status, Action
+    S, A, P = Status, Action, Permission
     rows = [
         Transition(
-            S.submitted, A.acknowledge, S.acknowledged, "complaint.acknowledge", acknowledges=True
+            S.submitted, A.acknowledge, S.acknowledged, P.complaint_acknowledge, acknowledges=True
         ),
-        Transition(S.acknowledged, A.start_assessment, S.under_assessment, "complaint.assess"),
+        Transition(S.acknowledged, A.start_assessment, S.under_assessment, P.complaint_assess),
         Transition(
             S.under_assessment,
             A.declare_inadmissible,
             S.inadmissible,
-            "complaint.decide",
+            P.complaint_decide,
             reason_required=True,
             gives_feedback=True,
             decides=True,
@@ -208,36 +136,36 @@ def _rows() -> list[Transition]:
             S.under_assessment,
             A.refer,
             S.referred,
-            "complaint.decide",
+            P.complaint_decide,
             reason_required=True,
             gives_feedback=True,
             decides=True,
             names_competent_body=True,
         ),
         Transition(
-            S.under_assessment, A.open_investigation, S.under_investigation, "complaint.investigate"
+            S.under_assessment, A.open_investigation, S.under_investigation, P.complaint_investigate
         ),
         Transition(
             S.under_investigation,
             A.schedule_hearing,
             S.hearing,
-            "complaint.investigate",
+            P.complaint_investigate,
             guards=(Guard.hearing_scheduled,),
         ),
         Transition(
             S.hearing,
             A.conclude_hearing,
             S.under_investigation,
-            "complaint.investigate",
+            P.complaint_investigate,
             guards=(Guard.hearing_held,),
         ),
-        Transition(S.under_assessment, A.start_mediation, S.mediation, "complaint.investigate"),
-        Transition(S.under_investigation, A.start_mediation, S.mediation, "complaint.investigate"),
+        Transition(S.under_assessment, A.start_mediation, S.mediation, P.complaint_investigate),
+        Transition(S.under_investigation, A.start_mediation, S.mediation, P.complaint_investigate),
         Transition(
             S.mediation,
             A.end_mediation,
             S.under_investigation,
-            "complaint.investigate",
+            P.complaint_investigate,
             reason_required=True,
             guards=(Guard.mediation_failed,),
         ),
@@ -245,7 +173,7 @@ def _rows() -> list[Transition]:
             S.under_investigation,
             A.issue_findings,
             S.findings_issued,
-            "complaint.decide",
+            P.complaint_decide,
             gives_feedback=True,
             decides=True,
             guards=(Guard.investigation_has_step, Guard.findings_drafted),
@@ -254,7 +182,7 @@ def _rows() -> list[Transition]:
             S.mediation,
             A.issue_findings,
             S.findings_issued,
-            "complaint.decide",
+            P.complaint_decide,
             gives_feedback=True,
             decides=True,
             guards=(Guard.mediation_settled, Guard.findings_drafted),
@@ -263,21 +191,21 @@ def _rows() -> list[Transition]:
             S.findings_issued,
             A.recommend_remedies,
             S.remedy_follow_up,
-            "complaint.decide",
+            P.complaint_decide,
             guards=(Guard.remedies_recommended,),
         ),
         Transition(
             S.findings_issued,
             A.close,
             S.closed,
-            "complaint.close",
+            P.complaint_close,
             guards=(Guard.decision_communicated,),
         ),
         Transition(
             S.remedy_follow_up,
             A.close,
             S.closed,
-            "complaint.close",
+            P.complaint_close,
             guards=(Guard.decision_communicated, Guard.remedies_assessed),
         ),
     ]
@@ -296,19 +224,19 @@ def _rows() -> list[Transition]:
                 source,
                 A.give_feedback,
                 source,
-                "complaint.feedback",
+                P.complaint_feedback,
                 reason_required=True,
                 gives_feedback=True,
             )
         )
     # A complainant may withdraw an open case at any time; staff may record it on their behalf.
     for source in sorted(OPEN):
-        rows.append(Transition(source, A.withdraw, S.withdrawn, "complaint.withdraw"))
+        rows.append(Transition(source, A.withdraw, S.withdrawn, P.complaint_withdraw))
     # Reopening a finished case is a decision of the head of office.
     for source in sorted(TERMINAL):
         rows.append(
             Transition(
-                source, A.reopen, S.under_assessment, "complaint.reopen", reason_required=True
+                source, A.reopen, S.under_assessment, P.complaint_reopen, reason_required=True
             )
         )
     return rows
@@ -323,10 +251,12 @@ def transition_for(source: Status, action: Action) -> Transition | None:
 
 
 # Each action needs the same permission from every state it is allowed from (a test checks it).
-ACTION_PERMISSIONS: dict[Action, str] = {t.action: t.permission for t in TRANSITIONS.values()}
+ACTION_PERMISSIONS: dict[Action, Permission] = {
+    t.action: t.permission for t in TRANSITIONS.values()
+}
 
 
-def permission_for(action: Action) -> str:
+def permission_for(action: Action) -> Permission:
     return ACTION_PERMISSIONS[action]
 
 

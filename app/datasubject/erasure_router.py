@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, BackgroundTasks, Request, status
 
-from app.auth.deps import CurrentPrincipal
 from app.datasubject import service
 from app.datasubject.schemas import (
     ErasureDecisionIn,
@@ -14,10 +14,14 @@ from app.datasubject.schemas import (
     ErasureRequestOut,
     ErasureRequests,
 )
-from app.db import transaction
-from app.errors import problem_responses
+from app.kit.access import allow_on_case
+from app.kit.errors import problem_responses
+from app.kit.http import Tx
+from app.kit.permissions import Permission as P
+from app.kit.principals import Principal
 
 router = APIRouter(prefix="/v1/complaints/{complaint_id}/erasure-requests", tags=["case handling"])
+Handler = Annotated[Principal, allow_on_case(P.erasure_handle)]
 
 
 @router.post(
@@ -28,10 +32,9 @@ router = APIRouter(prefix="/v1/complaints/{complaint_id}/erasure-requests", tags
     responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
 )
 async def record(
-    complaint_id: UUID, body: ErasureRequestIn, request: Request, principal: CurrentPrincipal
+    complaint_id: UUID, body: ErasureRequestIn, tx: Tx, principal: Handler
 ) -> ErasureRequestOut:
-    async with transaction(request) as tx:
-        return await service.record(tx, principal, complaint_id, body)
+    return await service.record(tx, principal, complaint_id, body)
 
 
 @router.get(
@@ -39,12 +42,8 @@ async def record(
     summary="Erasure requests on a case, with their deadlines and decisions",
     responses=problem_responses(401, 403, 404, 422, 503),
 )
-async def list_requests(
-    complaint_id: UUID, request: Request, response: Response, principal: CurrentPrincipal
-) -> ErasureRequests:
-    response.headers["Cache-Control"] = "private, no-store"
-    async with transaction(request) as tx:
-        return await service.list_requests(tx, principal, complaint_id)
+async def list_requests(complaint_id: UUID, tx: Tx, principal: Handler) -> ErasureRequests:
+    return await service.list_requests(tx, principal, complaint_id)
 
 
 @router.post(
@@ -64,10 +63,12 @@ async def decide(
     request_id: int,
     body: ErasureDecisionIn,
     request: Request,
-    principal: CurrentPrincipal,
+    background: BackgroundTasks,
+    tx: Tx,
+    principal: Handler,
 ) -> ErasureRequestOut:
-    storage = request.app.state.storage
-    async with transaction(request) as tx:
-        decided, files = await service.decide(tx, principal, complaint_id, request_id, body)
-    await service.delete_files(storage, files)  # once the erasure is committed
+    decided, files = await service.decide(tx, principal, complaint_id, request_id, body)
+    # Background tasks run once the response is ready, after the erasure committed; a file left
+    # by a crash in between has no row any more and the orphan sweep removes it.
+    background.add_task(service.delete_files, request.app.state.storage, files)
     return decided

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from app.kit.sql import compose
+from app.kit.trail import audit_cte
 from app.outbox.events import complaint_fields, enqueue
 
-RECORD = """
+RECORD = compose(
+    """
 WITH r AS (
   INSERT INTO erasure_requests (complaint_id, due_at, channel, recorded_by, status)
   SELECT %(id)s, now() + interval '1 month', %(channel)s, %(actor_subject)s, 'pending'
@@ -12,12 +15,13 @@ WITH r AS (
                     WHERE complaint_id = %(id)s AND status = 'pending')
   RETURNING *
 ),
-audit AS (
-  INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
-  SELECT %(actor_subject)s, %(actor_role)s, 'erasure.record', 'erasure_request', id::text FROM r
+{audit}
+SELECT *, false AS overdue FROM r
+""",
+    audit=audit_cte(
+        source="r", action="'erasure.record'", object_type="erasure_request", object_id="id"
+    ),
 )
-SELECT * FROM r
-"""
 LIST = """
 SELECT *, (status = 'pending' AND due_at < now()) AS overdue FROM erasure_requests
 WHERE complaint_id = %(id)s ORDER BY id
@@ -28,7 +32,8 @@ FROM erasure_requests r JOIN complaints c ON c.id = r.complaint_id
 WHERE r.id = %(rid)s AND r.complaint_id = %(id)s
 FOR UPDATE OF r, c
 """
-DECIDE = """
+DECIDE = compose(
+    """
 WITH r AS (
   UPDATE erasure_requests
   SET status = %(status)s, ground = %(ground)s, decision_reason = %(reason)s,
@@ -36,14 +41,16 @@ WITH r AS (
   WHERE id = %(rid)s AND status = 'pending'
   RETURNING *
 ),
-audit AS (
-  INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
-  SELECT %(actor_subject)s, %(actor_role)s, 'erasure.' || %(status)s, 'erasure_request',
-         id::text
-  FROM r
-)
+{audit}
 SELECT *, false AS overdue FROM r
-"""
+""",
+    audit=audit_cte(
+        source="r",
+        action="'erasure.' || %(status)s",
+        object_type="erasure_request",
+        object_id="id",
+    ),
+)
 FILES = "SELECT id FROM attachments WHERE complaint_id = %(id)s"
 ERASED = "[erased]"
 # Irreversible: the personal data of the case goes; its codes, dates and decisions stay (the
@@ -72,7 +79,8 @@ ERASE = [
     "WHERE complaint_id = %(id)s",
     "UPDATE remedies SET description = %(erased)s WHERE complaint_id = %(id)s",
 ]
-ERASE_COMPLAINT = f"""
+ERASE_COMPLAINT = compose(
+    """
 WITH c AS (
   UPDATE complaints SET
     summary = %(erased)s, description = %(erased)s, remedy_sought = %(erased)s,
@@ -81,10 +89,12 @@ WITH c AS (
   WHERE id = %(id)s
   RETURNING *
 ),
-audit AS (
-  INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
-  SELECT %(actor_subject)s, %(actor_role)s, 'complaint.erase', 'complaint', id::text FROM c
-),
-{enqueue("event", "complaint.erased", "c", "c.id", complaint_fields("c"))}
+{audit},
+{event}
 SELECT id FROM c
-"""
+""",
+    audit=audit_cte(
+        source="c", action="'complaint.erase'", object_type="complaint", object_id="id"
+    ),
+    event=enqueue("event", "complaint.erased", "c", "c.id", complaint_fields("c")),
+)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from annotated_types import Len
+from pydantic import BaseModel, Field
 
-from app.complaints.schemas import bounded_text
+from app.kit.text import Strict, Text
 
 
 class Channel(StrEnum):
@@ -32,20 +34,16 @@ class Decision(StrEnum):
     refuse = "refuse"
 
 
-class ErasureRequestIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ErasureRequestIn(Strict):
     channel: Channel = Field(description="How the request reached the office.")
 
 
-class ErasureDecisionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ErasureDecisionIn(Strict):
     decision: Decision
     ground: ErasureGround | None = Field(
         default=None, description="Required to refuse: the ground of art. 17(3)."
     )
-    reason: bounded_text(10, 2000) = Field(  # type: ignore[valid-type]
+    reason: Annotated[Text, Len(10, 2000)] = Field(
         description="What the person is told: why it was erased, or why it is kept."
     )
 

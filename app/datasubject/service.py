@@ -12,10 +12,8 @@ from __future__ import annotations
 import logging
 from uuid import UUID
 
-from app.attachments.storage import LocalStorage
-from app.auth.principals import Principal
-from app.complaints.service import actor, reachable, require
-from app.complaints.workflow import TERMINAL
+from app.attachments.storage import Storage
+from app.complaints.workflow import TERMINAL, Status
 from app.datasubject import queries
 from app.datasubject.schemas import (
     Decision,
@@ -24,8 +22,10 @@ from app.datasubject.schemas import (
     ErasureRequestOut,
     ErasureRequests,
 )
-from app.db import Conn
-from app.errors import Conflict, NotFound, Unprocessable
+from app.kit.access import lock, reach
+from app.kit.errors import Conflict, NotFound, Unprocessable
+from app.kit.principals import Principal
+from app.kit.sql import Conn, all_rows, one
 
 log = logging.getLogger("ombuds.erasure")
 
@@ -33,29 +33,22 @@ log = logging.getLogger("ombuds.erasure")
 async def record(
     conn: Conn, principal: Principal, complaint_id: UUID, body: ErasureRequestIn
 ) -> ErasureRequestOut:
-    await reachable(conn, principal, complaint_id)
-    require(principal, "erasure.handle", "Recording an erasure request")
-    subject, role = actor(principal)
-    cur = await conn.execute(
+    await lock(conn, principal, complaint_id)
+    request = await one(
+        conn,
         queries.RECORD,
-        {
-            "id": complaint_id,
-            "channel": body.channel.value,
-            "actor_subject": subject,
-            "actor_role": role,
-        },
+        {"id": complaint_id, "channel": body.channel.value, **principal.actor.params},
+        ErasureRequestOut,
     )
-    row = await cur.fetchone()
-    if row is None:
+    if request is None:
         raise Conflict("An erasure request is pending on this case already.")
-    return ErasureRequestOut(**row, overdue=False)
+    return request
 
 
 async def list_requests(conn: Conn, principal: Principal, complaint_id: UUID) -> ErasureRequests:
-    await reachable(conn, principal, complaint_id)
-    require(principal, "erasure.handle", "Reading erasure requests")
-    cur = await conn.execute(queries.LIST, {"id": complaint_id})
-    return ErasureRequests(requests=[ErasureRequestOut(**r) for r in await cur.fetchall()])
+    await reach(conn, principal, complaint_id)
+    requests = await all_rows(conn, queries.LIST, {"id": complaint_id}, ErasureRequestOut)
+    return ErasureRequests(requests=requests)
 
 
 async def decide(
@@ -66,8 +59,7 @@ async def decide(
     body: ErasureDecisionIn,
 ) -> tuple[ErasureRequestOut, list[UUID]]:
     """Returns the decided request and the files to delete once the transaction commits."""
-    await reachable(conn, principal, complaint_id)
-    require(principal, "erasure.handle", "Deciding an erasure request")
+    await lock(conn, principal, complaint_id)
     if body.decision is Decision.refuse and body.ground is None:
         raise Unprocessable(
             "A refusal names its ground of GDPR art. 17(3).",
@@ -84,41 +76,35 @@ async def decide(
         raise NotFound("No erasure request with this id on this case.")
     if current["status"] != "pending":
         raise Conflict(f"This request was {current['status']} already.")
-    subject, role = actor(principal)
     files: list[UUID] = []
     if body.decision is Decision.execute:
         if current["legal_hold_at"] is not None:
             raise Conflict("A legal hold is set on this case: it cannot be erased.")
-        if current["complaint_status"] not in TERMINAL:
+        if Status(current["complaint_status"]) not in TERMINAL:
             raise Conflict("The case is open: withdraw or close it before erasing it.")
         cur = await conn.execute(queries.FILES, {"id": complaint_id})
         files = [r["id"] for r in await cur.fetchall()]
-        params = {
-            "id": complaint_id,
-            "erased": queries.ERASED,
-            "actor_subject": subject,
-            "actor_role": role,
-        }
+        params = {"id": complaint_id, "erased": queries.ERASED, **principal.actor.params}
         for statement in queries.ERASE:
             await conn.execute(statement, params)
         await conn.execute(queries.ERASE_COMPLAINT, params)
-    cur = await conn.execute(
+    decided = await one(
+        conn,
         queries.DECIDE,
         {
             "rid": request_id,
             "status": "executed" if body.decision is Decision.execute else "refused",
             "ground": body.ground.value if body.ground else None,
             "reason": body.reason,
-            "actor_subject": subject,
-            "actor_role": role,
+            **principal.actor.params,
         },
+        ErasureRequestOut,
     )
-    row = await cur.fetchone()
-    assert row is not None  # locked above
-    return ErasureRequestOut(**row), files
+    assert decided is not None  # locked above
+    return decided, files
 
 
-async def delete_files(storage: LocalStorage, files: list[UUID]) -> None:
+async def delete_files(storage: Storage, files: list[UUID]) -> None:
     for file_id in files:
         try:
             await storage.delete(file_id)

@@ -4,6 +4,10 @@ number of complaints."""
 
 from __future__ import annotations
 
+from functools import cache
+
+from app.kit.sql import compose, literal
+
 # (kind, join, condition, due column, item key) of every kind of deadline.
 _KINDS = (
     (
@@ -74,23 +78,15 @@ _KINDS = (
 )
 
 
-def deadlines_sql(kinds: list[str]) -> str:
-    branches = []
-    for kind, join, condition, due, key, item, department in _KINDS:
-        if kind not in kinds:
-            continue
-        branches.append(
-            f"""(SELECT '{kind}'::text AS kind, c.id AS complaint_id, c.reference, c.track,
+_BRANCH = """(SELECT {kind}::text AS kind, c.id AS complaint_id, c.reference, c.track,
         c.handler_subject AS handler, {due} AS due_at, {key} AS item_key, {item} AS item_id,
         {department} AS department
   FROM complaints c {join}
   WHERE {condition} AND {due} < %(until)s AND ({{visible}}) {{filters}}
-    AND ({due}, '{kind}', {key}) > (%(after_due)s, %(after_kind)s, %(after_key)s)
+    AND ({due}, {kind}, {key}) > (%(after_due)s, %(after_kind)s, %(after_key)s)
   ORDER BY {due}, {key}
   LIMIT %(limit)s)"""
-        )
-    union = "\nUNION ALL\n".join(branches)
-    return f"""
+_UNION = """
 SELECT d.*, d.due_at < now() AS overdue FROM (
 {union}
 ) AS d
@@ -99,4 +95,27 @@ LIMIT %(limit)s
 """
 
 
+@cache
+def deadlines_sql(kinds: tuple[str, ...]) -> str:
+    """One branch per kind asked for; `{visible}` and `{filters}` are left to compose."""
+    branches = [
+        compose(
+            _BRANCH,
+            kind=literal(kind),
+            join=join,
+            condition=condition,
+            due=due,
+            key=key,
+            item=item,
+            department=department,
+        )
+        for kind, join, condition, due, key, item, department in _KINDS
+        if kind in kinds
+    ]
+    # Fragments go in as they are, so `{visible}` and `{filters}` stay for the caller's compose.
+    return compose(_UNION, union="\nUNION ALL\n".join(branches))
+
+
 KINDS = tuple(k[0] for k in _KINDS)
+TRACK = "c.track = %(track)s"
+HANDLER = "c.handler_subject = %(handler)s"

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Request
 
-from app.auth.deps import CurrentPrincipal
 from app.db import single_statement
 from app.deadlines import service
 from app.deadlines.schemas import DeadlinePage, DeadlineQuery
-from app.errors import problem_responses
-from app.pagination import page_limit
+from app.kit.access import allow
+from app.kit.errors import problem_responses
+from app.kit.pagination import page_limit
+from app.kit.permissions import Permission as P
+from app.kit.principals import Principal
 
 router = APIRouter(prefix="/v1")
 
@@ -29,11 +31,9 @@ router = APIRouter(prefix="/v1")
 )
 async def get_deadlines(
     request: Request,
-    response: Response,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, allow(P.deadline_read)],
     query: Annotated[DeadlineQuery, Query()],
 ) -> DeadlinePage:
     size = page_limit(request.app.state.settings, query.limit)
-    response.headers["Cache-Control"] = "private, no-store"
     async with single_statement(request) as conn:
         return await service.list_deadlines(conn, principal, query, size)

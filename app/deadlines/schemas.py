@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from annotated_types import Len
+from pydantic import BaseModel, Field
 
-from app.complaints.schemas import bounded_text
+from app.kit.text import Strict, Text
 from app.taxonomy import Track
 
 DeadlineKind = Literal[
@@ -22,12 +23,10 @@ DeadlineKind = Literal[
 ]
 
 
-class DeadlineQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class DeadlineQuery(Strict):
     kind: list[DeadlineKind] | None = Field(default=None, max_length=7)
     track: Track | None = None
-    handler: bounded_text(1, 200) | None = Field(  # type: ignore[valid-type]
+    handler: Annotated[Text, Len(1, 200)] | None = Field(
         default=None, description="A handler's subject, or `me`."
     )
     overdue: bool = Field(default=False, description="Only what is past its due date.")

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from app.kit.sql import compose
+from app.kit.trail import audit_cte, timeline_cte
 from app.outbox.events import complaint_fields, enqueue
+
+# What a reader sees of the findings (alias `f`): the reasoning and who drafted them, staff only.
+_OUT = """f.complaint_id, f.outcome, f.rights_affected, f.public_summary,
+       CASE WHEN %(staff)s THEN f.internal_reasoning END AS internal_reasoning,
+       CASE WHEN %(staff)s THEN f.drafted_by END AS drafted_by,
+       f.updated_at, f.issued_at, f.communicated_at"""
 
 # A new draft supersedes an earlier issue (after a reopening): it must be issued and communicated
 # again.
-UPSERT = f"""
+UPSERT = compose(
+    """
 WITH f AS (
   INSERT INTO findings (complaint_id, outcome, rights_affected, public_summary,
                         internal_reasoning, drafted_by)
@@ -19,28 +28,34 @@ WITH f AS (
     communicated_at = NULL, communicated_by = NULL
   RETURNING *
 ),
-audit AS (
-  INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
-  SELECT %(actor_subject)s, %(actor_role)s, 'findings.draft', 'complaint', complaint_id::text
-  FROM f
-),
-{
-    enqueue(
+{audit},
+{event}
+SELECT {out} FROM f
+""",
+    out=_OUT,
+    audit=audit_cte(
+        source="f", action="'findings.draft'", object_type="complaint", object_id="complaint_id"
+    ),
+    event=enqueue(
         "event",
         "findings.drafted",
         "f JOIN complaints c ON c.id = f.complaint_id",
         "c.id",
         complaint_fields("c"),
-    )
-}
-SELECT * FROM f
-"""
+    ),
+)
 
-GET = "SELECT * FROM findings WHERE complaint_id = %(id)s"
+# The complainant learns of findings once they are issued, not while drafted.
+GET = compose(
+    "SELECT {out} FROM findings f WHERE f.complaint_id = %(id)s "
+    "AND (f.issued_at IS NOT NULL OR %(staff)s)",
+    out=_OUT,
+)
 
 # Communicating the decision: recorded on the findings, counted as feedback on the complaint, and
 # shown on the complainant's timeline.
-COMMUNICATE = f"""
+COMMUNICATE = compose(
+    """
 WITH f AS (
   UPDATE findings SET communicated_at = now(), communicated_by = %(actor_subject)s
   WHERE complaint_id = %(id)s AND issued_at IS NOT NULL AND communicated_at IS NULL
@@ -53,19 +68,25 @@ c AS (
   WHERE id = (SELECT complaint_id FROM f)
   RETURNING id, status, track, origin, rights_affected, department, respondent
 ),
-entry AS (
-  INSERT INTO timeline_entries (complaint_id, actor_subject, actor_role, action, from_status,
-                                to_status, reason, visible_to_complainant)
-  SELECT c.id, %(actor_subject)s, %(actor_role)s, 'communicate_decision', c.status, c.status,
-         %(reason)s, true
-  FROM c
-),
-audit AS (
-  INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
-  SELECT %(actor_subject)s, %(actor_role)s, 'findings.communicate', 'complaint',
-         complaint_id::text
-  FROM f
-),
-{enqueue("event", "decision.communicated", "c", "c.id", complaint_fields("c"))}
-SELECT * FROM f
-"""
+{entry},
+{audit},
+{event}
+SELECT {out} FROM f
+""",
+    out=_OUT,
+    entry=timeline_cte(
+        source="c",
+        complaint="c.id",
+        action="'communicate_decision'",
+        from_status="c.status",
+        to_status="c.status",
+        reason="%(reason)s",
+    ),
+    audit=audit_cte(
+        source="f",
+        action="'findings.communicate'",
+        object_type="complaint",
+        object_id="complaint_id",
+    ),
+    event=enqueue("event", "decision.communicated", "c", "c.id", complaint_fields("c")),
+)

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter
 
-from app.auth.deps import CurrentPrincipal
-from app.db import transaction
-from app.errors import problem_responses
 from app.findings import service
 from app.findings.schemas import CommunicationIn, FindingsIn, FindingsOut
+from app.kit.access import allow_on_case
+from app.kit.errors import problem_responses
+from app.kit.http import Tx
+from app.kit.permissions import Permission as P
+from app.kit.principals import Principal
 
 router = APIRouter(prefix="/v1/complaints/{complaint_id}/findings")
+Decider = Annotated[Principal, allow_on_case(P.complaint_decide)]
 
 
 @router.put(
@@ -26,10 +30,9 @@ router = APIRouter(prefix="/v1/complaints/{complaint_id}/findings")
     responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
 )
 async def put_findings(
-    complaint_id: UUID, body: FindingsIn, request: Request, principal: CurrentPrincipal
+    complaint_id: UUID, body: FindingsIn, tx: Tx, principal: Decider
 ) -> FindingsOut:
-    async with transaction(request) as tx:
-        return await service.put(tx, principal, complaint_id, body)
+    return await service.put(tx, principal, complaint_id, body)
 
 
 @router.get(
@@ -41,11 +44,9 @@ async def put_findings(
     responses=problem_responses(401, 404, 422, 503),
 )
 async def get_findings(
-    complaint_id: UUID, request: Request, response: Response, principal: CurrentPrincipal
+    complaint_id: UUID, tx: Tx, principal: Annotated[Principal, allow_on_case(P.complaint_read)]
 ) -> FindingsOut:
-    response.headers["Cache-Control"] = "private, no-store"
-    async with transaction(request) as tx:
-        return await service.get(tx, principal, complaint_id)
+    return await service.get(tx, principal, complaint_id)
 
 
 @router.post(
@@ -59,7 +60,6 @@ async def get_findings(
     responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
 )
 async def communicate(
-    complaint_id: UUID, body: CommunicationIn, request: Request, principal: CurrentPrincipal
+    complaint_id: UUID, body: CommunicationIn, tx: Tx, principal: Decider
 ) -> FindingsOut:
-    async with transaction(request) as tx:
-        return await service.communicate(tx, principal, complaint_id, body)
+    return await service.communicate(tx, principal, complaint_id, body)

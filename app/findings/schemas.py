@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from annotated_types import Len
+from pydantic import BaseModel, Field, model_validator
 
-from app.complaints.schemas import RightCode, bounded_text
-from app.complaints.workflow import FindingOutcome
+from app.findings.models import FindingOutcome
+from app.kit.text import Strict, Text
+from app.taxonomy import RightCode
 
 
-class FindingsIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class FindingsIn(Strict):
     outcome: FindingOutcome
-    rights_affected: list[RightCode] = Field(  # type: ignore[valid-type]
+    rights_affected: list[RightCode] = Field(
         default_factory=list, max_length=10, description="Taxonomy codes of the rights affected."
     )
-    public_summary: bounded_text(10, 10_000) = Field(  # type: ignore[valid-type]
+    public_summary: Annotated[Text, Len(10, 10_000)] = Field(
         description="What the complainant is told."
     )
-    internal_reasoning: bounded_text(10, 50_000) = Field(  # type: ignore[valid-type]
+    internal_reasoning: Annotated[Text, Len(10, 50_000)] = Field(
         description="The office's full reasoning; staff only."
     )
 
@@ -45,10 +45,8 @@ class FindingsOut(BaseModel):
     communicated_at: datetime | None
 
 
-class CommunicationIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CommunicationIn(Strict):
     channel: Literal["portal", "email", "post", "phone", "in_person"] = "portal"
-    note: bounded_text(1, 2_000) | None = Field(  # type: ignore[valid-type]
+    note: Annotated[Text, Len(1, 2_000)] | None = Field(
         default=None, description="Shown to the complainant on the timeline."
     )

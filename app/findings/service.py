@@ -3,27 +3,25 @@ complainant. The complainant sees the public part once issued; staff see everyth
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
-from app.auth.principals import Principal
-from app.complaints.service import actor, reachable, require
-from app.complaints.workflow import INVESTIGATING
-from app.db import Conn
-from app.errors import Conflict, NotFound
+from app.complaints.workflow import INVESTIGATING, Status
 from app.findings import queries
 from app.findings.schemas import CommunicationIn, FindingsIn, FindingsOut
+from app.kit.access import lock, reach
+from app.kit.errors import Conflict, NotFound
+from app.kit.principals import Principal
+from app.kit.sql import Conn, one
 
 
 async def put(
     conn: Conn, principal: Principal, complaint_id: UUID, body: FindingsIn
 ) -> FindingsOut:
-    status = await reachable(conn, principal, complaint_id)
-    require(principal, "complaint.decide", "Writing findings")
-    if status not in INVESTIGATING:
-        raise Conflict(f"Findings are written while investigating, not while {status}.")
-    subject, role = actor(principal)
-    cur = await conn.execute(
+    case = await lock(conn, principal, complaint_id)
+    if Status(case.status) not in INVESTIGATING:
+        raise Conflict(f"Findings are written while investigating, not while {case.status}.")
+    findings = await one(
+        conn,
         queries.UPSERT,
         {
             "id": complaint_id,
@@ -31,54 +29,43 @@ async def put(
             "rights": [r.value for r in body.rights_affected],
             "public_summary": body.public_summary,
             "internal_reasoning": body.internal_reasoning,
-            "actor_subject": subject,
-            "actor_role": role,
+            "staff": principal.is_staff,
+            **principal.actor.params,
         },
+        FindingsOut,
     )
-    row = await cur.fetchone()
-    assert row is not None
-    return _out(principal, row)
+    assert findings is not None  # an upsert returns its row
+    return findings
 
 
 async def get(conn: Conn, principal: Principal, complaint_id: UUID) -> FindingsOut:
-    await reachable(conn, principal, complaint_id)
-    cur = await conn.execute(queries.GET, {"id": complaint_id})
-    row = await cur.fetchone()
-    # The complainant learns of findings once they are issued, not while drafted.
-    if row is None or (not principal.is_staff and row["issued_at"] is None):
+    await reach(conn, principal, complaint_id)
+    findings = await one(
+        conn, queries.GET, {"id": complaint_id, "staff": principal.is_staff}, FindingsOut
+    )
+    if findings is None:
         raise NotFound("No findings have been issued for this complaint.")
-    return _out(principal, row)
+    return findings
 
 
 async def communicate(
     conn: Conn, principal: Principal, complaint_id: UUID, body: CommunicationIn
 ) -> FindingsOut:
-    await reachable(conn, principal, complaint_id)
-    require(principal, "complaint.decide", "Communicating the decision")
-    subject, role = actor(principal)
+    await lock(conn, principal, complaint_id)
     reason = f"Decision communicated ({body.channel.replace('_', ' ')})." + (
         f" {body.note}" if body.note else ""
     )
-    cur = await conn.execute(
+    findings = await one(
+        conn,
         queries.COMMUNICATE,
-        {"id": complaint_id, "actor_subject": subject, "actor_role": role, "reason": reason},
+        {
+            "id": complaint_id,
+            "reason": reason,
+            "staff": principal.is_staff,
+            **principal.actor.params,
+        },
+        FindingsOut,
     )
-    row = await cur.fetchone()
-    if row is None:
+    if findings is None:
         raise Conflict("Only issued findings that were not yet communicated can be communicated.")
-    return _out(principal, row)
-
-
-def _out(principal: Principal, row: dict[str, Any]) -> FindingsOut:
-    staff = principal.is_staff
-    return FindingsOut(
-        complaint_id=row["complaint_id"],
-        outcome=row["outcome"],
-        rights_affected=row["rights_affected"],
-        public_summary=row["public_summary"],
-        internal_reasoning=row["internal_reasoning"] if staff else None,
-        drafted_by=row["drafted_by"] if staff else None,
-        updated_at=row["updated_at"],
-        issued_at=row["issued_at"],
-        communicated_at=row["communicated_at"],
-    )
+    return findings

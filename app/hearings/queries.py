@@ -3,50 +3,70 @@ sees (date, place, outcome; never the minutes) and an audit entry, in one statem
 
 from __future__ import annotations
 
-_TIMELINE_AND_AUDIT = """
-entry AS (
-  INSERT INTO timeline_entries (complaint_id, actor_subject, actor_role, action, from_status,
-                                to_status, reason, visible_to_complainant)
-  SELECT h.complaint_id, %(actor_subject)s, %(actor_role)s, %(event)s, %(status)s, %(status)s,
-         %(note)s, true
-  FROM h
-),
-audit AS (
-  INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
-  SELECT %(actor_subject)s, %(actor_role)s, 'hearing.' || %(event)s, 'hearing', h.id::text FROM h
+from app.kit.sql import compose
+from app.kit.trail import audit_cte, timeline_cte
+
+# What a reader sees of a hearing (alias `h`): who takes part and the minutes, staff only.
+_OUT = """h.id, h.scheduled_at, h.mode, h.location, h.online_url, h.status, h.outcome,
+       CASE WHEN %(staff)s THEN h.participants END AS participants,
+       CASE WHEN %(staff)s THEN h.minutes END AS minutes, h.updated_at"""
+
+_TRAIL = ",\n".join(
+    (
+        timeline_cte(
+            source="h",
+            complaint="h.complaint_id",
+            action="%(event)s",
+            from_status="%(status)s",
+            to_status="%(status)s",
+            reason="%(note)s",
+        ),
+        audit_cte(
+            source="h", action="'hearing.' || %(event)s", object_type="hearing", object_id="h.id"
+        ),
+    )
 )
-SELECT h.* FROM h
+_WRITE = """
+WITH h AS ({change}),
+{trail}
+SELECT {out} FROM h
 """
 
-CREATE = (
-    """
-WITH h AS (
+CREATE = compose(
+    _WRITE,
+    change="""
   INSERT INTO hearings (complaint_id, scheduled_at, mode, location, online_url, participants,
                         status, created_by)
   VALUES (%(id)s, %(scheduled_at)s, %(mode)s, %(location)s, %(online_url)s, %(participants)s,
           'scheduled', %(actor_subject)s)
-  RETURNING *
-),"""
-    + _TIMELINE_AND_AUDIT
+  RETURNING *""",
+    trail=_TRAIL,
+    out=_OUT,
 )
 
 
-def change(assignments: str) -> str:
+def _change(assignments: str) -> str:
     """UPDATE a still-scheduled hearing of the complaint (no row back: not found or not pending)."""
-    return (
-        f"""
-WITH h AS (
+    return compose(
+        _WRITE,
+        change=compose(
+            """
   UPDATE hearings SET {assignments}, updated_at = now()
   WHERE id = %(hearing_id)s AND complaint_id = %(id)s AND status = 'scheduled'
-  RETURNING *
-),"""
-        + _TIMELINE_AND_AUDIT
+  RETURNING *""",
+            assignments=assignments,
+        ),
+        trail=_TRAIL,
+        out=_OUT,
     )
 
 
-RESCHEDULE = change("scheduled_at = %(scheduled_at)s")
-CANCEL = change("status = 'cancelled'")
-RECORD = change("status = 'held', minutes = %(minutes)s, outcome = %(outcome)s")
+RESCHEDULE = _change("scheduled_at = %(scheduled_at)s")
+CANCEL = _change("status = 'cancelled'")
+RECORD = _change("status = 'held', minutes = %(minutes)s, outcome = %(outcome)s")
 
-LIST = "SELECT * FROM hearings WHERE complaint_id = %(id)s ORDER BY scheduled_at, id"
-EXISTS = "SELECT status FROM hearings WHERE id = %(hearing_id)s AND complaint_id = %(id)s"
+LIST = compose(
+    "SELECT {out} FROM hearings h WHERE h.complaint_id = %(id)s ORDER BY h.scheduled_at, h.id",
+    out=_OUT,
+)
+STATUS = "SELECT status FROM hearings WHERE id = %(hearing_id)s AND complaint_id = %(id)s"

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Response, status
 
-from app.auth.deps import CurrentPrincipal
-from app.db import transaction
-from app.errors import problem_responses, response_headers
 from app.hearings import service
 from app.hearings.schemas import CancelIn, HearingIn, HearingOut, Hearings, RecordIn, RescheduleIn
+from app.kit.access import allow_on_case
+from app.kit.errors import problem_responses, response_headers
+from app.kit.http import Tx
+from app.kit.permissions import Permission as P
+from app.kit.principals import Principal
 
 router = APIRouter(prefix="/v1/complaints/{complaint_id}/hearings")
+Investigator = Annotated[Principal, allow_on_case(P.complaint_investigate)]
 _CHANGE_ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 422, 503)
 
 
@@ -32,14 +36,9 @@ _CHANGE_ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 422, 503)
     },
 )
 async def post_hearing(
-    complaint_id: UUID,
-    body: HearingIn,
-    request: Request,
-    response: Response,
-    principal: CurrentPrincipal,
+    complaint_id: UUID, body: HearingIn, response: Response, tx: Tx, principal: Investigator
 ) -> HearingOut:
-    async with transaction(request) as tx:
-        hearing = await service.schedule(tx, principal, complaint_id, body)
+    hearing = await service.schedule(tx, principal, complaint_id, body)
     response.headers["Location"] = f"/v1/complaints/{complaint_id}/hearings"
     return hearing
 
@@ -52,11 +51,9 @@ async def post_hearing(
     responses=problem_responses(401, 404, 422, 503),
 )
 async def get_hearings(
-    complaint_id: UUID, request: Request, response: Response, principal: CurrentPrincipal
+    complaint_id: UUID, tx: Tx, principal: Annotated[Principal, allow_on_case(P.complaint_read)]
 ) -> Hearings:
-    response.headers["Cache-Control"] = "private, no-store"
-    async with transaction(request) as tx:
-        return await service.list_hearings(tx, principal, complaint_id)
+    return await service.list_hearings(tx, principal, complaint_id)
 
 
 @router.post(
@@ -66,14 +63,9 @@ async def get_hearings(
     responses=_CHANGE_ERRORS,
 )
 async def reschedule_hearing(
-    complaint_id: UUID,
-    hearing_id: int,
-    body: RescheduleIn,
-    request: Request,
-    principal: CurrentPrincipal,
+    complaint_id: UUID, hearing_id: int, body: RescheduleIn, tx: Tx, principal: Investigator
 ) -> HearingOut:
-    async with transaction(request) as tx:
-        return await service.reschedule(tx, principal, complaint_id, hearing_id, body)
+    return await service.reschedule(tx, principal, complaint_id, hearing_id, body)
 
 
 @router.post(
@@ -83,14 +75,9 @@ async def reschedule_hearing(
     responses=_CHANGE_ERRORS,
 )
 async def cancel_hearing(
-    complaint_id: UUID,
-    hearing_id: int,
-    body: CancelIn,
-    request: Request,
-    principal: CurrentPrincipal,
+    complaint_id: UUID, hearing_id: int, body: CancelIn, tx: Tx, principal: Investigator
 ) -> HearingOut:
-    async with transaction(request) as tx:
-        return await service.cancel(tx, principal, complaint_id, hearing_id, body)
+    return await service.cancel(tx, principal, complaint_id, hearing_id, body)
 
 
 @router.post(
@@ -100,11 +87,6 @@ async def cancel_hearing(
     responses=_CHANGE_ERRORS,
 )
 async def record_hearing(
-    complaint_id: UUID,
-    hearing_id: int,
-    body: RecordIn,
-    request: Request,
-    principal: CurrentPrincipal,
+    complaint_id: UUID, hearing_id: int, body: RecordIn, tx: Tx, principal: Investigator
 ) -> HearingOut:
-    async with transaction(request) as tx:
-        return await service.record(tx, principal, complaint_id, hearing_id, body)
+    return await service.record(tx, principal, complaint_id, hearing_id, body)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from annotated_types import Len
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from app.complaints.schemas import IsoDateTime, Storable, bounded_text
-from app.complaints.workflow import HearingMode, HearingStatus
+from app.hearings.models import HearingMode, HearingStatus
+from app.kit.text import IsoDateTime, Storable, Strict, Text
 
 HttpsUrl = Annotated[
     str,
@@ -17,12 +18,10 @@ HttpsUrl = Annotated[
 ]
 
 
-class Participant(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Participant(Strict):
     role: Literal["complainant", "respondent", "witness", "interpreter", "staff", "representative"]
-    name: bounded_text(1, 200) | None = None  # type: ignore[valid-type]
-    needs: bounded_text(1, 1_000) | None = Field(  # type: ignore[valid-type]
+    name: Annotated[Text, Len(1, 200)] | None = None
+    needs: Annotated[Text, Len(1, 1_000)] | None = Field(
         default=None,
         description="Accessibility or interpretation needs (sign language, step-free access, ...).",
     )
@@ -34,12 +33,10 @@ def _future(value: datetime) -> datetime:
     return value
 
 
-class HearingIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class HearingIn(Strict):
     scheduled_at: IsoDateTime
     mode: HearingMode
-    location: bounded_text(2, 500) | None = None  # type: ignore[valid-type]
+    location: Annotated[Text, Len(2, 500)] | None = None
     online_url: HttpsUrl | None = None
     participants: list[Participant] = Field(min_length=1, max_length=30)
 
@@ -53,11 +50,9 @@ class HearingIn(BaseModel):
         return self
 
 
-class RescheduleIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RescheduleIn(Strict):
     scheduled_at: IsoDateTime
-    reason: bounded_text(3, 2_000)  # type: ignore[valid-type]
+    reason: Annotated[Text, Len(3, 2_000)]
 
     @model_validator(mode="after")
     def _when(self) -> RescheduleIn:
@@ -65,21 +60,13 @@ class RescheduleIn(BaseModel):
         return self
 
 
-class CancelIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    reason: bounded_text(3, 2_000)  # type: ignore[valid-type]
+class CancelIn(Strict):
+    reason: Annotated[Text, Len(3, 2_000)]
 
 
-class RecordIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    minutes: bounded_text(10, 50_000) = Field(  # type: ignore[valid-type]
-        description="Internal record of the hearing."
-    )
-    outcome: bounded_text(3, 5_000) = Field(  # type: ignore[valid-type]
-        description="What the complainant is told."
-    )
+class RecordIn(Strict):
+    minutes: Annotated[Text, Len(10, 50_000)] = Field(description="Internal record of the hearing.")
+    outcome: Annotated[Text, Len(3, 5_000)] = Field(description="What the complainant is told.")
 
 
 class HearingOut(BaseModel):

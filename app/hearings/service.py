@@ -10,13 +10,15 @@ from uuid import UUID
 
 from psycopg.types.json import Jsonb
 
-from app.auth.principals import Principal
-from app.complaints.service import actor, reachable, require
-from app.complaints.workflow import CaseEvent, HearingMode, Status
-from app.db import Conn
-from app.errors import Conflict, NotFound
+from app.complaints.workflow import Status
 from app.hearings import queries
+from app.hearings.models import HearingMode
 from app.hearings.schemas import CancelIn, HearingIn, HearingOut, Hearings, RecordIn, RescheduleIn
+from app.kit.access import lock, reach
+from app.kit.errors import Conflict, NotFound
+from app.kit.principals import Principal
+from app.kit.sql import Conn, all_rows, one
+from app.kit.trail import CaseEvent
 
 _SCHEDULABLE = frozenset({Status.under_investigation, Status.hearing})
 
@@ -28,17 +30,16 @@ def _when(at: datetime) -> str:
 async def schedule(
     conn: Conn, principal: Principal, complaint_id: UUID, body: HearingIn
 ) -> HearingOut:
-    status = await reachable(conn, principal, complaint_id)
-    require(principal, "complaint.investigate", "Scheduling a hearing")
-    if status not in _SCHEDULABLE:
-        raise Conflict(f"Hearings are scheduled during an investigation, not while {status}.")
+    case = await lock(conn, principal, complaint_id)
+    if Status(case.status) not in _SCHEDULABLE:
+        raise Conflict(f"Hearings are scheduled during an investigation, not while {case.status}.")
     where = body.location if body.mode is not HearingMode.online else "online"
-    row = await _write(
+    hearing = await _write(
         conn,
         principal,
         queries.CREATE,
         complaint_id,
-        status,
+        case.status,
         CaseEvent.hearing_scheduled,
         f"Hearing on {_when(body.scheduled_at)}, {body.mode.value.replace('_', ' ')}: {where}.",
         {
@@ -49,7 +50,8 @@ async def schedule(
             "participants": Jsonb([p.model_dump(exclude_none=True) for p in body.participants]),
         },
     )
-    return _out(principal, row)
+    assert hearing is not None  # an INSERT ... RETURNING of one row
+    return hearing
 
 
 async def reschedule(
@@ -98,9 +100,11 @@ async def record(
 
 
 async def list_hearings(conn: Conn, principal: Principal, complaint_id: UUID) -> Hearings:
-    await reachable(conn, principal, complaint_id)
-    cur = await conn.execute(queries.LIST, {"id": complaint_id})
-    return Hearings(hearings=[_out(principal, r) for r in await cur.fetchall()])
+    await reach(conn, principal, complaint_id)
+    hearings = await all_rows(
+        conn, queries.LIST, {"id": complaint_id, "staff": principal.is_staff}, HearingOut
+    )
+    return Hearings(hearings=hearings)
 
 
 async def _change(
@@ -113,25 +117,24 @@ async def _change(
     note: str,
     params: dict[str, Any],
 ) -> HearingOut:
-    status = await reachable(conn, principal, complaint_id)
-    require(principal, "complaint.investigate", "Changing a hearing")
-    row = await _write(
+    case = await lock(conn, principal, complaint_id)
+    hearing = await _write(
         conn,
         principal,
         sql,
         complaint_id,
-        status,
+        case.status,
         event,
         note,
         {"hearing_id": hearing_id, **params},
     )
-    if row is None:
-        cur = await conn.execute(queries.EXISTS, {"id": complaint_id, "hearing_id": hearing_id})
+    if hearing is None:
+        cur = await conn.execute(queries.STATUS, {"id": complaint_id, "hearing_id": hearing_id})
         found = await cur.fetchone()
         if found is None:
             raise NotFound("No hearing with this id belongs to this complaint.")
         raise Conflict(f"The hearing is {found['status']}: only scheduled hearings change.")
-    return _out(principal, row)
+    return hearing
 
 
 async def _write(
@@ -139,39 +142,22 @@ async def _write(
     principal: Principal,
     sql: str,
     complaint_id: UUID,
-    status: Status,
+    status: str,
     event: CaseEvent,
     note: str,
     params: dict[str, Any],
-) -> dict[str, Any] | None:
-    subject, role = actor(principal)
-    cur = await conn.execute(
+) -> HearingOut | None:
+    return await one(
+        conn,
         sql,
         {
             "id": complaint_id,
-            "status": status.value,
+            "status": status,
             "event": event.value,
             "note": note,
-            "actor_subject": subject,
-            "actor_role": role,
+            "staff": principal.is_staff,
+            **principal.actor.params,
             **params,
         },
-    )
-    return await cur.fetchone()
-
-
-def _out(principal: Principal, row: dict[str, Any] | None) -> HearingOut:
-    assert row is not None
-    staff = principal.is_staff
-    return HearingOut(
-        id=row["id"],
-        scheduled_at=row["scheduled_at"],
-        mode=row["mode"],
-        location=row["location"],
-        online_url=row["online_url"],
-        status=row["status"],
-        outcome=row["outcome"],
-        participants=row["participants"] if staff else None,
-        minutes=row["minutes"] if staff else None,
-        updated_at=row["updated_at"],
+        HearingOut,
     )

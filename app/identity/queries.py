@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
+from app.kit.sql import compose
+from app.kit.trail import audit_cte
+
 TRACK_AND_SEAL = """
 SELECT c.track, ct.key_id, ct.sealed FROM complaints c
 LEFT JOIN complainant_contacts ct ON ct.complaint_id = c.id
 WHERE c.id = %(id)s
 """
 
-INSERT = """
+INSERT = compose(
+    """
 WITH r AS (
   INSERT INTO identity_reveal_requests (complaint_id, requested_by, motivation, legal_basis,
                                         status)
   VALUES (%(id)s, %(actor_subject)s, %(motivation)s, %(legal_basis)s, 'pending')
   RETURNING *
 ),
-audit AS (
-  INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
-  SELECT %(actor_subject)s, %(actor_role)s, 'identity.request', 'complaint', r.complaint_id::text
-  FROM r
+{audit}
+SELECT r.*, '[]'::json AS disclosures FROM r
+""",
+    audit=audit_cte(
+        source="r", action="'identity.request'", object_type="complaint", object_id="r.complaint_id"
+    ),
 )
-SELECT * FROM r
-"""
 
 REQUESTS = """
 SELECT r.*, coalesce((
@@ -32,10 +36,12 @@ FROM identity_reveal_requests r
 WHERE r.complaint_id = %(id)s {extra}
 ORDER BY r.id
 """
+ONE = "AND r.id = %(request_id)s"
 
 # The notice to the reporter, in writing and with the reasons, goes out in the same transaction
 # as the approval: the identity is never disclosed before it.
-DECIDE = """
+DECIDE = compose(
+    """
 WITH r AS (
   UPDATE identity_reveal_requests
   SET status = %(decision)s, decided_by = %(actor_subject)s, decided_at = now(),
@@ -49,21 +55,28 @@ notice AS (
   SELECT r.complaint_id, 'to_complainant', %(notice)s::text, %(actor_subject)s, %(actor_role)s
   FROM r WHERE %(notice)s::text IS NOT NULL
 ),
-audit AS (
-  INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
-  SELECT %(actor_subject)s, %(actor_role)s, 'identity.' || %(decision)s, 'complaint',
-         r.complaint_id::text
-  FROM r
-)
+{audit}
 SELECT id FROM r
-"""
+""",
+    audit=audit_cte(
+        source="r",
+        action="'identity.' || %(decision)s",
+        object_type="complaint",
+        object_id="r.complaint_id",
+    ),
+)
 
-DISCLOSE = """
+DISCLOSE = compose(
+    """
 WITH d AS (
   INSERT INTO identity_disclosures (request_id, seen_by, seen_role)
   VALUES (%(request_id)s, %(actor_subject)s, %(actor_role)s)
   RETURNING request_id
+),
+{audit}
+SELECT request_id FROM d
+""",
+    audit=audit_cte(
+        source="d", action="'identity.disclose'", object_type="complaint", object_id="%(id)s"
+    ),
 )
-INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
-SELECT %(actor_subject)s, %(actor_role)s, 'identity.disclose', 'complaint', %(id)s::text FROM d
-"""

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Request, Response, status
 
-from app.auth.deps import CurrentPrincipal
-from app.complaints.schemas import ContactOut
-from app.db import transaction
-from app.errors import problem_responses, response_headers
 from app.identity import service
 from app.identity.schemas import DecisionIn, RevealRequestIn, RevealRequestOut, RevealRequests
+from app.kit.access import allow_on_case
+from app.kit.errors import problem_responses, response_headers
+from app.kit.http import Tx
+from app.kit.permissions import Permission as P
+from app.kit.principals import Principal
+from app.kit.sealed import ContactOut
 
 router = APIRouter(prefix="/v1/complaints/{complaint_id}/identity-requests", tags=["oversight"])
 _WRITE_ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 422, 503)
+Requester = Annotated[Principal, allow_on_case(P.identity_request)]
 
 
 @router.post(
@@ -27,14 +31,9 @@ _WRITE_ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 422, 503)
     },
 )
 async def post_request(
-    complaint_id: UUID,
-    body: RevealRequestIn,
-    request: Request,
-    response: Response,
-    principal: CurrentPrincipal,
+    complaint_id: UUID, body: RevealRequestIn, response: Response, tx: Tx, principal: Requester
 ) -> RevealRequestOut:
-    async with transaction(request) as tx:
-        created = await service.ask(tx, principal, complaint_id, body)
+    created = await service.ask(tx, principal, complaint_id, body)
     response.headers["Location"] = f"/v1/complaints/{complaint_id}/identity-requests"
     return created
 
@@ -44,12 +43,8 @@ async def post_request(
     summary="Identity requests, their decisions, and who saw the identity",
     responses=problem_responses(401, 403, 404, 409, 422, 503),
 )
-async def get_requests(
-    complaint_id: UUID, request: Request, response: Response, principal: CurrentPrincipal
-) -> RevealRequests:
-    response.headers["Cache-Control"] = "private, no-store"
-    async with transaction(request) as tx:
-        return await service.list_requests(tx, principal, complaint_id)
+async def get_requests(complaint_id: UUID, tx: Tx, principal: Requester) -> RevealRequests:
+    return await service.list_requests(tx, principal, complaint_id)
 
 
 @router.post(
@@ -61,11 +56,10 @@ async def post_decision(
     complaint_id: UUID,
     request_id: int,
     body: DecisionIn,
-    request: Request,
-    principal: CurrentPrincipal,
+    tx: Tx,
+    principal: Annotated[Principal, allow_on_case(P.identity_decide)],
 ) -> RevealRequestOut:
-    async with transaction(request) as tx:
-        return await service.decide(tx, principal, complaint_id, request_id, body)
+    return await service.decide(tx, principal, complaint_id, request_id, body)
 
 
 @router.get(
@@ -74,14 +68,7 @@ async def post_decision(
     responses=problem_responses(401, 403, 404, 409, 422, 503),
 )
 async def get_identity(
-    complaint_id: UUID,
-    request_id: int,
-    request: Request,
-    response: Response,
-    principal: CurrentPrincipal,
+    complaint_id: UUID, request_id: int, request: Request, tx: Tx, principal: Requester
 ) -> ContactOut:
-    response.headers["Cache-Control"] = "private, no-store"
-    async with transaction(request) as tx:
-        return await service.reveal(
-            tx, request.app.state.sealer, principal, complaint_id, request_id
-        )
+    sealer = request.app.state.sealer
+    return await service.reveal(tx, sealer, principal, complaint_id, request_id)

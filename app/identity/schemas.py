@@ -3,34 +3,31 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from annotated_types import Len
+from pydantic import BaseModel, Field, model_validator
 
-from app.complaints.schemas import bounded_text
+from app.kit.text import Strict, Text
 
 
-class RevealRequestIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    motivation: bounded_text(20, 5_000) = Field(  # type: ignore[valid-type]
+class RevealRequestIn(Strict):
+    motivation: Annotated[Text, Len(20, 5_000)] = Field(
         description="Why the investigation needs the reporter's identity."
     )
-    legal_basis: bounded_text(3, 1_000) = Field(  # type: ignore[valid-type]
+    legal_basis: Annotated[Text, Len(3, 1_000)] = Field(
         description="The legal obligation that makes disclosure necessary and proportionate."
     )
 
 
-class DecisionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class DecisionIn(Strict):
     decision: Literal["approved", "refused"]
-    reason: bounded_text(3, 5_000)  # type: ignore[valid-type]
+    reason: Annotated[Text, Len(3, 5_000)]
     notify_reporter: bool = Field(
         default=True,
         description="Tell the reporter first, in writing, with the reasons (the rule).",
     )
-    no_notice_reason: bounded_text(10, 5_000) | None = Field(  # type: ignore[valid-type]
+    no_notice_reason: Annotated[Text, Len(10, 5_000)] | None = Field(
         default=None,
         description="Required when not telling the reporter: why it would jeopardise the "
         "investigation.",

@@ -11,23 +11,25 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from app.auth.principals import Principal
-from app.complaints.schemas import ContactOut
-from app.complaints.service import actor, reachable, require
-from app.crypto import CONTACT, Sealer, SealError
-from app.db import Conn
-from app.errors import AppError, Conflict, Forbidden, NotFound
+from app.crypto import CONTACT, Sealer
 from app.identity import queries
 from app.identity.schemas import DecisionIn, RevealRequestIn, RevealRequestOut, RevealRequests
+from app.kit.access import lock, reach
+from app.kit.errors import Conflict, Forbidden, NotFound
+from app.kit.permissions import Permission
+from app.kit.principals import Principal
+from app.kit.sealed import ContactOut, open_sealed
+from app.kit.sql import Conn, all_rows, compose, one
 from app.taxonomy import Track
 
 
-async def _confidential(conn: Conn, principal: Principal, complaint_id: UUID) -> dict[str, Any]:
-    await reachable(conn, principal, complaint_id)
-    require(principal, "identity.request", "Identity reveal")
+async def _confidential(
+    conn: Conn, principal: Principal, complaint_id: UUID, *, write: bool
+) -> dict[str, Any]:
+    await (lock if write else reach)(conn, principal, complaint_id)
     cur = await conn.execute(queries.TRACK_AND_SEAL, {"id": complaint_id})
     row = await cur.fetchone()
-    assert row is not None
+    assert row is not None  # the complaint was found just above
     if row["track"] != Track.anti_corruption:
         raise Conflict("Identity reveal is the confidential track's procedure.")
     return row
@@ -36,30 +38,28 @@ async def _confidential(conn: Conn, principal: Principal, complaint_id: UUID) ->
 async def ask(
     conn: Conn, principal: Principal, complaint_id: UUID, body: RevealRequestIn
 ) -> RevealRequestOut:
-    row = await _confidential(conn, principal, complaint_id)
+    row = await _confidential(conn, principal, complaint_id, write=True)
     if row["sealed"] is None:
         raise Conflict("The report is anonymous: there is no identity on record.")
-    subject, role = actor(principal)
-    cur = await conn.execute(
+    created = await one(
+        conn,
         queries.INSERT,
         {
             "id": complaint_id,
             "motivation": body.motivation,
             "legal_basis": body.legal_basis,
-            "actor_subject": subject,
-            "actor_role": role,
+            **principal.actor.params,
         },
+        RevealRequestOut,
     )
-    created = await cur.fetchone()
-    assert created is not None
-    return RevealRequestOut(**created)
+    assert created is not None  # an INSERT ... RETURNING of one row
+    return created
 
 
 async def decide(
     conn: Conn, principal: Principal, complaint_id: UUID, request_id: int, body: DecisionIn
 ) -> RevealRequestOut:
-    await _confidential(conn, principal, complaint_id)
-    require(principal, "identity.decide", "Deciding on an identity reveal")
+    await _confidential(conn, principal, complaint_id, write=True)
     current = await _one(conn, complaint_id, request_id)
     if current.requested_by == principal.subject:
         raise Forbidden("The custodian does not decide on their own request.")
@@ -72,7 +72,6 @@ async def decide(
             f"disclosed within the investigation. Reason: {body.reason} "
             f"Legal basis: {current.legal_basis}"
         )
-    subject, role = actor(principal)
     cur = await conn.execute(
         queries.DECIDE,
         {
@@ -82,8 +81,7 @@ async def decide(
             "reason": body.reason,
             "no_notice_reason": body.no_notice_reason,
             "notice": notice,
-            "actor_subject": subject,
-            "actor_role": role,
+            **principal.actor.params,
         },
     )
     if await cur.fetchone() is None:  # decided concurrently
@@ -92,43 +90,37 @@ async def decide(
 
 
 async def list_requests(conn: Conn, principal: Principal, complaint_id: UUID) -> RevealRequests:
-    await _confidential(conn, principal, complaint_id)
-    cur = await conn.execute(queries.REQUESTS.format(extra=""), {"id": complaint_id})
-    return RevealRequests(requests=[RevealRequestOut(**r) for r in await cur.fetchall()])
+    await _confidential(conn, principal, complaint_id, write=False)
+    requests = await all_rows(
+        conn, compose(queries.REQUESTS, extra=""), {"id": complaint_id}, RevealRequestOut
+    )
+    return RevealRequests(requests=requests)
 
 
 async def reveal(
     conn: Conn, sealer: Sealer, principal: Principal, complaint_id: UUID, request_id: int
 ) -> ContactOut:
-    row = await _confidential(conn, principal, complaint_id)
+    row = await _confidential(conn, principal, complaint_id, write=False)
     request = await _one(conn, complaint_id, request_id)
     if request.status != "approved":
         raise Conflict(f"The request is {request.status}: nothing is disclosed.")
-    if principal.subject != request.requested_by and not principal.may("identity.decide"):
+    if principal.subject != request.requested_by and not principal.may(Permission.identity_decide):
         raise Forbidden("Only the requester and the custodian see a disclosed identity.")
-    try:
-        opened = sealer.open(row["key_id"], row["sealed"], complaint_id, CONTACT)
-    except SealError as exc:
-        raise AppError("The identity could not be opened; it was not served.") from exc
-    subject, role = actor(principal)
+    identity = open_sealed(sealer, row["key_id"], row["sealed"], complaint_id, CONTACT, ContactOut)
     await conn.execute(
         queries.DISCLOSE,
-        {
-            "request_id": request_id,
-            "id": str(complaint_id),
-            "actor_subject": subject,
-            "actor_role": role,
-        },
+        {"request_id": request_id, "id": str(complaint_id), **principal.actor.params},
     )
-    return ContactOut.model_validate_json(opened)
+    return identity
 
 
 async def _one(conn: Conn, complaint_id: UUID, request_id: int) -> RevealRequestOut:
-    cur = await conn.execute(
-        queries.REQUESTS.format(extra="AND r.id = %(request_id)s"),
+    found = await one(
+        conn,
+        compose(queries.REQUESTS, extra=queries.ONE),
         {"id": complaint_id, "request_id": request_id},
+        RevealRequestOut,
     )
-    row = await cur.fetchone()
-    if row is None:
+    if found is None:
         raise NotFound("No identity request with this id belongs to this complaint.")
-    return RevealRequestOut(**row)
+    return found

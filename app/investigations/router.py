@@ -7,9 +7,6 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from app.auth.deps import CurrentPrincipal
-from app.db import transaction
-from app.errors import problem_responses, response_headers
 from app.investigations import service
 from app.investigations.schemas import (
     AnswerIn,
@@ -19,9 +16,16 @@ from app.investigations.schemas import (
     InvestigationOut,
     StepIn,
 )
-from app.pagination import OpenItemsQuery, page_limit
+from app.kit.access import allow, allow_on_case
+from app.kit.errors import problem_responses, response_headers
+from app.kit.http import Tx
+from app.kit.pagination import OpenItemsQuery, page_limit
+from app.kit.permissions import Permission as P
+from app.kit.principals import Principal
 
 router = APIRouter(prefix="/v1")
+Investigator = Annotated[Principal, allow_on_case(P.investigation_write)]
+Department = Annotated[Principal, allow(P.information_request_read)]
 
 
 @router.put(
@@ -32,10 +36,9 @@ router = APIRouter(prefix="/v1")
     responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
 )
 async def put_investigation(
-    complaint_id: UUID, body: InvestigationIn, request: Request, principal: CurrentPrincipal
+    complaint_id: UUID, body: InvestigationIn, tx: Tx, principal: Investigator
 ) -> InvestigationOut:
-    async with transaction(request) as tx:
-        return await service.put_plan(tx, principal, complaint_id, body)
+    return await service.put_plan(tx, principal, complaint_id, body)
 
 
 @router.get(
@@ -46,11 +49,11 @@ async def put_investigation(
     responses=problem_responses(401, 403, 404, 422, 503),
 )
 async def get_investigation(
-    complaint_id: UUID, request: Request, response: Response, principal: CurrentPrincipal
+    complaint_id: UUID,
+    tx: Tx,
+    principal: Annotated[Principal, allow_on_case(P.investigation_read)],
 ) -> InvestigationOut:
-    response.headers["Cache-Control"] = "private, no-store"
-    async with transaction(request) as tx:
-        return await service.get(tx, principal, complaint_id)
+    return await service.get(tx, principal, complaint_id)
 
 
 @router.post(
@@ -68,14 +71,9 @@ async def get_investigation(
     },
 )
 async def post_step(
-    complaint_id: UUID,
-    body: StepIn,
-    request: Request,
-    response: Response,
-    principal: CurrentPrincipal,
+    complaint_id: UUID, body: StepIn, response: Response, tx: Tx, principal: Investigator
 ) -> InvestigationOut:
-    async with transaction(request) as tx:
-        result = await service.add_step(tx, principal, complaint_id, body)
+    result = await service.add_step(tx, principal, complaint_id, body)
     response.headers["Location"] = f"/v1/complaints/{complaint_id}/investigation"
     return result
 
@@ -88,17 +86,12 @@ async def post_step(
     responses=problem_responses(401, 403, 422, 503),
 )
 async def list_information_requests(
-    request: Request,
-    response: Response,
-    principal: CurrentPrincipal,
-    page: Annotated[OpenItemsQuery, Query()],
+    request: Request, tx: Tx, principal: Department, page: Annotated[OpenItemsQuery, Query()]
 ) -> InformationRequestPage:
     size = page_limit(request.app.state.settings, page.limit)
-    response.headers["Cache-Control"] = "private, no-store"
-    async with transaction(request) as tx:
-        return await service.list_requests(
-            tx, principal, after=page.after, limit=size, open_only=page.open_only
-        )
+    return await service.list_requests(
+        tx, principal, after=page.after, limit=size, open_only=page.open_only
+    )
 
 
 @router.get(
@@ -108,11 +101,9 @@ async def list_information_requests(
     responses=problem_responses(401, 403, 404, 422, 503),
 )
 async def get_information_request(
-    request_id: int, request: Request, response: Response, principal: CurrentPrincipal
+    request_id: int, tx: Tx, principal: Department
 ) -> InformationRequestOut:
-    response.headers["Cache-Control"] = "private, no-store"
-    async with transaction(request) as tx:
-        return await service.get_request(tx, principal, request_id)
+    return await service.get_request(tx, principal, request_id)
 
 
 @router.post(
@@ -123,7 +114,9 @@ async def get_information_request(
     responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
 )
 async def answer_information_request(
-    request_id: int, body: AnswerIn, request: Request, principal: CurrentPrincipal
+    request_id: int,
+    body: AnswerIn,
+    tx: Tx,
+    principal: Annotated[Principal, allow(P.information_request_answer)],
 ) -> InformationRequestOut:
-    async with transaction(request) as tx:
-        return await service.answer(tx, principal, request_id, body)
+    return await service.answer(tx, principal, request_id, body)

@@ -3,34 +3,32 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from annotated_types import Len
+from pydantic import BaseModel, Field, model_validator
 
-from app.complaints.schemas import IsoDate, IsoDateTime, bounded_text
-from app.complaints.workflow import StepKind
+from app.investigations.models import StepKind
+from app.kit.text import IsoDate, IsoDateTime, Strict, Text
 
 
-class InvestigationIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    plan: bounded_text(10, 10_000) = Field(  # type: ignore[valid-type]
+class InvestigationIn(Strict):
+    plan: Annotated[Text, Len(10, 10_000)] = Field(
         description="What will be examined, how, and with whom (proportionate to the case)."
     )
 
 
-class StepIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class StepIn(Strict):
     kind: StepKind
-    summary: bounded_text(3, 2_000) = Field(  # type: ignore[valid-type]
+    summary: Annotated[Text, Len(3, 2_000)] = Field(
         description="For an information request: the question the department receives."
     )
-    details: bounded_text(1, 10_000) | None = Field(  # type: ignore[valid-type]
+    details: Annotated[Text, Len(1, 10_000)] | None = Field(
         default=None, description="Internal notes on the step; never shown to the department."
     )
     occurred_on: IsoDate | None = None
-    department: bounded_text(2, 200) | None = Field(  # type: ignore[valid-type]
+    department: Annotated[Text, Len(2, 200)] | None = Field(
         default=None, description="Information requests: the department asked."
     )
     due_at: IsoDateTime | None = Field(
@@ -95,7 +93,5 @@ class InformationRequestPage(BaseModel):
     next_after: int | None
 
 
-class AnswerIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    answer: bounded_text(1, 10_000)  # type: ignore[valid-type]
+class AnswerIn(Strict):
+    answer: Annotated[Text, Len(1, 10_000)]

@@ -2,26 +2,42 @@
 
 from __future__ import annotations
 
-RECORD = """
+from app.kit.sql import compose
+from app.kit.trail import audit_cte, timeline_cte
+
+# What a reader sees of an attempt (alias `m`): notes and the mediator, staff only.
+_OUT = """m.id, m.result, m.terms, CASE WHEN %(staff)s THEN m.notes END AS notes,
+       CASE WHEN %(staff)s THEN m.mediator END AS mediator, m.recorded_at"""
+
+RECORD = compose(
+    """
 WITH m AS (
   INSERT INTO mediation_attempts (complaint_id, result, terms, notes, mediator, recorded_by)
   VALUES (%(id)s, %(result)s, %(terms)s, %(notes)s, %(mediator)s, %(actor_subject)s)
   RETURNING *
 ),
-entry AS (
-  INSERT INTO timeline_entries (complaint_id, actor_subject, actor_role, action, from_status,
-                                to_status, reason, visible_to_complainant)
-  SELECT m.complaint_id, %(actor_subject)s, %(actor_role)s, 'mediation_' || m.result,
-         %(status)s, %(status)s, %(public_note)s, true
-  FROM m
-),
-audit AS (
-  INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
-  SELECT %(actor_subject)s, %(actor_role)s, 'mediation.' || m.result, 'complaint',
-         m.complaint_id::text
-  FROM m
+{entry},
+{audit}
+SELECT {out} FROM m
+""",
+    out=_OUT,
+    entry=timeline_cte(
+        source="m",
+        complaint="m.complaint_id",
+        action="'mediation_' || m.result",
+        from_status="%(status)s",
+        to_status="%(status)s",
+        reason="%(public_note)s",
+    ),
+    audit=audit_cte(
+        source="m",
+        action="'mediation.' || m.result",
+        object_type="complaint",
+        object_id="m.complaint_id",
+    ),
 )
-SELECT * FROM m
-"""
 
-LIST = "SELECT * FROM mediation_attempts WHERE complaint_id = %(id)s ORDER BY id"
+LIST = compose(
+    "SELECT {out} FROM mediation_attempts m WHERE m.complaint_id = %(id)s ORDER BY m.id",
+    out=_OUT,
+)

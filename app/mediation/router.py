@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Response, status
 
-from app.auth.deps import CurrentPrincipal
-from app.db import transaction
-from app.errors import problem_responses, response_headers
+from app.kit.access import allow_on_case
+from app.kit.errors import problem_responses, response_headers
+from app.kit.http import Tx
+from app.kit.permissions import Permission as P
+from app.kit.principals import Principal
 from app.mediation import service
 from app.mediation.schemas import AttemptIn, AttemptOut, Attempts
 
@@ -33,12 +36,11 @@ router = APIRouter(prefix="/v1/complaints/{complaint_id}/mediation-attempts")
 async def post_attempt(
     complaint_id: UUID,
     body: AttemptIn,
-    request: Request,
     response: Response,
-    principal: CurrentPrincipal,
+    tx: Tx,
+    principal: Annotated[Principal, allow_on_case(P.complaint_investigate)],
 ) -> AttemptOut:
-    async with transaction(request) as tx:
-        attempt = await service.record(tx, principal, complaint_id, body)
+    attempt = await service.record(tx, principal, complaint_id, body)
     response.headers["Location"] = f"/v1/complaints/{complaint_id}/mediation-attempts"
     return attempt
 
@@ -51,8 +53,6 @@ async def post_attempt(
     responses=problem_responses(401, 404, 422, 503),
 )
 async def get_attempts(
-    complaint_id: UUID, request: Request, response: Response, principal: CurrentPrincipal
+    complaint_id: UUID, tx: Tx, principal: Annotated[Principal, allow_on_case(P.complaint_read)]
 ) -> Attempts:
-    response.headers["Cache-Control"] = "private, no-store"
-    async with transaction(request) as tx:
-        return await service.list_attempts(tx, principal, complaint_id)
+    return await service.list_attempts(tx, principal, complaint_id)

@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from annotated_types import Len
+from pydantic import BaseModel, Field, model_validator
 
-from app.complaints.schemas import bounded_text
+from app.kit.text import Strict, Text
 
 
-class AttemptIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class AttemptIn(Strict):
     result: Literal["settled", "failed"]
-    terms: bounded_text(3, 10_000) | None = Field(  # type: ignore[valid-type]
+    terms: Annotated[Text, Len(3, 10_000)] | None = Field(
         default=None, description="The settlement's terms; required when settled."
     )
-    notes: bounded_text(1, 10_000) | None = Field(  # type: ignore[valid-type]
+    notes: Annotated[Text, Len(1, 10_000)] | None = Field(
         default=None, description="Internal notes; never shown to the complainant."
     )
-    mediator: bounded_text(1, 200) | None = None  # type: ignore[valid-type]
+    mediator: Annotated[Text, Len(1, 200)] | None = None
 
     @model_validator(mode="after")
     def _terms(self) -> AttemptIn:

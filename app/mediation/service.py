@@ -3,14 +3,13 @@ the complainant sees. `end_mediation` needs a failed attempt, `issue_findings` a
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
-from app.auth.principals import Principal
-from app.complaints.service import actor, reachable, require
 from app.complaints.workflow import Status
-from app.db import Conn
-from app.errors import Conflict
+from app.kit.access import lock, reach
+from app.kit.errors import Conflict
+from app.kit.principals import Principal
+from app.kit.sql import Conn, all_rows, one
 from app.mediation import queries
 from app.mediation.schemas import AttemptIn, AttemptOut, Attempts
 
@@ -18,17 +17,16 @@ from app.mediation.schemas import AttemptIn, AttemptOut, Attempts
 async def record(
     conn: Conn, principal: Principal, complaint_id: UUID, body: AttemptIn
 ) -> AttemptOut:
-    status = await reachable(conn, principal, complaint_id)
-    require(principal, "complaint.investigate", "Recording a mediation")
-    if status is not Status.mediation:
-        raise Conflict(f"Mediation results are recorded during mediation, not while {status}.")
-    subject, role = actor(principal)
+    case = await lock(conn, principal, complaint_id)
+    if case.status != Status.mediation:
+        raise Conflict(f"Mediation results are recorded during mediation, not while {case.status}.")
     public_note = (
         f"Settlement reached: {body.terms}"
         if body.result == "settled"
         else "The mediation did not reach a settlement."
     )
-    cur = await conn.execute(
+    attempt = await one(
+        conn,
         queries.RECORD,
         {
             "id": complaint_id,
@@ -36,30 +34,20 @@ async def record(
             "terms": body.terms,
             "notes": body.notes,
             "mediator": body.mediator,
-            "status": status.value,
+            "status": case.status,
             "public_note": public_note,
-            "actor_subject": subject,
-            "actor_role": role,
+            "staff": principal.is_staff,
+            **principal.actor.params,
         },
+        AttemptOut,
     )
-    row = await cur.fetchone()
-    return _out(principal, row)
+    assert attempt is not None  # an INSERT ... RETURNING of one row
+    return attempt
 
 
 async def list_attempts(conn: Conn, principal: Principal, complaint_id: UUID) -> Attempts:
-    await reachable(conn, principal, complaint_id)
-    cur = await conn.execute(queries.LIST, {"id": complaint_id})
-    return Attempts(attempts=[_out(principal, r) for r in await cur.fetchall()])
-
-
-def _out(principal: Principal, row: dict[str, Any] | None) -> AttemptOut:
-    assert row is not None
-    staff = principal.is_staff
-    return AttemptOut(
-        id=row["id"],
-        result=row["result"],
-        terms=row["terms"],
-        notes=row["notes"] if staff else None,
-        mediator=row["mediator"] if staff else None,
-        recorded_at=row["recorded_at"],
+    await reach(conn, principal, complaint_id)
+    attempts = await all_rows(
+        conn, queries.LIST, {"id": complaint_id, "staff": principal.is_staff}, AttemptOut
     )
+    return Attempts(attempts=attempts)

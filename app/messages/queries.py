@@ -2,28 +2,35 @@
 
 from __future__ import annotations
 
-POST = """
+from app.kit.sql import compose
+from app.kit.trail import audit_cte
+
+POST = compose(
+    """
 WITH m AS (
   INSERT INTO messages (complaint_id, kind, body, author_subject, author_role)
-  VALUES (%(id)s, %(kind)s, %(body)s, %(author_subject)s, %(author_role)s)
+  VALUES (%(id)s, %(kind)s, %(body)s, %(actor_subject)s, %(actor_role)s)
   RETURNING id, kind, body, author_subject, author_role, created_at
 ),
-audit AS (
-  INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
-  SELECT %(author_subject)s, %(author_role)s, 'message.' || m.kind, 'message', m.id::text FROM m
+{audit}
+SELECT m.id, m.kind, m.body, m.author_role,
+       CASE WHEN %(staff)s THEN m.author_subject END AS author_subject, m.created_at
+FROM m
+""",
+    audit=audit_cte(
+        source="m", action="'message.' || m.kind", object_type="message", object_id="m.id"
+    ),
 )
-SELECT * FROM m
-"""
 
+# Who sees what is decided here: internal notes only ever for staff who may read them, authors'
+# subjects only for staff.
 SELECT = """
-SELECT m.id, m.kind, m.body, m.author_subject, m.author_role, m.created_at
+SELECT m.id, m.kind, m.body, m.author_role,
+       CASE WHEN %(staff)s THEN m.author_subject END AS author_subject, m.created_at
 FROM messages m
 WHERE m.complaint_id = %(id)s AND (m.kind <> 'internal_note' OR %(internal)s) {extra}
 ORDER BY m.id
 LIMIT %(limit)s
 """
-
-AUDIT_READ = """
-INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
-VALUES (%(actor_subject)s, %(actor_role)s, 'message.read_internal_notes', 'complaint', %(id)s)
-"""
+AFTER = "AND m.id > %(after)s"
+ONE = "AND m.id = %(message_id)s"

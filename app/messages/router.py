@@ -7,16 +7,19 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from app.auth.deps import CurrentPrincipal
-from app.db import transaction
-from app.errors import problem_responses, response_headers
+from app.kit.access import allow_on_case
+from app.kit.errors import problem_responses, response_headers
+from app.kit.http import Tx
+from app.kit.pagination import IdPageQuery, page_limit
+from app.kit.permissions import Permission as P
+from app.kit.principals import Principal
 from app.messages import service
 from app.messages.schemas import MessageIn, MessageOut, MessagePage
-from app.pagination import IdPageQuery, page_limit
 
 router = APIRouter(
     prefix="/v1/complaints/{complaint_id}/messages", tags=["residents", "case handling"]
 )
+Reader = Annotated[Principal, allow_on_case(P.message_read)]
 
 
 @router.post(
@@ -36,12 +39,11 @@ router = APIRouter(
 async def post_message(
     complaint_id: UUID,
     body: MessageIn,
-    request: Request,
     response: Response,
-    principal: CurrentPrincipal,
+    tx: Tx,
+    principal: Annotated[Principal, allow_on_case(P.message_write, P.message_internal)],
 ) -> MessageOut:
-    async with transaction(request) as tx:
-        message = await service.post(tx, principal, complaint_id, body)
+    message = await service.post(tx, principal, complaint_id, body)
     response.headers["Location"] = f"/v1/complaints/{complaint_id}/messages/{message.id}"
     return message
 
@@ -55,16 +57,12 @@ async def post_message(
 async def list_messages(
     complaint_id: UUID,
     request: Request,
-    response: Response,
-    principal: CurrentPrincipal,
+    tx: Tx,
+    principal: Reader,
     page: Annotated[IdPageQuery, Query()],
 ) -> MessagePage:
     size = page_limit(request.app.state.settings, page.limit)
-    response.headers["Cache-Control"] = "private, no-store"
-    async with transaction(request) as tx:
-        return await service.list_messages(
-            tx, principal, complaint_id, after=page.after, limit=size
-        )
+    return await service.list_messages(tx, principal, complaint_id, after=page.after, limit=size)
 
 
 @router.get(
@@ -72,13 +70,5 @@ async def list_messages(
     summary="One message",
     responses=problem_responses(401, 403, 404, 422, 503),
 )
-async def get_message(
-    complaint_id: UUID,
-    message_id: int,
-    request: Request,
-    response: Response,
-    principal: CurrentPrincipal,
-) -> MessageOut:
-    response.headers["Cache-Control"] = "private, no-store"
-    async with transaction(request) as tx:
-        return await service.get_message(tx, principal, complaint_id, message_id)
+async def get_message(complaint_id: UUID, message_id: int, tx: Tx, principal: Reader) -> MessageOut:
+    return await service.get_message(tx, principal, complaint_id, message_id)

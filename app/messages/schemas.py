@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from annotated_types import Len
+from pydantic import BaseModel, Field
 
-from app.complaints.schemas import bounded_text
-from app.complaints.workflow import MessageKind
+from app.kit.text import Strict, Text
+from app.messages.models import MessageKind
 
 
-class MessageIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    body: bounded_text(1, 10_000)  # type: ignore[valid-type]
+class MessageIn(Strict):
+    body: Annotated[Text, Len(1, 10_000)]
     internal: bool = Field(
         default=False,
         description="Staff only: an internal note the complainant never sees.",

@@ -5,107 +5,95 @@ Who sees what is decided in the query itself: internal notes are only ever selec
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
-from app.auth.principals import Principal
-from app.complaints.service import actor, reachable, require
-from app.complaints.workflow import TERMINAL, MessageKind
-from app.db import Conn
-from app.errors import Conflict, NotFound
+from app.complaints.workflow import TERMINAL
+from app.kit.access import lock, reach
+from app.kit.errors import Conflict, NotFound
+from app.kit.pagination import split_page
+from app.kit.permissions import Permission
+from app.kit.principals import Principal
+from app.kit.sql import Conn, Params, all_rows, compose, one
+from app.kit.trail import audit
 from app.messages import queries
+from app.messages.models import MessageKind
 from app.messages.schemas import MessageIn, MessageOut, MessagePage
-from app.pagination import split_page
 
 
-def _kind(principal: Principal, body: MessageIn) -> MessageKind:
+def _kind(principal: Principal, body: MessageIn) -> tuple[MessageKind, Permission]:
     if body.internal:
-        require(principal, "message.internal", "An internal note")
-        return MessageKind.internal_note
-    require(principal, "message.write", "Writing a message")
-    return MessageKind.to_complainant if principal.is_staff else MessageKind.from_complainant
+        principal.require(Permission.message_internal, "An internal note")
+        return MessageKind.internal_note, Permission.message_internal
+    principal.require(Permission.message_write, "Writing a message")
+    kind = MessageKind.to_complainant if principal.is_staff else MessageKind.from_complainant
+    return kind, Permission.message_write
 
 
 async def post(conn: Conn, principal: Principal, complaint_id: UUID, body: MessageIn) -> MessageOut:
-    status = await reachable(conn, principal, complaint_id)
-    kind = _kind(principal, body)
-    if kind is MessageKind.from_complainant and status in TERMINAL:
+    case = await lock(conn, principal, complaint_id)
+    kind, permission = _kind(principal, body)
+    if kind is MessageKind.from_complainant and case.status in TERMINAL:
         raise Conflict(
-            f"The case is {status}: new information can be added while it is open. "
+            f"The case is {case.status}: new information can be added while it is open. "
             "Ask the office to reopen it."
         )
-    subject, role = actor(principal)
-    cur = await conn.execute(
+    message = await one(
+        conn,
         queries.POST,
         {
             "id": complaint_id,
             "kind": kind.value,
             "body": body.body,
-            "author_subject": subject,
-            "author_role": role,
+            "staff": principal.is_staff,
+            **principal.acting_for(permission).params,
         },
+        MessageOut,
     )
-    row = await cur.fetchone()
-    assert row is not None
-    return _out(principal, row)
+    assert message is not None  # an INSERT ... RETURNING of one row
+    return message
 
 
 async def list_messages(
     conn: Conn, principal: Principal, complaint_id: UUID, *, after: int | None, limit: int
 ) -> MessagePage:
-    await reachable(conn, principal, complaint_id)
-    require(principal, "message.read", "Reading messages")
+    await reach(conn, principal, complaint_id)
     rows = await _select(
         conn,
         principal,
         complaint_id,
-        "AND m.id > %(after)s" if after else "",
+        queries.AFTER if after else "",
         {"after": after, "limit": limit + 1},
     )
-    page, next_after = split_page(rows, limit, key=lambda r: r["id"])
-    return MessagePage(items=[_out(principal, r) for r in page], next_after=next_after)
+    page, next_after = split_page(rows, limit, key=lambda m: m.id)
+    return MessagePage(items=page, next_after=next_after)
 
 
 async def get_message(
     conn: Conn, principal: Principal, complaint_id: UUID, message_id: int
 ) -> MessageOut:
-    await reachable(conn, principal, complaint_id)
-    require(principal, "message.read", "Reading messages")
+    await reach(conn, principal, complaint_id)
     rows = await _select(
-        conn,
-        principal,
-        complaint_id,
-        "AND m.id = %(message_id)s",
-        {"message_id": message_id, "limit": 1},
+        conn, principal, complaint_id, queries.ONE, {"message_id": message_id, "limit": 1}
     )
     if not rows:
         raise NotFound("No message with this id is within your reach.")
-    return _out(principal, rows[0])
+    return rows[0]
 
 
 async def _select(
-    conn: Conn, principal: Principal, complaint_id: UUID, extra: str, params: dict[str, Any]
-) -> list[dict[str, Any]]:
-    internal = principal.may("message.internal")
-    cur = await conn.execute(
-        queries.SELECT.format(extra=extra), {"id": complaint_id, "internal": internal, **params}
+    conn: Conn, principal: Principal, complaint_id: UUID, extra: str, params: Params
+) -> list[MessageOut]:
+    rows = await all_rows(
+        conn,
+        compose(queries.SELECT, extra=extra),
+        {
+            "id": complaint_id,
+            "internal": principal.may(Permission.message_internal),
+            "staff": principal.is_staff,
+            **params,
+        },
+        MessageOut,
     )
-    rows = await cur.fetchall()
-    if any(r["kind"] == MessageKind.internal_note for r in rows):
-        subject, role = actor(principal)
-        await conn.execute(
-            queries.AUDIT_READ,
-            {"actor_subject": subject, "actor_role": role, "id": str(complaint_id)},
-        )
+    if any(r.kind is MessageKind.internal_note for r in rows):
+        await audit(conn, principal.actor, "message.read_internal_notes", "complaint", complaint_id)
     return rows
-
-
-def _out(principal: Principal, row: dict[str, Any]) -> MessageOut:
-    return MessageOut(
-        id=row["id"],
-        kind=row["kind"],
-        body=row["body"],
-        author_role=row["author_role"],
-        author_subject=row["author_subject"] if principal.is_staff else None,
-        created_at=row["created_at"],
-    )

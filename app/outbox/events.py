@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from psycopg import sql
+
 PERIOD = "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM')"
 
 
@@ -36,10 +38,26 @@ def enqueue(
     cte: str, event_type: str, source: str, complaint_id: str, fields: Mapping[str, str]
 ) -> str:
     """A CTE named `cte` that inserts one `event_type` event per row of `source`."""
-    pairs = ", ".join(f"'{key}', {value}" for key, value in {"period": PERIOD, **fields}.items())
-    return f"""{cte} AS (
+    pairs = sql.SQL(", ").join(
+        sql.SQL("{}, {}").format(sql.Literal(key), sql.SQL(value))
+        for key, value in {"period": PERIOD, **fields}.items()
+    )
+    return (
+        sql.SQL(_ENQUEUE)
+        .format(
+            cte=sql.Identifier(cte),
+            event_type=sql.Literal(event_type),
+            complaint_id=sql.SQL(complaint_id),
+            pairs=pairs,
+            source=sql.SQL(source),
+        )
+        .as_string()
+    )
+
+
+_ENQUEUE = """{cte} AS (
   INSERT INTO outbox_events (type, complaint_id, payload)
-  SELECT '{event_type}', {complaint_id}, jsonb_build_object({pairs})
+  SELECT {event_type}, {complaint_id}, jsonb_build_object({pairs})
   FROM {source}
 )"""
 

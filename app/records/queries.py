@@ -2,51 +2,68 @@
 
 from __future__ import annotations
 
-CREATE = """
+from app.kit.sql import compose
+from app.kit.trail import audit_cte, timeline_cte
+
+_OUT = """r.id, r.kind, r.held_at, r.transcript, r.status, r.reporter_comment, r.responded_at,
+       r.created_at"""
+
+CREATE = compose(
+    """
 WITH r AS (
   INSERT INTO report_records (complaint_id, kind, held_at, transcript, status, recorded_by)
   VALUES (%(id)s, %(kind)s, %(held_at)s, %(transcript)s, 'awaiting_reporter', %(actor_subject)s)
   RETURNING *
 ),
-entry AS (
-  INSERT INTO timeline_entries (complaint_id, actor_subject, actor_role, action, from_status,
-                                to_status, reason, visible_to_complainant)
-  SELECT r.complaint_id, %(actor_subject)s, %(actor_role)s, 'record_shared', %(status)s,
-         %(status)s, 'Please check the record of the ' || replace(r.kind, '_', ' ')
-         || ' and approve or correct it.', true
-  FROM r
-),
-audit AS (
-  INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
-  SELECT %(actor_subject)s, %(actor_role)s, 'record.create', 'complaint', r.complaint_id::text
-  FROM r
+{entry},
+{audit}
+SELECT {out} FROM r
+""",
+    out=_OUT,
+    entry=timeline_cte(
+        source="r",
+        complaint="r.complaint_id",
+        action="'record_shared'",
+        from_status="%(status)s",
+        to_status="%(status)s",
+        reason="'Please check the record of the ' || replace(r.kind, '_', ' ')"
+        " || ' and approve or correct it.'",
+    ),
+    audit=audit_cte(
+        source="r", action="'record.create'", object_type="complaint", object_id="r.complaint_id"
+    ),
 )
-SELECT * FROM r
-"""
 
-RESPOND = """
+RESPOND = compose(
+    """
 WITH r AS (
   UPDATE report_records
   SET status = %(new_status)s, reporter_comment = %(comment)s, responded_at = now()
   WHERE id = %(record_id)s AND complaint_id = %(id)s AND status = 'awaiting_reporter'
   RETURNING *
 ),
-entry AS (
-  INSERT INTO timeline_entries (complaint_id, actor_subject, actor_role, action, from_status,
-                                to_status, reason, visible_to_complainant)
-  SELECT r.complaint_id, %(actor_subject)s, %(actor_role)s,
-         CASE r.status WHEN 'approved' THEN 'record_approved' ELSE 'record_corrected' END,
-         %(status)s, %(status)s, r.reporter_comment, true
-  FROM r
-),
-audit AS (
-  INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
-  SELECT %(actor_subject)s, %(actor_role)s, 'record.' || r.status, 'complaint',
-         r.complaint_id::text
-  FROM r
+{entry},
+{audit}
+SELECT {out} FROM r
+""",
+    out=_OUT,
+    entry=timeline_cte(
+        source="r",
+        complaint="r.complaint_id",
+        action="CASE r.status WHEN 'approved' THEN 'record_approved' ELSE 'record_corrected' END",
+        from_status="%(status)s",
+        to_status="%(status)s",
+        reason="r.reporter_comment",
+    ),
+    audit=audit_cte(
+        source="r",
+        action="'record.' || r.status",
+        object_type="complaint",
+        object_id="r.complaint_id",
+    ),
 )
-SELECT * FROM r
-"""
 
-LIST = "SELECT * FROM report_records WHERE complaint_id = %(id)s ORDER BY id"
-ONE = "SELECT status FROM report_records WHERE id = %(record_id)s AND complaint_id = %(id)s"
+LIST = compose(
+    "SELECT {out} FROM report_records r WHERE r.complaint_id = %(id)s ORDER BY r.id", out=_OUT
+)
+STATUS = "SELECT status FROM report_records WHERE id = %(record_id)s AND complaint_id = %(id)s"

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Response, status
 
-from app.auth.deps import CurrentPrincipal
-from app.db import transaction
-from app.errors import problem_responses, response_headers
+from app.kit.access import allow_on_case
+from app.kit.errors import problem_responses, response_headers
+from app.kit.http import Tx
+from app.kit.permissions import Permission as P
+from app.kit.principals import Principal
 from app.records import service
 from app.records.schemas import RecordIn, RecordOut, Records, ResponseIn
 
@@ -30,12 +33,11 @@ _WRITE_ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 422, 503)
 async def post_record(
     complaint_id: UUID,
     body: RecordIn,
-    request: Request,
     response: Response,
-    principal: CurrentPrincipal,
+    tx: Tx,
+    principal: Annotated[Principal, allow_on_case(P.record_write)],
 ) -> RecordOut:
-    async with transaction(request) as tx:
-        record = await service.create(tx, principal, complaint_id, body)
+    record = await service.create(tx, principal, complaint_id, body)
     response.headers["Location"] = f"/v1/complaints/{complaint_id}/records"
     return record
 
@@ -47,11 +49,9 @@ async def post_record(
     responses=problem_responses(401, 403, 404, 422, 503),
 )
 async def get_records(
-    complaint_id: UUID, request: Request, response: Response, principal: CurrentPrincipal
+    complaint_id: UUID, tx: Tx, principal: Annotated[Principal, allow_on_case(P.record_read)]
 ) -> Records:
-    response.headers["Cache-Control"] = "private, no-store"
-    async with transaction(request) as tx:
-        return await service.list_records(tx, principal, complaint_id)
+    return await service.list_records(tx, principal, complaint_id)
 
 
 @router.post(
@@ -64,8 +64,7 @@ async def respond_to_record(
     complaint_id: UUID,
     record_id: int,
     body: ResponseIn,
-    request: Request,
-    principal: CurrentPrincipal,
+    tx: Tx,
+    principal: Annotated[Principal, allow_on_case(P.record_respond)],
 ) -> RecordOut:
-    async with transaction(request) as tx:
-        return await service.respond(tx, principal, complaint_id, record_id, body)
+    return await service.respond(tx, principal, complaint_id, record_id, body)

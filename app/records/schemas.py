@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from annotated_types import Len
+from pydantic import BaseModel, Field, model_validator
 
-from app.complaints.schemas import IsoDateTime, bounded_text
+from app.kit.text import IsoDateTime, Strict, Text
 
 
-class RecordIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RecordIn(Strict):
     kind: Literal["oral_report", "meeting"]
     held_at: IsoDateTime
-    transcript: bounded_text(10, 100_000) = Field(  # type: ignore[valid-type]
+    transcript: Annotated[Text, Len(10, 100_000)] = Field(
         description="Minutes or transcript, which the reporter will check."
     )
 
@@ -26,11 +25,9 @@ class RecordIn(BaseModel):
         return self
 
 
-class ResponseIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ResponseIn(Strict):
     approve: bool
-    corrections: bounded_text(3, 20_000) | None = Field(  # type: ignore[valid-type]
+    corrections: Annotated[Text, Len(3, 20_000)] | None = Field(
         default=None, description="Required when not approving: what is wrong or missing."
     )
 

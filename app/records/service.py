@@ -5,65 +5,59 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from app.auth.principals import Principal
-from app.complaints.service import actor, reachable, require
-from app.db import Conn
-from app.errors import Conflict, NotFound
+from app.kit.access import lock, reach
+from app.kit.errors import Conflict, NotFound
+from app.kit.principals import Principal
+from app.kit.sql import Conn, all_rows, one
 from app.records import queries
 from app.records.schemas import RecordIn, RecordOut, Records, ResponseIn
 
 
 async def create(conn: Conn, principal: Principal, complaint_id: UUID, body: RecordIn) -> RecordOut:
-    status = await reachable(conn, principal, complaint_id)
-    require(principal, "record.write", "Recording an oral report or meeting")
-    subject, role = actor(principal)
-    cur = await conn.execute(
+    case = await lock(conn, principal, complaint_id)
+    record = await one(
+        conn,
         queries.CREATE,
         {
             "id": complaint_id,
             "kind": body.kind,
             "held_at": body.held_at,
             "transcript": body.transcript,
-            "status": status.value,
-            "actor_subject": subject,
-            "actor_role": role,
+            "status": case.status,
+            **principal.actor.params,
         },
+        RecordOut,
     )
-    row = await cur.fetchone()
-    assert row is not None
-    return RecordOut(**row)
+    assert record is not None  # an INSERT ... RETURNING of one row
+    return record
 
 
 async def respond(
     conn: Conn, principal: Principal, complaint_id: UUID, record_id: int, body: ResponseIn
 ) -> RecordOut:
-    status = await reachable(conn, principal, complaint_id)
-    require(principal, "record.respond", "Approving or correcting a record")
-    subject, role = actor(principal)
-    cur = await conn.execute(
+    case = await lock(conn, principal, complaint_id)
+    record = await one(
+        conn,
         queries.RESPOND,
         {
             "id": complaint_id,
             "record_id": record_id,
             "new_status": "approved" if body.approve else "corrected",
             "comment": body.corrections,
-            "status": status.value,
-            "actor_subject": subject,
-            "actor_role": role,
+            "status": case.status,
+            **principal.actor.params,
         },
+        RecordOut,
     )
-    row = await cur.fetchone()
-    if row is None:
-        cur = await conn.execute(queries.ONE, {"id": complaint_id, "record_id": record_id})
+    if record is None:
+        cur = await conn.execute(queries.STATUS, {"id": complaint_id, "record_id": record_id})
         found = await cur.fetchone()
         if found is None:
             raise NotFound("No record with this id belongs to this complaint.")
         raise Conflict(f"The record was {found['status']} already.")
-    return RecordOut(**row)
+    return record
 
 
 async def list_records(conn: Conn, principal: Principal, complaint_id: UUID) -> Records:
-    await reachable(conn, principal, complaint_id)
-    require(principal, "record.read", "Reading records")
-    cur = await conn.execute(queries.LIST, {"id": complaint_id})
-    return Records(records=[RecordOut(**r) for r in await cur.fetchall()])
+    await reach(conn, principal, complaint_id)
+    return Records(records=await all_rows(conn, queries.LIST, {"id": complaint_id}, RecordOut))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from app.kit.sql import compose
+from app.kit.trail import audit_cte
 from app.outbox.events import complaint_fields, enqueue, remedy_department
 
 _REMEDY_SOURCE = "r JOIN complaints c ON c.id = r.complaint_id"
@@ -22,6 +24,10 @@ def _remedy_event(event_type: str, **fields: str) -> str:
     )
 
 
+def _audit(action: str) -> str:
+    return audit_cte(source="r", action=action, object_type="remedy", object_id="r.id")
+
+
 RESPONSE_OVERDUE = "(r.response IS NULL AND r.response_due_at < now())"
 IMPLEMENTATION_OVERDUE = (
     "(r.implementation_due_at IS NOT NULL AND r.implementation_due_at < now() "
@@ -36,7 +42,8 @@ REPORTS = (
 
 FINDINGS_OUTCOME = "SELECT outcome FROM findings WHERE complaint_id = %(id)s"
 
-INSERT = f"""
+INSERT = compose(
+    """
 WITH r AS (
   INSERT INTO remedies (complaint_id, form, department, description, response_due_at,
                         implementation_due_at, created_by)
@@ -44,75 +51,96 @@ WITH r AS (
           %(implementation_due_at)s, %(actor_subject)s)
   RETURNING *
 ),
-audit AS (
-  INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
-  SELECT %(actor_subject)s, %(actor_role)s, 'remedy.recommend', 'remedy', r.id::text FROM r
-),
-{_remedy_event("remedy.drafted")}
+{audit},
+{event}
 SELECT id FROM r
-"""
+""",
+    audit=_audit("'remedy.recommend'"),
+    event=_remedy_event("remedy.drafted"),
+)
 
-FOR_COMPLAINT = f"""
-SELECT r.*, {RESPONSE_OVERDUE} AS response_overdue,
-       {IMPLEMENTATION_OVERDUE} AS implementation_overdue, {REPORTS} AS reports
+# The office's and the complainant's view; the office's note on its assessment, staff only.
+FOR_COMPLAINT = compose(
+    """
+SELECT r.id, r.complaint_id, r.form, r.department, r.description, r.response_due_at,
+       r.implementation_due_at, r.response, r.response_reasons, r.responded_at,
+       {response_overdue} AS response_overdue,
+       {implementation_overdue} AS implementation_overdue, {reports} AS reports, r.assessment,
+       CASE WHEN %(staff)s THEN r.assessment_note END AS assessment_note, r.assessed_at
 FROM remedies r WHERE r.complaint_id = %(id)s {{extra}} ORDER BY r.id
-"""
+""",
+    response_overdue=RESPONSE_OVERDUE,
+    implementation_overdue=IMPLEMENTATION_OVERDUE,
+    reports=REPORTS,
+)
+ONE_REMEDY = "AND r.id = %(remedy_id)s"
 
 # A department's view, only of recommended remedies (the complaint has moved to follow-up).
-FOR_DEPARTMENT = f"""
+FOR_DEPARTMENT = compose(
+    """
 SELECT r.id, CASE WHEN c.track = 'ombudsperson' THEN c.reference END AS complaint_reference,
        r.form, r.description, r.response_due_at, r.implementation_due_at, r.response,
-       r.response_reasons, {RESPONSE_OVERDUE} AS response_overdue,
-       {IMPLEMENTATION_OVERDUE} AS implementation_overdue, {REPORTS} AS reports, r.assessment
+       r.response_reasons, {response_overdue} AS response_overdue,
+       {implementation_overdue} AS implementation_overdue, {reports} AS reports, r.assessment
 FROM remedies r
 JOIN complaints c ON c.id = r.complaint_id
 WHERE r.department = %(department)s AND c.status IN ('remedy_follow_up', 'closed') {{extra}}
 ORDER BY r.id
 LIMIT %(limit)s
-"""
+""",
+    response_overdue=RESPONSE_OVERDUE,
+    implementation_overdue=IMPLEMENTATION_OVERDUE,
+    reports=REPORTS,
+)
+AFTER = "AND r.id > %(after)s"
+OPEN_ONLY = "AND r.assessment IS NULL"
 
-RESPOND = f"""
+RESPOND = compose(
+    """
 WITH r AS (
   UPDATE remedies SET response = %(response)s, response_reasons = %(reasons)s,
                       responded_at = now(), responded_by = %(actor_subject)s
   WHERE id = %(remedy_id)s AND response IS NULL
   RETURNING *
 ),
-audit AS (
-  INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
-  SELECT %(actor_subject)s, %(actor_role)s, 'remedy.' || %(response)s, 'remedy', r.id::text
-  FROM r
-),
-{_remedy_event("remedy.responded", response="r.response")}
+{audit},
+{event}
 SELECT id FROM r
-"""
+""",
+    audit=_audit("'remedy.' || %(response)s"),
+    event=_remedy_event("remedy.responded", response="r.response"),
+)
 
-REPORT = """
+REPORT = compose(
+    """
 WITH x AS (
   INSERT INTO remedy_reports (remedy_id, kind, text, evidence, reported_by)
   VALUES (%(remedy_id)s, %(kind)s, %(text)s, %(evidence)s, %(actor_subject)s)
   RETURNING remedy_id
 ),
-audit AS (
-  INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
-  SELECT %(actor_subject)s, %(actor_role)s, 'remedy.report.' || %(kind)s, 'remedy',
-         x.remedy_id::text
-  FROM x
-)
+{audit}
 SELECT remedy_id FROM x
-"""
+""",
+    audit=audit_cte(
+        source="x",
+        action="'remedy.report.' || %(kind)s",
+        object_type="remedy",
+        object_id="x.remedy_id",
+    ),
+)
 
-ASSESS = f"""
+ASSESS = compose(
+    """
 WITH r AS (
   UPDATE remedies SET assessment = %(assessment)s, assessment_note = %(note)s,
                       assessed_at = now(), assessed_by = %(actor_subject)s
   WHERE id = %(remedy_id)s AND complaint_id = %(id)s
   RETURNING *
 ),
-audit AS (
-  INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
-  SELECT %(actor_subject)s, %(actor_role)s, 'remedy.assess', 'remedy', r.id::text FROM r
-),
-{_remedy_event("remedy.assessed", assessment="r.assessment")}
+{audit},
+{event}
 SELECT id FROM r
-"""
+""",
+    audit=_audit("'remedy.assess'"),
+    event=_remedy_event("remedy.assessed", assessment="r.assessment"),
+)

@@ -8,10 +8,12 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from app.auth.deps import CurrentPrincipal
-from app.db import transaction
-from app.errors import problem_responses, response_headers
-from app.pagination import OpenItemsQuery, page_limit
+from app.kit.access import allow, allow_on_case
+from app.kit.errors import problem_responses, response_headers
+from app.kit.http import Tx
+from app.kit.pagination import OpenItemsQuery, page_limit
+from app.kit.permissions import Permission as P
+from app.kit.principals import Principal
 from app.remedies import service
 from app.remedies.schemas import (
     AssessmentIn,
@@ -25,6 +27,9 @@ from app.remedies.schemas import (
 )
 
 router = APIRouter(prefix="/v1")
+Decider = Annotated[Principal, allow_on_case(P.complaint_decide)]
+Department = Annotated[Principal, allow(P.remedy_read)]
+Responder = Annotated[Principal, allow(P.remedy_respond)]
 
 
 @router.post(
@@ -47,12 +52,10 @@ async def post_remedy(
     body: RemedyIn,
     request: Request,
     response: Response,
-    principal: CurrentPrincipal,
+    tx: Tx,
+    principal: Decider,
 ) -> RemedyOut:
-    async with transaction(request) as tx:
-        remedy = await service.recommend(
-            tx, request.app.state.settings, principal, complaint_id, body
-        )
+    remedy = await service.recommend(tx, request.app.state.settings, principal, complaint_id, body)
     response.headers["Location"] = f"/v1/complaints/{complaint_id}/remedies"
     return remedy
 
@@ -64,11 +67,9 @@ async def post_remedy(
     responses=problem_responses(401, 404, 422, 503),
 )
 async def get_remedies(
-    complaint_id: UUID, request: Request, response: Response, principal: CurrentPrincipal
+    complaint_id: UUID, tx: Tx, principal: Annotated[Principal, allow_on_case(P.complaint_read)]
 ) -> RemedyList:
-    response.headers["Cache-Control"] = "private, no-store"
-    async with transaction(request) as tx:
-        return await service.list_for_complaint(tx, principal, complaint_id)
+    return await service.list_for_complaint(tx, principal, complaint_id)
 
 
 @router.post(
@@ -83,12 +84,11 @@ async def assess_remedy(
     remedy_id: int,
     body: AssessmentIn,
     request: Request,
-    principal: CurrentPrincipal,
+    tx: Tx,
+    principal: Decider,
 ) -> RemedyOut:
-    async with transaction(request) as tx:
-        return await service.assess(
-            tx, request.app.state.settings, principal, complaint_id, remedy_id, body
-        )
+    settings = request.app.state.settings
+    return await service.assess(tx, settings, principal, complaint_id, remedy_id, body)
 
 
 @router.get(
@@ -99,17 +99,12 @@ async def assess_remedy(
     responses=problem_responses(401, 403, 422, 503),
 )
 async def list_department_remedies(
-    request: Request,
-    response: Response,
-    principal: CurrentPrincipal,
-    page: Annotated[OpenItemsQuery, Query()],
+    request: Request, tx: Tx, principal: Department, page: Annotated[OpenItemsQuery, Query()]
 ) -> RemedyPage:
     size = page_limit(request.app.state.settings, page.limit)
-    response.headers["Cache-Control"] = "private, no-store"
-    async with transaction(request) as tx:
-        return await service.list_for_department(
-            tx, principal, after=page.after, limit=size, open_only=page.open_only
-        )
+    return await service.list_for_department(
+        tx, principal, after=page.after, limit=size, open_only=page.open_only
+    )
 
 
 @router.get(
@@ -119,11 +114,9 @@ async def list_department_remedies(
     responses=problem_responses(401, 403, 404, 422, 503),
 )
 async def get_department_remedy(
-    remedy_id: int, request: Request, response: Response, principal: CurrentPrincipal
+    remedy_id: int, tx: Tx, principal: Department
 ) -> RemedyForDepartment:
-    response.headers["Cache-Control"] = "private, no-store"
-    async with transaction(request) as tx:
-        return await service.get_for_department(tx, principal, remedy_id)
+    return await service.get_for_department(tx, principal, remedy_id)
 
 
 @router.post(
@@ -134,10 +127,9 @@ async def get_department_remedy(
     responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
 )
 async def respond_to_remedy(
-    remedy_id: int, body: ResponseIn, request: Request, principal: CurrentPrincipal
+    remedy_id: int, body: ResponseIn, request: Request, tx: Tx, principal: Responder
 ) -> RemedyForDepartment:
-    async with transaction(request) as tx:
-        return await service.respond(tx, request.app.state.settings, principal, remedy_id, body)
+    return await service.respond(tx, request.app.state.settings, principal, remedy_id, body)
 
 
 @router.post(
@@ -148,7 +140,6 @@ async def respond_to_remedy(
     responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
 )
 async def report_on_remedy(
-    remedy_id: int, body: ReportIn, request: Request, principal: CurrentPrincipal
+    remedy_id: int, body: ReportIn, tx: Tx, principal: Responder
 ) -> RemedyForDepartment:
-    async with transaction(request) as tx:
-        return await service.report(tx, principal, remedy_id, body)
+    return await service.report(tx, principal, remedy_id, body)

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from annotated_types import Len
+from pydantic import BaseModel, Field, model_validator
 
-from app.complaints.schemas import IsoDateTime, bounded_text
-from app.complaints.workflow import RemedyAssessment, RemedyForm, RemedyResponse
+from app.kit.text import IsoDateTime, Strict, Text
+from app.remedies.models import RemedyAssessment, RemedyForm, RemedyResponse
 
 
-class RemedyIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RemedyIn(Strict):
     form: RemedyForm = Field(description="One of the five forms of the UN Basic Principles.")
-    department: bounded_text(2, 200)  # type: ignore[valid-type]
-    description: bounded_text(10, 5_000)  # type: ignore[valid-type]
+    department: Annotated[Text, Len(2, 200)]
+    description: Annotated[Text, Len(10, 5_000)]
     response_due_at: IsoDateTime = Field(description="When the department must answer.")
     implementation_due_at: IsoDateTime | None = None
 
@@ -85,11 +84,9 @@ class RemedyPage(BaseModel):
     next_after: int | None
 
 
-class ResponseIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ResponseIn(Strict):
     response: RemedyResponse
-    reasons: bounded_text(3, 5_000) | None = Field(  # type: ignore[valid-type]
+    reasons: Annotated[Text, Len(3, 5_000)] | None = Field(
         default=None, description="Required when rejecting."
     )
 
@@ -100,12 +97,10 @@ class ResponseIn(BaseModel):
         return self
 
 
-class ReportIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ReportIn(Strict):
     kind: Literal["progress", "implemented"]
-    text: bounded_text(3, 5_000)  # type: ignore[valid-type]
-    evidence: bounded_text(3, 5_000) | None = Field(  # type: ignore[valid-type]
+    text: Annotated[Text, Len(3, 5_000)]
+    evidence: Annotated[Text, Len(3, 5_000)] | None = Field(
         default=None, description="What shows it was done; required when reporting `implemented`."
     )
 
@@ -116,8 +111,6 @@ class ReportIn(BaseModel):
         return self
 
 
-class AssessmentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class AssessmentIn(Strict):
     assessment: RemedyAssessment
-    note: bounded_text(3, 5_000) | None = None  # type: ignore[valid-type]
+    note: Annotated[Text, Len(3, 5_000)] | None = None

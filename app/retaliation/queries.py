@@ -1,49 +1,51 @@
-"""SQL of the retaliation room."""
+"""SQL of protection measures."""
 
 from __future__ import annotations
 
-ORIGINAL = "SELECT track, reference FROM complaints WHERE id = %(id)s"
+from app.kit.sql import compose
+from app.kit.trail import audit_cte
 
-LINK = """
-UPDATE complaints SET retaliation_against = %(original)s, priority = true
-WHERE id = %(id)s
-"""
+_OUT = "m.id, m.measure, m.status, m.note, m.decided_at, m.created_at"
 
-REQUEST_MEASURES = """
-INSERT INTO protection_measures (complaint_id, measure, status)
-SELECT %(id)s, m, 'requested' FROM unnest(%(measures)s::text[]) AS m
-"""
-
-ADD = """
+ADD = compose(
+    """
 WITH m AS (
   INSERT INTO protection_measures (complaint_id, measure, status)
   VALUES (%(id)s, %(measure)s, 'requested') RETURNING *
 ),
-audit AS (
-  INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
-  SELECT %(actor_subject)s, %(actor_role)s, 'protection.request', 'complaint', %(id)s::text
-  FROM m
+{audit}
+SELECT {out} FROM m
+""",
+    out=_OUT,
+    audit=audit_cte(
+        source="m", action="'protection.request'", object_type="complaint", object_id="%(id)s"
+    ),
 )
-SELECT * FROM m
-"""
 
-DECIDE = """
+DECIDE = compose(
+    """
 WITH m AS (
   UPDATE protection_measures
   SET status = %(decision)s, note = %(note)s, decided_by = %(actor_subject)s, decided_at = now()
   WHERE id = %(measure_id)s AND complaint_id = %(id)s AND status = 'requested'
   RETURNING *
 ),
-audit AS (
-  INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
-  SELECT %(actor_subject)s, %(actor_role)s, 'protection.' || %(decision)s, 'complaint',
-         %(id)s::text
-  FROM m
+{audit}
+SELECT {out} FROM m
+""",
+    out=_OUT,
+    audit=audit_cte(
+        source="m",
+        action="'protection.' || %(decision)s",
+        object_type="complaint",
+        object_id="%(id)s",
+    ),
 )
-SELECT * FROM m
-"""
 
-LIST = "SELECT * FROM protection_measures WHERE complaint_id = %(id)s ORDER BY id"
-EXISTS = (
+LIST = compose(
+    "SELECT {out} FROM protection_measures m WHERE m.complaint_id = %(id)s ORDER BY m.id",
+    out=_OUT,
+)
+STATUS = (
     "SELECT status FROM protection_measures WHERE id = %(measure_id)s AND complaint_id = %(id)s"
 )

@@ -1,62 +1,24 @@
-"""HTTP routes of retaliation reports and protection measures."""
+"""HTTP routes of protection measures (the retaliation report itself is a filing: see
+app.complaints.router)."""
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Response, status
 
-from app.auth.deps import CurrentPrincipal
-from app.complaints.schemas import Filed
-from app.db import transaction
-from app.errors import problem_responses, response_headers
+from app.kit.access import allow_on_case
+from app.kit.errors import problem_responses, response_headers
+from app.kit.http import Tx
+from app.kit.permissions import Permission as P
+from app.kit.principals import Principal
 from app.retaliation import service
-from app.retaliation.schemas import (
-    MeasureDecisionIn,
-    MeasureIn,
-    MeasureOut,
-    Measures,
-    RetaliationIn,
-)
+from app.retaliation.schemas import MeasureDecisionIn, MeasureIn, MeasureOut, Measures
 
 router = APIRouter(prefix="/v1/complaints/{complaint_id}")
 _WRITE_ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 422, 503)
-
-
-@router.post(
-    "/retaliation",
-    status_code=status.HTTP_201_CREATED,
-    tags=["residents", "oversight"],
-    summary="Report retaliation for this report",
-    description=(
-        "The reporter (receipt token or resident account) files a new case linked to this one, "
-        "flagged as priority, with the protection measures they ask for. The answer carries the "
-        "new case's reference and receipt, shown once."
-    ),
-    responses={
-        201: response_headers(Location="The new case"),
-        **_WRITE_ERRORS,
-    },
-)
-async def post_retaliation(
-    complaint_id: UUID,
-    body: RetaliationIn,
-    request: Request,
-    response: Response,
-    principal: CurrentPrincipal,
-) -> Filed:
-    async with transaction(request) as tx:
-        filed = await service.report(
-            tx,
-            request.app.state.settings,
-            request.app.state.sealer,
-            principal,
-            complaint_id,
-            body,
-        )
-    response.headers["Location"] = f"/v1/complaints/{filed.id}"
-    response.headers["Cache-Control"] = "no-store"
-    return filed
+Decider = Annotated[Principal, allow_on_case(P.complaint_decide)]
 
 
 @router.get(
@@ -66,11 +28,9 @@ async def post_retaliation(
     responses=problem_responses(401, 404, 422, 503),
 )
 async def get_measures(
-    complaint_id: UUID, request: Request, response: Response, principal: CurrentPrincipal
+    complaint_id: UUID, tx: Tx, principal: Annotated[Principal, allow_on_case(P.complaint_read)]
 ) -> Measures:
-    response.headers["Cache-Control"] = "private, no-store"
-    async with transaction(request) as tx:
-        return await service.list_measures(tx, principal, complaint_id)
+    return await service.list_measures(tx, principal, complaint_id)
 
 
 @router.post(
@@ -84,14 +44,9 @@ async def get_measures(
     },
 )
 async def post_measure(
-    complaint_id: UUID,
-    body: MeasureIn,
-    request: Request,
-    response: Response,
-    principal: CurrentPrincipal,
+    complaint_id: UUID, body: MeasureIn, response: Response, tx: Tx, principal: Decider
 ) -> MeasureOut:
-    async with transaction(request) as tx:
-        measure = await service.add_measure(tx, principal, complaint_id, body)
+    measure = await service.add_measure(tx, principal, complaint_id, body)
     response.headers["Location"] = f"/v1/complaints/{complaint_id}/protection-measures"
     return measure
 
@@ -103,11 +58,6 @@ async def post_measure(
     responses=_WRITE_ERRORS,
 )
 async def decide_measure(
-    complaint_id: UUID,
-    measure_id: int,
-    body: MeasureDecisionIn,
-    request: Request,
-    principal: CurrentPrincipal,
+    complaint_id: UUID, measure_id: int, body: MeasureDecisionIn, tx: Tx, principal: Decider
 ) -> MeasureOut:
-    async with transaction(request) as tx:
-        return await service.decide(tx, principal, complaint_id, measure_id, body)
+    return await service.decide(tx, principal, complaint_id, measure_id, body)

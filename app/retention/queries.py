@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from app.kit.sql import compose
+from app.kit.trail import audit_cte, timeline_cte
+
 HOLD = """
 SELECT c.legal_hold_reason, c.legal_hold_by, c.legal_hold_at, c.retention_until, c.finished_at
 FROM complaints c WHERE c.id = %(id)s
@@ -15,27 +18,37 @@ WITH c AS (
   RETURNING id, status, legal_hold_reason, legal_hold_by, legal_hold_at, retention_until,
             finished_at
 ),
-entry AS (
-  INSERT INTO timeline_entries (complaint_id, actor_subject, actor_role, action, from_status,
-                                to_status, reason, visible_to_complainant)
-  SELECT id, %(actor_subject)s, %(actor_role)s, %(event)s, status, status, %(reason)s, false
-  FROM c
-),
-audit AS (
-  INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
-  SELECT %(actor_subject)s, %(actor_role)s, 'complaint.' || %(event)s, 'complaint', id::text
-  FROM c
-)
+{trail}
 SELECT * FROM c
 """
-SET_HOLD = _CHANGE.format(
+_TRAIL = ",\n".join(
+    (
+        timeline_cte(
+            source="c",
+            complaint="id",
+            action="%(event)s",
+            from_status="status",
+            to_status="status",
+            reason="%(reason)s",
+            visible="false",
+        ),
+        audit_cte(
+            source="c", action="'complaint.' || %(event)s", object_type="complaint", object_id="id"
+        ),
+    )
+)
+SET_HOLD = compose(
+    _CHANGE,
     assignments="legal_hold_reason = %(reason)s, legal_hold_by = %(actor_subject)s, "
     "legal_hold_at = now()",
     condition="legal_hold_at IS NULL",
+    trail=_TRAIL,
 )
-LIFT_HOLD = _CHANGE.format(
+LIFT_HOLD = compose(
+    _CHANGE,
     assignments="legal_hold_reason = NULL, legal_hold_by = NULL, legal_hold_at = NULL",
     condition="legal_hold_at IS NOT NULL",
+    trail=_TRAIL,
 )
 
 # Expired, not held, and counted by the statistics already (no event waiting to be folded):
@@ -49,12 +62,17 @@ LIMIT %(limit)s
 FOR UPDATE SKIP LOCKED
 """
 FILES = "SELECT id FROM attachments WHERE complaint_id = ANY(%(ids)s)"
-PURGE = """
+PURGE = compose(
+    """
 WITH facts AS (DELETE FROM stat_facts WHERE complaint_id = ANY(%(ids)s)),
-gone AS (DELETE FROM complaints WHERE id = ANY(%(ids)s) RETURNING id)
-INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
-SELECT 'ombuds', 'system', 'complaint.purge', 'complaint', id::text FROM gone
-"""
+gone AS (DELETE FROM complaints WHERE id = ANY(%(ids)s) RETURNING id),
+{audit}
+SELECT count(*) AS purged FROM gone
+""",
+    audit=audit_cte(
+        source="gone", action="'complaint.purge'", object_type="complaint", object_id="id"
+    ),
+)
 
 # Which of these files still belong to an attachment.
 KNOWN_FILES = "SELECT id FROM attachments WHERE id = ANY(%(ids)s)"

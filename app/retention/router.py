@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter
 
-from app.auth.deps import CurrentPrincipal
-from app.db import transaction
-from app.errors import problem_responses
+from app.kit.access import allow_on_case
+from app.kit.errors import problem_responses
+from app.kit.http import Tx
+from app.kit.permissions import Permission as P
+from app.kit.principals import Principal
 from app.retention import service
 from app.retention.schemas import HoldIn, LegalHold
 
 router = APIRouter(prefix="/v1/complaints/{complaint_id}/legal-hold", tags=["case handling"])
+Head = Annotated[Principal, allow_on_case(P.complaint_hold)]
 
 
 @router.get(
@@ -22,11 +26,9 @@ router = APIRouter(prefix="/v1/complaints/{complaint_id}/legal-hold", tags=["cas
     responses=problem_responses(401, 403, 404, 422, 503),
 )
 async def get_hold(
-    complaint_id: UUID, request: Request, response: Response, principal: CurrentPrincipal
+    complaint_id: UUID, tx: Tx, principal: Annotated[Principal, allow_on_case(P.retention_read)]
 ) -> LegalHold:
-    response.headers["Cache-Control"] = "private, no-store"
-    async with transaction(request) as tx:
-        return await service.get_hold(tx, principal, complaint_id)
+    return await service.get_hold(tx, principal, complaint_id)
 
 
 @router.put(
@@ -35,11 +37,8 @@ async def get_hold(
     description="Head of office, with a reason (recorded on the staff timeline). 409 if set.",
     responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
 )
-async def set_hold(
-    complaint_id: UUID, body: HoldIn, request: Request, principal: CurrentPrincipal
-) -> LegalHold:
-    async with transaction(request) as tx:
-        return await service.set_hold(tx, principal, complaint_id, body)
+async def set_hold(complaint_id: UUID, body: HoldIn, tx: Tx, principal: Head) -> LegalHold:
+    return await service.set_hold(tx, principal, complaint_id, body)
 
 
 @router.post(
@@ -48,8 +47,5 @@ async def set_hold(
     description="Head of office, with a reason. The retention date applies again. 409 if none.",
     responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
 )
-async def lift_hold(
-    complaint_id: UUID, body: HoldIn, request: Request, principal: CurrentPrincipal
-) -> LegalHold:
-    async with transaction(request) as tx:
-        return await service.lift_hold(tx, principal, complaint_id, body)
+async def lift_hold(complaint_id: UUID, body: HoldIn, tx: Tx, principal: Head) -> LegalHold:
+    return await service.lift_hold(tx, principal, complaint_id, body)

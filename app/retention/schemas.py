@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from annotated_types import Len
+from pydantic import BaseModel, Field
 
-from app.complaints.schemas import bounded_text
+from app.kit.text import Strict, Text
 
 
-class HoldIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    reason: bounded_text(10, 2000) = Field(  # type: ignore[valid-type]
+class HoldIn(Strict):
+    reason: Annotated[Text, Len(10, 2000)] = Field(
         description="Why the case must be kept (litigation, an inquiry, a request of a court).",
         examples=["Appeal pending before the administrative court."],
     )

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from app.attachments.storage import LocalStorage
-from app.auth.principals import Principal
-from app.complaints.service import actor, reachable, require
-from app.complaints.workflow import CaseEvent
-from app.db import Conn
-from app.errors import Conflict
+from app.attachments.storage import Storage
+from app.kit.access import lock, reach
+from app.kit.errors import Conflict
+from app.kit.principals import SYSTEM, Principal
+from app.kit.sql import Conn
+from app.kit.trail import CaseEvent
 from app.retention import queries
 from app.retention.schemas import HoldIn, LegalHold
 
@@ -26,8 +26,7 @@ log = logging.getLogger("ombuds.retention")
 
 
 async def get_hold(conn: Conn, principal: Principal, complaint_id: UUID) -> LegalHold:
-    await reachable(conn, principal, complaint_id)
-    require(principal, "retention.read", "Reading a case's retention and legal hold")
+    await reach(conn, principal, complaint_id)
     cur = await conn.execute(queries.HOLD, {"id": complaint_id})
     row = await cur.fetchone()
     assert row is not None
@@ -47,19 +46,11 @@ async def lift_hold(
 async def _change(
     conn: Conn, principal: Principal, complaint_id: UUID, body: HoldIn, sql: str, set_it: bool
 ) -> LegalHold:
-    await reachable(conn, principal, complaint_id)
-    require(principal, "complaint.hold", "Setting or lifting a legal hold")
-    subject, role = actor(principal)
+    await lock(conn, principal, complaint_id)
     event = CaseEvent.legal_hold_set if set_it else CaseEvent.legal_hold_lifted
     cur = await conn.execute(
         sql,
-        {
-            "id": complaint_id,
-            "reason": body.reason,
-            "event": event.value,
-            "actor_subject": subject,
-            "actor_role": role,
-        },
+        {"id": complaint_id, "reason": body.reason, "event": event.value, **principal.actor.params},
     )
     row = await cur.fetchone()
     if row is None:
@@ -86,7 +77,7 @@ class Purged:
     files: int = 0
 
 
-async def purge(conn: Conn, storage: LocalStorage, limit: int = 200) -> Purged:
+async def purge(conn: Conn, storage: Storage, limit: int = 200) -> Purged:
     """Remove up to `limit` expired cases; their files go once the removal is committed (a file
     left behind by a crash in between is orphaned, never served: its row is gone)."""
     result = Purged()
@@ -97,7 +88,7 @@ async def purge(conn: Conn, storage: LocalStorage, limit: int = 200) -> Purged:
             return result
         cur = await conn.execute(queries.FILES, {"ids": ids})
         files = [row["id"] for row in await cur.fetchall()]
-        await conn.execute(queries.PURGE, {"ids": ids})
+        await conn.execute(queries.PURGE, {"ids": ids, **SYSTEM.params})
     for file_id in files:
         try:
             await storage.delete(file_id)
@@ -114,7 +105,7 @@ ORPHAN_AGE_SECONDS = 3600.0
 
 
 async def sweep_orphans(
-    conn: Conn, storage: LocalStorage, older_than: float = ORPHAN_AGE_SECONDS
+    conn: Conn, storage: Storage, older_than: float = ORPHAN_AGE_SECONDS
 ) -> int:
     """Delete stored files that no attachment refers to; returns how many."""
     keys = await storage.older_than(older_than)

@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 import opendp.prelude as dp
 
 from app.config import Settings
-from app.db import Conn
-from app.errors import AppError
+from app.kit.errors import AppError
+from app.kit.sql import Conn
 from app.statistics.schemas import PrivacyInfo
 
 dp.enable_features("contrib")

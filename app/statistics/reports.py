@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from app.complaints.workflow import FindingOutcome
 from app.config import Settings
-from app.db import Conn
+from app.findings.models import FindingOutcome
+from app.kit.sql import Conn
 from app.statistics import disclosure
 from app.statistics.schemas import (
     AnnualFigure,

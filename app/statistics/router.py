@@ -6,10 +6,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 
-from app.auth.deps import CurrentPrincipal
-from app.complaints.service import require
 from app.db import transaction
-from app.errors import problem_responses
+from app.kit.access import allow
+from app.kit.errors import problem_responses
+from app.kit.http import Tx
+from app.kit.permissions import Permission as P
+from app.kit.principals import Principal
 from app.statistics import csv, privacy, reports, service
 from app.statistics.schemas import (
     AnnualQuery,
@@ -21,6 +23,7 @@ from app.statistics.schemas import (
 )
 
 router = APIRouter(prefix="/v1", tags=["monitoring"])
+Monitor = Annotated[Principal, allow(P.statistics_read)]
 
 
 def _csv_or_json() -> dict[int | str, dict[str, Any]]:
@@ -53,7 +56,7 @@ def _csv_or_json() -> dict[int | str, dict[str, Any]]:
 )
 async def get_statistics(
     request: Request,
-    principal: CurrentPrincipal,
+    principal: Monitor,
     query: Annotated[StatisticsQuery, Query()],
     accept: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Any:
@@ -82,15 +85,9 @@ async def get_statistics(
     responses=problem_responses(401, 403, 422, 503),
 )
 async def get_indicators(
-    request: Request,
-    response: Response,
-    principal: CurrentPrincipal,
-    query: Annotated[IndicatorQuery, Query()],
+    request: Request, tx: Tx, principal: Monitor, query: Annotated[IndicatorQuery, Query()]
 ) -> IndicatorSet:
-    require(principal, "statistics.read", "Reading indicators")
-    response.headers["Cache-Control"] = "private, no-store"
-    async with transaction(request) as tx:
-        return await reports.indicators(tx, request.app.state.settings, query.year, query.track)
+    return await reports.indicators(tx, request.app.state.settings, query.year, query.track)
 
 
 @router.get(
@@ -107,14 +104,13 @@ async def get_indicators(
 )
 async def get_annual_report(
     request: Request,
-    principal: CurrentPrincipal,
+    tx: Tx,
+    principal: Monitor,
     year: Annotated[int, Path(ge=2000, le=2100)],
     query: Annotated[AnnualQuery, Query()],
     accept: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Any:
-    require(principal, "statistics.read", "Reading the annual report")
-    async with transaction(request) as tx:
-        report = await reports.annual(tx, request.app.state.settings, year, query.track)
+    report = await reports.annual(tx, request.app.state.settings, year, query.track)
     return _render(report, accept, csv.annual_csv)
 
 

@@ -1,14 +1,18 @@
-"""Page sizes, shared by every list route."""
+"""Page sizes and cursors, shared by every list route."""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from collections.abc import Callable
+from datetime import datetime
 from typing import TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from app.config import Settings
-from app.errors import Unprocessable
+from app.kit.errors import Unprocessable
 
 
 def page_limit(settings: Settings, requested: int | None) -> int:
@@ -47,9 +51,28 @@ class OpenItemsQuery(IdPageQuery):
 
 
 T = TypeVar("T")
+C = TypeVar("C")
 
 
 def split_page(rows: list[T], limit: int, key: Callable[[T], int]) -> tuple[list[T], int | None]:
     """Rows fetched with limit + 1: the page, and the `after` of the next page (None at the end)."""
     page = rows[:limit]
     return page, (key(page[-1]) if len(rows) > limit else None)
+
+
+def encode_cursor(*values: object) -> str:
+    """An opaque cursor: the sort key of the last item of a page."""
+    raw = json.dumps([v.isoformat() if isinstance(v, datetime) else str(v) for v in values])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, shape: TypeAdapter[C]) -> C:
+    """The sort key a cursor holds, checked against its `shape` (422 for anything else)."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        return shape.validate_json(raw)
+    except (binascii.Error, ValueError) as exc:  # pydantic's ValidationError is a ValueError
+        raise Unprocessable(
+            "The cursor is not one this API issued.",
+            [{"field": "query.cursor", "message": "invalid cursor", "type": "value_error"}],
+        ) from exc

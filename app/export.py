@@ -1,28 +1,35 @@
-"""A complainant's own data, exported (GDPR art. 15 and 20): everything held about them."""
+"""A complainant's own data, exported (GDPR art. 15 and 20): everything held about them.
+
+This module composes the rooms: it asks each what the complainant sees of a case, through the
+same functions their routes use, so the export and the API can never disagree.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from app.attachments import service as attachments
-from app.attachments.router import Attachments, attachment_out
-from app.auth.deps import CurrentPrincipal
-from app.auth.policy import Role
-from app.auth.principals import Principal
+from app.attachments.schemas import Attachments
 from app.complaints import service as complaints
-from app.complaints.schemas import ComplaintOut, ContactOut, Timeline
-from app.crypto import CONTACT, SealError
-from app.db import transaction
-from app.errors import AppError, Forbidden, NotFound, problem_responses
+from app.complaints.schemas import ComplaintOut, Timeline
+from app.crypto import CONTACT, Sealer
 from app.findings import service as findings
 from app.findings.schemas import FindingsOut
 from app.hearings import service as hearings
 from app.hearings.schemas import Hearings
+from app.kit.access import allow
+from app.kit.errors import NotFound, problem_responses
+from app.kit.http import Tx
+from app.kit.permissions import Permission as P
+from app.kit.principals import Principal
+from app.kit.sealed import ContactOut, open_sealed
+from app.kit.sql import Conn
+from app.kit.trail import audit
 from app.mediation import service as mediation
 from app.mediation.schemas import Attempts
 from app.messages import service as messages
@@ -36,15 +43,10 @@ router = APIRouter(prefix="/v1/complaints/{complaint_id}", tags=["residents"])
 me_router = APIRouter(prefix="/v1/me", tags=["residents"])
 
 _MINE = "SELECT id FROM complaints WHERE complainant_subject = %(subject)s ORDER BY received_at, id"
-
 _CONTACT = "SELECT key_id, sealed FROM complainant_contacts WHERE complaint_id = %(id)s"
 _TRAITS = (
     "SELECT sex_gender, age_band, disability, migration_status, ethnicity "
     "FROM complainant_characteristics WHERE complaint_id = %(id)s"
-)
-_AUDIT = (
-    "INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id) "
-    "VALUES (%(subject)s, %(role)s, 'complaint.export', 'complaint', %(id)s)"
 )
 
 
@@ -66,6 +68,11 @@ class DataExport(BaseModel):
     not_included: list[str]
 
 
+class ResidentExport(BaseModel):
+    exported_at: datetime
+    complaints: list[DataExport]
+
+
 @router.get(
     "/export",
     summary="Everything held about you on this complaint (GDPR art. 15 and 20)",
@@ -80,18 +87,13 @@ class DataExport(BaseModel):
     responses=problem_responses(401, 403, 404, 422, 503),
 )
 async def export(
-    complaint_id: UUID, request: Request, response: Response, principal: CurrentPrincipal
+    complaint_id: UUID,
+    request: Request,
+    tx: Tx,
+    # Only ever the complainant's own data: any other role is refused before any lookup.
+    principal: Annotated[Principal, allow(P.data_export)],
 ) -> DataExport:
-    if not ({Role.complainant, Role.resident} & principal.roles):
-        raise Forbidden("The export is for the person who filed the complaint.")
-    response.headers["Cache-Control"] = "private, no-store"
-    async with transaction(request) as tx:
-        return await _export(tx, request, principal, complaint_id)
-
-
-class ResidentExport(BaseModel):
-    exported_at: datetime
-    complaints: list[DataExport]
+    return await _export(tx, request, principal, complaint_id)
 
 
 @me_router.get(
@@ -105,28 +107,24 @@ class ResidentExport(BaseModel):
     responses=problem_responses(401, 403, 422, 503),
 )
 async def export_mine(
-    request: Request, response: Response, principal: CurrentPrincipal
+    request: Request, tx: Tx, principal: Annotated[Principal, allow(P.data_export)]
 ) -> ResidentExport:
-    if Role.resident not in principal.roles:
-        raise Forbidden("This export is for a signed-in resident.")
-    response.headers["Cache-Control"] = "private, no-store"
-    async with transaction(request) as tx:
-        cur = await tx.execute(_MINE, {"subject": principal.subject})
-        ids = [row["id"] for row in await cur.fetchall()]
-        exports = [await _export(tx, request, principal, cid) for cid in ids]
+    cur = await tx.execute(_MINE, {"subject": principal.subject})
+    ids = [row["id"] for row in await cur.fetchall()]
+    exports = [await _export(tx, request, principal, cid) for cid in ids]
     return ResidentExport(exported_at=datetime.now(UTC), complaints=exports)
 
 
 async def _export(
-    tx: Any, request: Request, principal: Principal, complaint_id: UUID
+    tx: Conn, request: Request, principal: Principal, complaint_id: UUID
 ) -> DataExport:
     settings, sealer = request.app.state.settings, request.app.state.sealer
+    # As the complainant sees each part: staff views (contact details of others, internal notes)
+    # never enter, even for a staff member who happens to hold a resident role too.
     complaint = await complaints.get_complaint(tx, settings, sealer, principal, complaint_id)
-    contact = await _contact(tx, sealer, complaint_id)
     cur = await tx.execute(_TRAITS, {"id": complaint_id})
     traits = await cur.fetchone()
     thread = await messages.list_messages(tx, principal, complaint_id, after=None, limit=10**6)
-    files = await attachments.list_attachments(tx, principal, complaint_id)
     try:
         decision: FindingsOut | None = await findings.get(tx, principal, complaint_id)
     except NotFound:
@@ -134,11 +132,13 @@ async def _export(
     result = DataExport(
         exported_at=datetime.now(UTC),
         complaint=complaint,
-        contact=contact,
+        contact=await _contact(tx, sealer, complaint_id),
         characteristics=dict(traits) if traits else None,
         timeline=await complaints.timeline(tx, principal, complaint_id),
         messages=thread.items,
-        attachments=Attachments(attachments=[attachment_out(f, False) for f in files]),
+        attachments=Attachments(
+            attachments=await attachments.list_attachments(tx, principal, complaint_id)
+        ),
         findings=decision,
         remedies=await remedies.list_for_complaint(tx, principal, complaint_id),
         hearings=await hearings.list_hearings(tx, principal, complaint_id),
@@ -149,18 +149,13 @@ async def _export(
             "the identities and details of other people named in the complaint",
         ],
     )
-    subject, role = complaints.actor(principal)
-    await tx.execute(_AUDIT, {"subject": subject, "role": role, "id": str(complaint_id)})
+    await audit(tx, principal.actor, "complaint.export", "complaint", complaint_id)
     return result
 
 
-async def _contact(tx: Any, sealer: Any, complaint_id: UUID) -> ContactOut | None:
+async def _contact(tx: Conn, sealer: Sealer, complaint_id: UUID) -> ContactOut | None:
     cur = await tx.execute(_CONTACT, {"id": complaint_id})
     row = await cur.fetchone()
     if row is None:
         return None
-    try:
-        opened = sealer.open(row["key_id"], row["sealed"], complaint_id, CONTACT)
-    except SealError as exc:
-        raise AppError("Your contact details could not be opened; nothing was exported.") from exc
-    return ContactOut.model_validate_json(opened)
+    return open_sealed(sealer, row["key_id"], row["sealed"], complaint_id, CONTACT, ContactOut)

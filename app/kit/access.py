@@ -1,0 +1,159 @@
+"""Who is calling, what the route they call needs, and which complaints are within their reach.
+
+A route declares its permission where it is defined (`allow` or `allow_on_case`), so the role x
+route matrix is readable from the routes themselves (the OpenAPI document shows it as
+`x-permissions`). Visibility is SQL: a complaint outside the caller's reach is never loaded and
+answers 404, before any 403, so a refusal never confirms that a case exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any, Protocol
+from uuid import UUID
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from app.kit.errors import NotFound, Unauthorized
+from app.kit.permissions import Permission, Role
+from app.kit.principals import Principal
+from app.kit.sql import Conn, Params, compose, one
+
+
+class Verifier(Protocol):
+    async def verify(self, token: str) -> Principal: ...
+
+
+_bearer = HTTPBearer(auto_error=False, description="Access token from `ombuds token` or a receipt.")
+
+
+async def _verify(request: Request, token: str) -> Principal:
+    verifier: Verifier = request.app.state.verifier
+    return await verifier.verify(token)
+
+
+async def current_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("This route needs a bearer token.")
+    return await _verify(request, credentials.credentials)
+
+
+async def optional_principal(request: Request) -> Principal | None:
+    """No header: anonymous. A header that is present must be valid (never silently ignored).
+
+    Reads the header itself rather than through HTTPBearer: this runs on the public filing path,
+    whose route declares the optional bearer scheme in its OpenAPI `security` directly.
+    """
+    header = request.headers.get("authorization")
+    if header is None:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("The Authorization header must be `Bearer <token>`.")
+    return await _verify(request, token.strip())
+
+
+OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
+
+
+class Gate:
+    """A route's permission: the dependency that checks it, and the declaration that tests and
+    the OpenAPI document read (`permissions`, `on_case`).
+
+    On a route about one complaint (`on_case`), the check waits for `reach`/`lock`: out of reach
+    is 404 first, then a role without the permission gets 403.
+    """
+
+    def __init__(self, permissions: frozenset[Permission], *, on_case: bool) -> None:
+        self.permissions = permissions
+        self.on_case = on_case
+
+    async def __call__(
+        self, principal: Annotated[Principal, Depends(current_principal)]
+    ) -> Principal:
+        calling = principal.calling(self.permissions)
+        if not self.on_case:
+            calling.check_route()
+        return calling
+
+
+def allow(*permissions: Permission) -> Any:
+    """`principal: Annotated[Principal, allow(P.x)]`: callers holding one of `permissions`."""
+    return Depends(Gate(frozenset(permissions), on_case=False))
+
+
+def allow_on_case(*permissions: Permission) -> Any:
+    """Like `allow`, for routes under /v1/complaints/{complaint_id}: 404 before 403."""
+    return Depends(Gate(frozenset(permissions), on_case=True))
+
+
+# The clauses of visibility, one per kind of caller; a caller sees what any of theirs allows.
+_STAFF = (
+    "(c.track = ANY(%(vis_tracks)s) AND NOT EXISTS (SELECT 1 FROM recusals r "
+    "WHERE r.complaint_id = c.id AND r.subject = %(vis_staff)s))"
+)
+_COMPLAINANT = "c.id = %(vis_complaint)s"
+_RESIDENT = "c.complainant_subject = %(vis_subject)s"
+
+
+def visibility(principal: Principal) -> tuple[str, Params]:
+    """The SQL condition (over alias `c`) for the complaints this principal may see at all."""
+    clauses: list[str] = []
+    params: Params = {}
+    if principal.tracks:
+        # Staff see their track, except complaints they are recused from.
+        clauses.append(_STAFF)
+        params["vis_tracks"] = sorted(principal.tracks)
+        params["vis_staff"] = principal.subject
+    if Role.complainant in principal.roles and principal.complaint_id is not None:
+        clauses.append(_COMPLAINANT)
+        params["vis_complaint"] = principal.complaint_id
+    if Role.resident in principal.roles:
+        clauses.append(_RESIDENT)
+        params["vis_subject"] = principal.subject
+    return (" OR ".join(clauses) or "false"), params
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRef:
+    """What a route about one complaint needs to know of it before it acts."""
+
+    id: UUID
+    track: str
+    status: str
+    version: int
+    handler_subject: str | None
+    updated_at: datetime
+
+
+_CASE = (
+    "SELECT c.id, c.track, c.status, c.version, c.handler_subject, c.updated_at "
+    "FROM complaints c WHERE c.id = %(id)s AND ({visible}){lock}"
+)
+NOT_IN_REACH = "No complaint with this id is within your reach."
+
+
+async def _case(conn: Conn, principal: Principal, complaint_id: UUID, lock: bool) -> CaseRef:
+    visible, params = visibility(principal)
+    query = compose(_CASE, visible=visible, lock=" FOR NO KEY UPDATE" if lock else "")
+    case = await one(conn, query, {**params, "id": complaint_id}, CaseRef)
+    if case is None:
+        raise NotFound(NOT_IN_REACH)
+    principal.check_route()
+    return case
+
+
+async def reach(conn: Conn, principal: Principal, complaint_id: UUID) -> CaseRef:
+    """A complaint within the caller's reach (404 otherwise), for reading what hangs off it."""
+    return await _case(conn, principal, complaint_id, lock=False)
+
+
+async def lock(conn: Conn, principal: Principal, complaint_id: UUID) -> CaseRef:
+    """The same, locked as transitions lock it: every write about a complaint takes this lock
+    first, so a write and a transition never both pass checks made against the same state."""
+    return await _case(conn, principal, complaint_id, lock=True)

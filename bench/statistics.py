@@ -32,10 +32,10 @@ from psycopg.rows import dict_row
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.kit.permissions import Role  # noqa: E402
 from app.auth.tokens import issue  # noqa: E402
 from app.config import Settings  # noqa: E402
 from app.db import libpq_url, start_embedded_postgres, with_database  # noqa: E402
+from app.kit.permissions import Role  # noqa: E402
 from app.migrate import upgrade  # noqa: E402
 from app.statistics.folding import fold, rebuild  # noqa: E402
 from app.taxonomy import CHARACTERISTICS, DISCRIMINATION_GROUNDS, RIGHTS  # noqa: E402

@@ -19,10 +19,10 @@ import pytest
 from psycopg import sql
 
 from app import migrate
-from app.kit.permissions import Role
 from app.auth.tokens import issue
 from app.config import Settings
 from app.db import libpq_url, start_embedded_postgres, with_database
+from app.kit.permissions import Role
 from app.main import create_app
 
 TABLES = (

@@ -9,8 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from app.kit.permissions import Role
 from app.config import Settings
+from app.kit.permissions import Role
 from tests.conftest import set_status
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"

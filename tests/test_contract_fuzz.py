@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from app.kit.permissions import Role
 from app.auth.tokens import issue
 from app.config import Settings
+from app.kit.permissions import Role
 from app.main import create_app
 from tests.conftest import TEST_SECRETS, process_env
 

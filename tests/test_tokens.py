@@ -13,10 +13,10 @@ import httpx
 import pytest
 from jose import jwt
 
-from app.kit.permissions import Role
 from app.auth.tokens import issue, verify
 from app.config import Settings
 from app.kit.errors import Unauthorized
+from app.kit.permissions import Role
 
 
 def _claims(settings: Settings, **changes: Any) -> dict[str, Any]:

@@ -8,7 +8,6 @@ from typing import Any
 import httpx
 import pytest
 
-from app.kit.permissions import PERMISSIONS, Role
 from app.complaints.workflow import (
     OPEN,
     TERMINAL,
@@ -18,6 +17,7 @@ from app.complaints.workflow import (
     Status,
     transition_for,
 )
+from app.kit.permissions import PERMISSIONS, Role
 from tests.conftest import set_status
 
 HOLD_ON_A_FRESH_COMPLAINT = {Guard.remedies_assessed, Guard.hearing_held}

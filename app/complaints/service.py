@@ -231,7 +231,12 @@ async def get_complaint(
     contact, named = None, None
     if sealed["contact_sealed"] is not None:
         contact = open_sealed(
-            sealer, sealed["contact_key"], sealed["contact_sealed"], complaint_id, CONTACT, ContactOut
+            sealer,
+            sealed["contact_key"],
+            sealed["contact_sealed"],
+            complaint_id,
+            CONTACT,
+            ContactOut,
         )
         # Reading someone's contact details is recorded.
         await audit(conn, actor, "complaint.read_contact", "complaint", complaint_id)

@@ -58,24 +58,25 @@ def rotate_contacts(database_url: str, sealer: Sealer, batch: int = 500) -> int:
     old key from OMBUDS_IDENTITY_KEYS only after this reports 0 left.
     """
     import psycopg
+    from psycopg import sql
 
+    select = "SELECT complaint_id, key_id, sealed FROM {table} WHERE key_id <> %s "
+    select += "ORDER BY complaint_id LIMIT %s FOR UPDATE SKIP LOCKED"
+    update = "UPDATE {table} SET key_id = %s, sealed = %s WHERE complaint_id = %s"
     done = 0
     with psycopg.connect(database_url) as conn:
         for table, purpose in SEALED_TABLES.items():
             while True:
                 with conn.transaction():
+                    name = sql.Identifier(table)
                     rows = conn.execute(
-                        f"SELECT complaint_id, key_id, sealed FROM {table} "  # noqa: S608
-                        "WHERE key_id <> %s ORDER BY complaint_id LIMIT %s "
-                        "FOR UPDATE SKIP LOCKED",
-                        (sealer.active, batch),
+                        sql.SQL(select).format(table=name), (sealer.active, batch)
                     ).fetchall()
                     for complaint_id, key_id, sealed in rows:
                         opened = sealer.open(key_id, sealed, complaint_id, purpose)
                         new_key, new_sealed = sealer.seal(opened, complaint_id, purpose)
                         conn.execute(
-                            f"UPDATE {table} SET key_id = %s, sealed = %s "  # noqa: S608
-                            "WHERE complaint_id = %s",
+                            sql.SQL(update).format(table=name),
                             (new_key, new_sealed, complaint_id),
                         )
                 done += len(rows)

@@ -9,6 +9,7 @@ any moment, and what a read costs depends on the number of cells, not of complai
 
 from __future__ import annotations
 
+from app.kit.sql import compose, literal
 from app.outbox.events import department_code
 
 # Counters summed per cell (stat_facts holds 0/1 or small counts, stat_cells their sums).
@@ -67,15 +68,14 @@ def _trait(name: str) -> str:
 
 
 # A complaint's facts now, for the complaints `{where}` selects (over alias c).
-CURRENT_FACTS = f"""
+_CURRENT_FACTS = """
 SELECT c.id AS complaint_id,
   date_trunc('month', c.received_at AT TIME ZONE 'UTC')::date AS month,
   c.track::text AS track, c.status::text AS status, c.origin::text AS origin,
   c.rights_affected AS rights, c.discrimination_grounds AS grounds,
-  {department_code("c")} AS department,
+  {department} AS department,
   CASE WHEN f.issued_at IS NOT NULL THEN f.outcome::text ELSE 'none' END AS outcome,
-  {_trait("sex_gender")}, {_trait("age_band")}, {_trait("disability")},
-  {_trait("migration_status")}, {_trait("ethnicity")},
+  {traits},
   date_trunc('month', c.finished_at AT TIME ZONE 'UTC')::date AS finished_month,
   (c.status IN ('inadmissible', 'referred'))::int AS outside_mandate,
   (c.investigated_at IS NOT NULL)::int AS investigated,
@@ -92,9 +92,9 @@ SELECT c.id AS complaint_id,
   coalesce(r.responded, 0) AS remedies_responded,
   coalesce(r.complied, 0) AS remedies_complied,
   CASE WHEN c.origin = 'complaint' AND c.acknowledged_at IS NOT NULL
-       THEN {_days("c.acknowledged_at")} END AS days_to_ack,
-  CASE WHEN f.issued_at IS NOT NULL THEN {_days("f.issued_at")} END AS days_to_findings,
-  CASE WHEN c.finished_at IS NOT NULL THEN {_days("c.finished_at")} END AS days_to_finish
+       THEN {days_to_ack} END AS days_to_ack,
+  CASE WHEN f.issued_at IS NOT NULL THEN {days_to_findings} END AS days_to_findings,
+  CASE WHEN c.finished_at IS NOT NULL THEN {days_to_finish} END AS days_to_finish
 FROM complaints c
 LEFT JOIN complainant_characteristics ch ON ch.complaint_id = c.id
 LEFT JOIN findings f ON f.complaint_id = c.id
@@ -109,32 +109,31 @@ LEFT JOIN LATERAL (
 ) r ON true
 WHERE {{where}}
 """
+CURRENT_FACTS = compose(
+    _CURRENT_FACTS,
+    department=department_code("c"),
+    traits=", ".join(
+        _trait(name)
+        for name in ("sex_gender", "age_band", "disability", "migration_status", "ethnicity")
+    ),
+    days_to_ack=_days("c.acknowledged_at"),
+    days_to_findings=_days("f.issued_at"),
+    days_to_finish=_days("c.finished_at"),
+)
 
 
 def _columns(alias: str) -> str:
     return ", ".join(f"{alias}.{name}" for name in FACT_COLUMNS)
 
 
-def deltas(signed: str) -> str:
-    """SELECT the cell differences of `signed` (a relation of `sign` and the fact columns)."""
-    counter_sums = ",\n    ".join(f"sum(s.sign * s.{name}) AS {name}" for name in COUNTERS)
-    nonzero = " OR ".join(["sum(s.sign) <> 0"] + [f"sum(s.sign * s.{n}) <> 0" for n in COUNTERS])
-    keys = "k.dim_a, k.dim_b, k.val_a, k.val_b"
-    hist_union = "\n    UNION ALL ".join(
-        f"SELECT month, track, dim_a, val_a, '{measure}' AS measure, "
-        f"stat_bucket({column}) AS bucket, sign FROM keyed "
-        f"WHERE dim_b = '' AND dim_a <> 'finished_month' AND {column} IS NOT NULL"
-        for measure, column in DURATIONS.items()
-    )
-    key_list = ", ".join(_KEY)
-    pivots = ",\n    ".join(
-        f"stat_hist(bucket, c) FILTER (WHERE measure = '{measure}') AS {measure}_hist"
-        for measure in DURATIONS
-    )
-    return f"""
+_HIST_BRANCH = (
+    "SELECT month, track, dim_a, val_a, {measure} AS measure, stat_bucket({column}) AS bucket, "
+    "sign FROM keyed WHERE dim_b = '' AND dim_a <> 'finished_month' AND {column} IS NOT NULL"
+)
+_DELTAS = """
 keyed AS NOT MATERIALIZED (
   -- Not materialized: at a rebuild it is every complaint times its cells (about 80 each).
-  SELECT {keys}, s.*
+  SELECT k.dim_a, k.dim_b, k.val_a, k.val_b, s.*
   FROM {signed} s
   CROSS JOIN LATERAL stat_keys(s.status, s.origin, s.rights, s.grounds, s.department, s.outcome,
                                s.sex_gender, s.age_band, s.disability, s.migration_status,
@@ -162,10 +161,30 @@ hists AS (
 delta AS (
   SELECT {key_list},
     coalesce(counts.n, 0) AS n, coalesce(counts.own_initiative, 0) AS own_initiative,
-    {", ".join(f"coalesce(counts.{n}, 0) AS {n}" for n in COUNTERS)},
-    {", ".join(f"hists.{m}_hist" for m in DURATIONS)}
+    {counters}, {hist_columns}
   FROM counts FULL JOIN hists USING ({key_list})
 )"""
+
+
+def deltas(signed: str) -> str:
+    """SELECT the cell differences of `signed` (a relation of `sign` and the fact columns)."""
+    return compose(
+        _DELTAS,
+        signed=signed,
+        key_list=", ".join(_KEY),
+        counter_sums=",\n    ".join(f"sum(s.sign * s.{name}) AS {name}" for name in COUNTERS),
+        nonzero=" OR ".join(["sum(s.sign) <> 0"] + [f"sum(s.sign * s.{n}) <> 0" for n in COUNTERS]),
+        hist_union="\n    UNION ALL ".join(
+            compose(_HIST_BRANCH, measure=literal(measure), column=column)
+            for measure, column in DURATIONS.items()
+        ),
+        pivots=",\n    ".join(
+            f"stat_hist(bucket, c) FILTER (WHERE measure = {literal(measure)}) AS {measure}_hist"
+            for measure in DURATIONS
+        ),
+        counters=", ".join(f"coalesce(counts.{n}, 0) AS {n}" for n in COUNTERS),
+        hist_columns=", ".join(f"hists.{m}_hist" for m in DURATIONS),
+    )
 
 
 _ALL_SUMS = ("n", "own_initiative", *COUNTERS)
@@ -173,79 +192,89 @@ _HISTS = tuple(f"{m}_hist" for m in DURATIONS)
 ROLLUP_UNITS = ("quarter", "year")
 
 
-def _rollup(source: str) -> str:
-    """SELECT the quarter and year sums of the month histograms in `source` (one-way cells)."""
-    sums = ", ".join(f"stat_sum({h})" for h in _HISTS)
-    units = ", ".join(f"('{u}')" for u in ROLLUP_UNITS)
-    return f"""SELECT h.dim_a, u.unit, date_trunc(u.unit, h.month)::date, h.track, h.val_a, {sums}
+_ROLLUP = """SELECT h.dim_a, u.unit, date_trunc(u.unit, h.month)::date, h.track, h.val_a, {sums}
 FROM {source} h CROSS JOIN (VALUES {units}) AS u(unit)
-WHERE h.dim_b = '' AND ({" OR ".join(f"h.{x} IS NOT NULL" for x in _HISTS)})
+WHERE h.dim_b = '' AND ({any_hist})
 GROUP BY 1, 2, 3, 4, 5"""
 
 
-_ROLLUP_COLUMNS = f"dim, unit, period, track, val, {', '.join(_HISTS)}"
-
-
-def fold_sql() -> str:
-    """Recount the complaints `%(ids)s`: replace their facts and apply the differences."""
-    facts = ", ".join(FACT_COLUMNS)
-    updates = ",\n    ".join(
-        [f"{n} = stat_cells.{n} + EXCLUDED.{n}" for n in _ALL_SUMS]
-        + [f"{h} = stat_add(stat_cells.{h}, EXCLUDED.{h})" for h in _HISTS]
+def _rollup(source: str) -> str:
+    """SELECT the quarter and year sums of the month histograms in `source` (one-way cells)."""
+    return compose(
+        _ROLLUP,
+        source=source,
+        sums=", ".join(f"stat_sum({h})" for h in _HISTS),
+        units=", ".join(f"({literal(u)})" for u in ROLLUP_UNITS),
+        any_hist=" OR ".join(f"h.{x} IS NOT NULL" for x in _HISTS),
     )
-    cols = ", ".join((*_KEY, *_ALL_SUMS, *_HISTS))
-    return f"""
-WITH cur AS MATERIALIZED ({CURRENT_FACTS.format(where="c.id = ANY(%(ids)s)")}),
+
+
+_ROLLUP_COLUMNS = ", ".join(("dim", "unit", "period", "track", "val", *_HISTS))
+
+
+_FOLD = """
+WITH cur AS MATERIALIZED ({current}),
 old AS (DELETE FROM stat_facts WHERE complaint_id = ANY(%(ids)s) RETURNING *),
 ins AS (INSERT INTO stat_facts ({facts}) SELECT {facts} FROM cur),
 signed AS (
-  SELECT 1 AS sign, {_columns("cur")} FROM cur
-  UNION ALL SELECT -1, {_columns("old")} FROM old
+  SELECT 1 AS sign, {cur_columns} FROM cur
+  UNION ALL SELECT -1, {old_columns} FROM old
 ),
-{deltas("signed")},
+{deltas},
 rolled AS (
-  INSERT INTO stat_hist_rollups ({_ROLLUP_COLUMNS})
-  {_rollup("hists")}
+  INSERT INTO stat_hist_rollups ({rollup_columns})
+  {rollup}
   ORDER BY 1, 2, 3, 4, 5
   ON CONFLICT (dim, unit, period, track, val) DO UPDATE SET
-    {", ".join(f"{h} = stat_add(stat_hist_rollups.{h}, EXCLUDED.{h})" for h in _HISTS)}
+    {rollup_updates}
 )
 INSERT INTO stat_cells ({cols})
-SELECT {cols} FROM delta ORDER BY {", ".join(_KEY)}
-ON CONFLICT ({", ".join(_KEY)}) DO UPDATE SET
+SELECT {cols} FROM delta ORDER BY {key}
+ON CONFLICT ({key}) DO UPDATE SET
     {updates}
 """
 
 
-def rebuild_sql() -> list[str]:
-    """Count every complaint from scratch (stat_facts and stat_cells must be empty): the facts,
-    then the counters, then the histograms, each a hash aggregate PostgreSQL does in one pass."""
-    facts = ", ".join(FACT_COLUMNS)
-    counter_sums = ", ".join(f"sum(s.{name})" for name in COUNTERS)
-    keys = "s.month, s.track, k.dim_a, k.val_a, k.dim_b, k.val_b"
-    keyed = """FROM stat_facts s
+def fold_sql() -> str:
+    """Recount the complaints `%(ids)s`: replace their facts and apply the differences."""
+    return compose(
+        _FOLD,
+        current=compose(CURRENT_FACTS, where="c.id = ANY(%(ids)s)"),
+        facts=", ".join(FACT_COLUMNS),
+        cur_columns=_columns("cur"),
+        old_columns=_columns("old"),
+        deltas=deltas("signed"),
+        rollup_columns=_ROLLUP_COLUMNS,
+        rollup=_rollup("hists"),
+        rollup_updates=", ".join(
+            f"{h} = stat_add(stat_hist_rollups.{h}, EXCLUDED.{h})" for h in _HISTS
+        ),
+        cols=", ".join((*_KEY, *_ALL_SUMS, *_HISTS)),
+        key=", ".join(_KEY),
+        updates=",\n    ".join(
+            [f"{n} = stat_cells.{n} + EXCLUDED.{n}" for n in _ALL_SUMS]
+            + [f"{h} = stat_add(stat_cells.{h}, EXCLUDED.{h})" for h in _HISTS]
+        ),
+    )
+
+
+_KEYED = """FROM stat_facts s
 CROSS JOIN LATERAL stat_keys(s.status, s.origin, s.rights, s.grounds, s.department, s.outcome,
                              s.sex_gender, s.age_band, s.disability, s.migration_status,
                              s.ethnicity, s.finished_month) k"""
-    hist_union = "\n  UNION ALL ".join(
-        f"SELECT s.month, s.track, k.dim_a, k.val_a, '{measure}' AS measure, "
-        f"stat_bucket(s.{column}) AS bucket {keyed} "
-        f"WHERE k.dim_b = '' AND k.dim_a <> 'finished_month' AND s.{column} IS NOT NULL"
-        for measure, column in DURATIONS.items()
-    )
-    pivots = ", ".join(
-        f"stat_hist(bucket, c) FILTER (WHERE measure = '{measure}') AS {measure}_hist"
-        for measure in DURATIONS
-    )
-    return [
-        f"INSERT INTO stat_facts ({facts}) "
-        f"SELECT {facts} FROM ({CURRENT_FACTS.format(where='true')}) AS cur",
-        f"""INSERT INTO stat_cells (month, track, dim_a, val_a, dim_b, val_b, n, own_initiative,
-                        {", ".join(COUNTERS)})
+_REBUILD_HIST_BRANCH = (
+    "SELECT s.month, s.track, k.dim_a, k.val_a, {measure} AS measure, "
+    "stat_bucket(s.{column}) AS bucket {keyed} "
+    "WHERE k.dim_b = '' AND k.dim_a <> 'finished_month' AND s.{column} IS NOT NULL"
+)
+_REBUILD = (
+    "INSERT INTO stat_facts ({facts}) SELECT {facts} FROM ({current}) AS cur",
+    """INSERT INTO stat_cells (month, track, dim_a, val_a, dim_b, val_b, n, own_initiative,
+                        {counters})
 SELECT {keys}, count(*), count(*) FILTER (WHERE s.origin = 'own_initiative'), {counter_sums}
 {keyed}
 GROUP BY {keys}""",
-        f"""UPDATE stat_cells c SET {", ".join(f"{m}_hist = h.{m}_hist" for m in DURATIONS)}
+    """UPDATE stat_cells c SET {hist_sets}
 FROM (
   SELECT month, track, dim_a, val_a, {pivots}
   FROM (SELECT month, track, dim_a, val_a, measure, bucket, count(*) AS c
@@ -255,21 +284,58 @@ FROM (
 ) AS h
 WHERE (c.dim_a, c.dim_b, c.month, c.track, c.val_a, c.val_b)
     = (h.dim_a, '', h.month, h.track, h.val_a, '')""",
-        f"INSERT INTO stat_hist_rollups ({_ROLLUP_COLUMNS}) {_rollup('stat_cells')}",
+    "INSERT INTO stat_hist_rollups ({rollup_columns}) {rollup}",
+)
+
+
+def rebuild_sql() -> list[str]:
+    """Count every complaint from scratch (stat_facts and stat_cells must be empty): the facts,
+    then the counters, then the histograms, each a hash aggregate PostgreSQL does in one pass."""
+    fragments = {
+        "facts": ", ".join(FACT_COLUMNS),
+        "current": compose(CURRENT_FACTS, where="true"),
+        "counters": ", ".join(COUNTERS),
+        "counter_sums": ", ".join(f"sum(s.{name})" for name in COUNTERS),
+        "keys": "s.month, s.track, k.dim_a, k.val_a, k.dim_b, k.val_b",
+        "keyed": _KEYED,
+        "hist_sets": ", ".join(f"{m}_hist = h.{m}_hist" for m in DURATIONS),
+        "pivots": ", ".join(
+            f"stat_hist(bucket, c) FILTER (WHERE measure = {literal(measure)}) AS {measure}_hist"
+            for measure in DURATIONS
+        ),
+        "hist_union": "\n  UNION ALL ".join(
+            compose(_REBUILD_HIST_BRANCH, measure=literal(measure), column=column, keyed=_KEYED)
+            for measure, column in DURATIONS.items()
+        ),
+        "rollup_columns": _ROLLUP_COLUMNS,
+        "rollup": _rollup("stat_cells"),
+    }
+    return [
+        compose(template, **{k: v for k, v in fragments.items() if "{" + k + "}" in template})
+        for template in _REBUILD
     ]
+
+
+_TAIL = """
+WITH ids AS (SELECT DISTINCT complaint_id FROM outbox_events WHERE complaint_id IS NOT NULL),
+cur AS MATERIALIZED ({current}),
+old AS MATERIALIZED (
+  SELECT * FROM stat_facts WHERE complaint_id IN (SELECT complaint_id FROM ids)),
+signed AS (
+  SELECT 1 AS sign, {cur_columns} FROM cur
+  UNION ALL SELECT -1, {old_columns} FROM old
+),
+{deltas}
+SELECT * FROM delta
+"""
 
 
 def tail_sql() -> str:
     """The differences not folded yet (complaints with pending events), as stat_cells rows."""
-    return f"""
-WITH ids AS (SELECT DISTINCT complaint_id FROM outbox_events WHERE complaint_id IS NOT NULL),
-cur AS MATERIALIZED ({CURRENT_FACTS.format(where="c.id IN (SELECT complaint_id FROM ids)")}),
-old AS MATERIALIZED (
-  SELECT * FROM stat_facts WHERE complaint_id IN (SELECT complaint_id FROM ids)),
-signed AS (
-  SELECT 1 AS sign, {_columns("cur")} FROM cur
-  UNION ALL SELECT -1, {_columns("old")} FROM old
-),
-{deltas("signed")}
-SELECT * FROM delta
-"""
+    return compose(
+        _TAIL,
+        current=compose(CURRENT_FACTS, where="c.id IN (SELECT complaint_id FROM ids)"),
+        cur_columns=_columns("cur"),
+        old_columns=_columns("old"),
+        deltas=deltas("signed"),
+    )

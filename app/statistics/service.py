@@ -20,7 +20,7 @@ from app.config import Settings
 from app.findings.models import FindingOutcome
 from app.kit.errors import Unprocessable
 from app.kit.principals import Principal
-from app.kit.sql import Conn
+from app.kit.sql import Conn, compose, literal
 from app.statistics import disclosure, privacy
 from app.statistics.facts import COUNTERS, DURATIONS, tail_sql
 from app.statistics.schemas import (
@@ -267,14 +267,15 @@ class Reader:
                 columns.append("val_a" if d.value == dim_a else "val_b")
         # Months are summed into the period's unit by PostgreSQL (the unit is an enum value).
         expressions = {
-            "month": f"date_trunc('{self.unit.value}', month)::date AS month",
+            "month": f"date_trunc({literal(self.unit.value)}, month)::date AS month",
             "track": "track",
             "val_a": "val_a",
             "val_b": "val_b",
         }
         selected = [expressions[c] for c in dict.fromkeys(columns)] or ["dim_a"]
         positions = ", ".join(str(i) for i in range(1, len(selected) + 1))
-        sql = _READ.format(
+        sql = compose(
+            _READ,
             groups=", ".join(selected),
             positions=positions,
             counters=", ".join(f"sum({c}) AS {c}" for c in COUNTERS),
@@ -303,12 +304,13 @@ class Reader:
             unit = self.unit if Dimension.period in dimensions else None
             years, quarters, singles = cover(self.scope.months, unit)
             hist_columns = {
-                "month": f"date_trunc('{self.unit.value}', period)::date AS month",
+                "month": f"date_trunc({literal(self.unit.value)}, period)::date AS month",
                 "track": "track",
                 "val_a": "val_a",
             }
             grouped = [hist_columns[c] for c in dict.fromkeys(columns)] or ["'' AS total"]
-            hist_sql = _HIST_READ.format(
+            hist_sql = compose(
+                _HIST_READ,
                 groups=", ".join(grouped),
                 positions=", ".join(str(i) for i in range(1, len(grouped) + 1)),
                 hists=", ".join(

@@ -2,10 +2,35 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
 from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import SQLModel
+
+from app.kit.columns import code, code_domain, complaint_ref, moment, serial, text_field
 
 
 class MessageKind(StrEnum):
     from_complainant = "from_complainant"
     to_complainant = "to_complainant"
     internal_note = "internal_note"  # staff only, never shown to the complainant
+
+
+MESSAGE_KIND = code_domain("message_kind", list(MessageKind))
+
+
+class Message(SQLModel, table=True):
+    """The thread between the complainant and the office, and the office's internal notes."""
+
+    __tablename__ = "messages"
+    __table_args__ = (sa.Index("ix_messages_complaint", "complaint_id", "id"),)
+
+    id: int = serial()
+    complaint_id: uuid.UUID = complaint_ref()
+    kind: str = code(MESSAGE_KIND)
+    body: str = text_field()
+    author_subject: str = text_field()
+    author_role: str = text_field()
+    created_at: datetime = moment(now=True)

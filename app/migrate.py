@@ -34,4 +34,5 @@ def head_revisions(database_url: str) -> set[str]:
 
 def current_revisions_sync(connection: object) -> set[str]:
     """Revisions applied to the database (for a SQLAlchemy connection)."""
+    # Alembic types it as a SQLAlchemy Connection; callers pass one, through `object`.
     return set(MigrationContext.configure(connection).get_current_heads())  # type: ignore[arg-type]

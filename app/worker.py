@@ -24,6 +24,7 @@ from psycopg_pool import AsyncConnectionPool
 from app.attachments.storage import LocalStorage
 from app.audit.chain import seal
 from app.config import Settings
+from app.kit.sql import Conn
 from app.outbox import relay
 from app.retention.service import purge, sweep_orphans
 from app.statistics import reports
@@ -71,7 +72,7 @@ class Round:
 @dataclass
 class Worker:
     settings: Settings
-    pool: AsyncConnectionPool[Any]
+    pool: AsyncConnectionPool[Conn]
     http: httpx.AsyncClient
     next_snapshot_check: datetime = field(default_factory=lambda: datetime.min.replace(tzinfo=UTC))
     next_forget: datetime = field(default_factory=lambda: datetime.min.replace(tzinfo=UTC))

@@ -60,7 +60,7 @@ def issue(
         claims["department"] = department
     if complaint_id is not None:
         claims["cid"] = str(complaint_id)
-    return jwt.encode(claims, settings.jwt_secret.get_secret_value(), algorithm=ALGORITHM)
+    return str(jwt.encode(claims, settings.jwt_secret.get_secret_value(), algorithm=ALGORITHM))
 
 
 def verify(settings: Settings, token: str) -> Principal:

@@ -49,8 +49,9 @@ class Contact(Strict):
     email: Email = None  # type: ignore[assignment]  # likewise
     phone: Phone = None  # type: ignore[assignment]  # likewise
     postal_address: Annotated[Text, Len(1, 500)] = None  # type: ignore[assignment]  # likewise
-    preferred_channel: Literal["email", "phone", "post"] = Field(  # type: ignore[assignment]  # likewise
-        default=None, description="A preference; the office may use another channel given."
+    preferred_channel: Literal["email", "phone", "post"] = Field(
+        default=None,  # type: ignore[arg-type]  # likewise
+        description="A preference; the office may use another channel given.",
     )
 
     @model_validator(mode="after")

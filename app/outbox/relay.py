@@ -88,8 +88,8 @@ def backoff_seconds(
     capped = min(settings.webhook_backoff_max_seconds, base)
     jittered = capped / 2 + (rng or random).uniform(0, capped / 2)
     if retry_after is not None:
-        return min(RETRY_AFTER_CEILING_SECONDS, max(jittered, retry_after))
-    return jittered
+        return float(min(RETRY_AFTER_CEILING_SECONDS, max(jittered, retry_after)))
+    return float(jittered)
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:

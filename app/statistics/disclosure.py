@@ -14,15 +14,16 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
-Key = Hashable
+Key = TypeVar("Key", bound=Hashable)
 _PRIME = (1 << 61) - 1  # arithmetic modulo a large prime: exact enough for 0/1 systems
 
 
 @dataclass
-class Suppression:
+class Suppression(Generic[Key]):
     primary: set[Key] = field(default_factory=set)
     secondary: set[Key] = field(default_factory=set)
 
@@ -35,13 +36,16 @@ def is_small(count: int, k: int) -> bool:
     return 0 < count < k
 
 
-def suppress(values: dict[Key, int], equations: Sequence[Sequence[Key]], k: int) -> Suppression:
+def suppress(
+    values: Mapping[Key, int], equations: Sequence[Sequence[Key]], k: int
+) -> Suppression[Key]:
     """Hide entries of `values` so that none of 1..k-1 is shown or recoverable.
 
     `equations` lists groups of keys whose values are tied: the last key of each group is the
     total of the others (only the grouping matters for the audit, not which one is the total).
     """
-    result = Suppression(primary={key for key, v in values.items() if is_small(v, k)})
+    small = {key for key, v in values.items() if is_small(v, k)}
+    result: Suppression[Key] = Suppression(primary=small)
     hidden = set(result.primary)
     if not hidden:
         return result
@@ -74,7 +78,7 @@ def suppress(values: dict[Key, int], equations: Sequence[Sequence[Key]], k: int)
     return result
 
 
-def _cheapest(values: dict[Key, int], group: Iterable[Key], hidden: set[Key]) -> Key | None:
+def _cheapest(values: Mapping[Key, int], group: Iterable[Key], hidden: set[Key]) -> Key | None:
     """The smallest shown positive entry of a group (zeros are facts anyone can state)."""
     candidates = [key for key in group if key not in hidden and values.get(key, 0) > 0]
     if not candidates:

@@ -97,7 +97,7 @@ async def annual(
         ["complaints", "own_initiative_inquiries", "received"],
         [*(f"outcome:{name}" for name in outcomes), "received"],
     ]
-    result = disclosure.suppress(counts, equations, k)  # type: ignore[arg-type]
+    result = disclosure.suppress(counts, equations, k)
     hidden = result.hidden
     measures = measures_of(total, k)
 

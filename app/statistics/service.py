@@ -374,15 +374,21 @@ ALL = "*"
 
 def _equations(row_values: list[str], col_values: list[str] | None) -> list[list[tuple[str, ...]]]:
     """The additive ties of a one- or two-way table (keys; ALL marks a total)."""
+    Cells = list[tuple[str, ...]]
     if col_values is None:
-        return [[(v,) for v in row_values] + [(ALL,)]]
-    equations: list[list[tuple[str, ...]]] = []
+        one_way: Cells = [(v,) for v in row_values]
+        return [[*one_way, (ALL,)]]
+    equations: list[Cells] = []
     for r in row_values:
-        equations.append([(r, c) for c in col_values] + [(r, ALL)])
+        row: Cells = [(r, c) for c in col_values]
+        equations.append([*row, (r, ALL)])
     for c in col_values:
-        equations.append([(r, c) for r in row_values] + [(ALL, c)])
-    equations.append([(r, ALL) for r in row_values] + [(ALL, ALL)])
-    equations.append([(ALL, c) for c in col_values] + [(ALL, ALL)])
+        column: Cells = [(r, c) for r in row_values]
+        equations.append([*column, (ALL, c)])
+    margin_rows: Cells = [(r, ALL) for r in row_values]
+    margin_columns: Cells = [(ALL, c) for c in col_values]
+    equations.append([*margin_rows, (ALL, ALL)])
+    equations.append([*margin_columns, (ALL, ALL)])
     return equations
 
 
@@ -470,8 +476,8 @@ async def table(
     noisy: dict[tuple[str, ...], int] = {}
     if privacy_info is None:
         equations = _equations(domains[0], domains[1] if len(dims) == 2 else None) if dims else []
-        result = disclosure.suppress(values, equations, k)  # type: ignore[arg-type]
-        hidden = result.hidden  # type: ignore[assignment]
+        result = disclosure.suppress(values, equations, k)
+        hidden = result.hidden
         info = DisclosureInfo(
             method="cell suppression",
             min_cell=k,

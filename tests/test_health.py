@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+
 import httpx
 
 from app.config import Settings
@@ -21,7 +23,7 @@ async def test_readyz_when_migrated(client: httpx.AsyncClient) -> None:
 
 
 async def test_readyz_refuses_an_unmigrated_database(server_url: str, settings: Settings) -> None:
-    url = create_database(server_url, "ombuds_test_unmigrated")
+    url = create_database(server_url, f"ombuds_test_unmigrated_{os.getpid()}")
     try:
         app = create_app(settings.model_copy(update={"database_url": url}))
         async with app.router.lifespan_context(app):
@@ -32,7 +34,7 @@ async def test_readyz_refuses_an_unmigrated_database(server_url: str, settings: 
         assert response.headers["content-type"] == "application/problem+json"
         assert "migrations" in response.json()["detail"]
     finally:
-        drop_database(server_url, "ombuds_test_unmigrated")
+        drop_database(server_url, f"ombuds_test_unmigrated_{os.getpid()}")
 
 
 async def test_unknown_route_and_method_are_problems(client: httpx.AsyncClient) -> None:

@@ -143,7 +143,7 @@ def test_readme_diagram_is_generated_from_the_table() -> None:
 
     from app.complaints.workflow import mermaid
 
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     block = readme.split("<!-- workflow:start -->")[1].split("<!-- workflow:end -->")[0]
     assert block.strip() == f"```mermaid\n{mermaid()}\n```", "run `ombuds workflow`"
     for (source, action), t in TRANSITIONS.items():

@@ -127,9 +127,7 @@ _ENTRY_TABLES = re.compile(r"INSERT\s+INTO\s+(audit_entries|timeline_entries)\b"
 
 def test_only_the_trail_writer_inserts_entries() -> None:
     writers = sorted(
-        _module(path)
-        for path in APP.rglob("*.py")
-        if _ENTRY_TABLES.search(path.read_text())
+        _module(path) for path in APP.rglob("*.py") if _ENTRY_TABLES.search(path.read_text())
     )
     assert writers == ["app.kit.trail"]
 

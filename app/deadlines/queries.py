@@ -58,8 +58,9 @@ _KINDS = (
     (
         "remedy_implementation",
         "JOIN remedies r ON r.complaint_id = c.id",
+        # A rejected remedy will not be implemented: nothing is due from the department.
         "r.assessment IS NULL AND r.implementation_due_at IS NOT NULL "
-        "AND c.status = 'remedy_follow_up'",
+        "AND r.response IS DISTINCT FROM 'rejected' AND c.status = 'remedy_follow_up'",
         "r.implementation_due_at",
         "lpad(r.id::text, 20, '0')",
         "r.id",

@@ -29,9 +29,12 @@ def _audit(action: str) -> str:
 
 
 RESPONSE_OVERDUE = "(r.response IS NULL AND r.response_due_at < now())"
+# A remedy the department rejected will not be implemented: it is not overdue, it is answered
+# (the office assesses it as not implemented).
 IMPLEMENTATION_OVERDUE = (
     "(r.implementation_due_at IS NOT NULL AND r.implementation_due_at < now() "
-    "AND r.assessment IS NULL AND NOT EXISTS (SELECT 1 FROM remedy_reports x "
+    "AND r.assessment IS NULL AND r.response IS DISTINCT FROM 'rejected' "
+    "AND NOT EXISTS (SELECT 1 FROM remedy_reports x "
     "WHERE x.remedy_id = r.id AND x.kind = 'implemented'))"
 )
 REPORTS = (

@@ -437,3 +437,68 @@ async def test_findings_rules(
     )
     assert issued.status_code == 200  # from mediation, no investigation step is needed
     assert db.execute("SELECT issued_at FROM findings").fetchone()["issued_at"] is not None
+
+
+async def test_a_rejected_remedy_is_neither_due_nor_overdue_for_implementation(
+    client: httpx.AsyncClient, auth: Any, file_complaint: Any, db: Any
+) -> None:
+    filed = await file_complaint()
+    staff = auth("ombudsperson_staff")
+    housing = auth("respondent", department="housing")
+    set_status(db, filed["id"], "under_investigation")
+    await client.put(
+        f"/v1/complaints/{filed['id']}/findings",
+        headers=staff,
+        json={
+            "outcome": "violation_found",
+            "public_summary": "A breach was found.",
+            "internal_reasoning": "The file shows no hearing.",
+        },
+    )
+    set_status(db, filed["id"], "findings_issued")
+    ids = []
+    for description in ("Repair the flat.", "Pay the costs."):
+        remedy = await client.post(
+            f"/v1/complaints/{filed['id']}/remedies",
+            headers=staff,
+            json={
+                "form": "restitution",
+                "department": "housing",
+                "description": description,
+                "response_due_at": SOON,
+                "implementation_due_at": LATER,
+            },
+        )
+        assert remedy.status_code == 201, remedy.text
+        ids.append(remedy.json()["id"])
+    set_status(db, filed["id"], "remedy_follow_up")
+    rejected, accepted = ids
+    answer = await client.post(
+        f"/v1/remedies/{rejected}/response",
+        headers=housing,
+        json={"response": "rejected", "reasons": "No budget is left this year."},
+    )
+    assert answer.status_code == 200, answer.text
+    answer = await client.post(
+        f"/v1/remedies/{accepted}/response", headers=housing, json={"response": "accepted"}
+    )
+    assert answer.status_code == 200, answer.text
+
+    due = await client.get(
+        "/v1/deadlines?kind=remedy_implementation&within_days=366", headers=staff
+    )
+    assert due.status_code == 200
+    assert [(d["kind"], d["item_id"]) for d in due.json()["items"]] == [
+        ("remedy_implementation", accepted)
+    ]
+    # Past both implementation dates: only the accepted one is overdue.
+    db.execute("UPDATE remedies SET implementation_due_at = now() - interval '1 day'")
+    overdue = await client.get(
+        "/v1/deadlines?kind=remedy_implementation&overdue=true", headers=staff
+    )
+    assert [d["item_id"] for d in overdue.json()["items"]] == [accepted]
+    remedies = (await client.get(f"/v1/complaints/{filed['id']}/remedies", headers=staff)).json()
+    flags = {r["id"]: r["implementation_overdue"] for r in remedies["remedies"]}
+    assert flags == {rejected: False, accepted: True}
+    department = (await client.get(f"/v1/remedies/{rejected}", headers=housing)).json()
+    assert department["implementation_overdue"] is False

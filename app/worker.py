@@ -63,6 +63,8 @@ class Round:
     snapshots: int = 0
     forgotten: int = 0
     purged: int = 0
+    # Tasks that raised this round (their names); the others ran all the same.
+    errors: list[str] = field(default_factory=list)
 
     @property
     def busy(self) -> bool:
@@ -77,27 +79,55 @@ class Worker:
     next_snapshot_check: datetime = field(default_factory=lambda: datetime.min.replace(tzinfo=UTC))
     next_forget: datetime = field(default_factory=lambda: datetime.min.replace(tzinfo=UTC))
     storage: LocalStorage = field(init=False)
+    # Failures per task since the worker started (the logs say which and why).
+    failures: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.storage = LocalStorage(self.settings.attachments_dir)
 
     async def round(self) -> Round:
+        """One pass over every task. Each runs on its own: one that fails (a broken seal, a
+        receiver that hangs up, a file that cannot be deleted) is logged and counted, and the
+        others still run; the next round tries it again."""
         done = Round()
+        for name, task in (
+            ("seal", self.seal),
+            ("fold", self.fold),
+            ("deliver", self.deliver),
+            ("purge", self.purge),
+            ("snapshot", self.snapshot_if_due),
+            ("forget", self.forget_if_due),
+        ):
+            try:
+                await task(done)
+            except Exception:
+                log.exception("worker task %s failed", name)
+                self.failures[name] = self.failures.get(name, 0) + 1
+                done.errors.append(name)
+        return done
+
+    async def seal(self, done: Round) -> None:
+        key = self.settings.audit_key.get_secret_value().encode()
         async with self.pool.connection() as conn:
-            done.sealed = await seal(
-                conn, self.settings.audit_key.get_secret_value().encode(), SEAL_BATCH
-            )
+            done.sealed = await seal(conn, key, SEAL_BATCH)
+
+    async def fold(self, done: Round) -> None:
+        async with self.pool.connection() as conn:
             done.folded = await fold(conn, self.settings.worker_batch_size)
+
+    async def deliver(self, done: Round) -> None:
         if self.settings.monitoring_url is not None:
             outcome = await relay.deliver_batch(self.pool, self.http, self.settings)
             done.delivered, done.failed = outcome.delivered, outcome.failed
+
+    async def purge(self, done: Round) -> None:
         async with self.pool.connection() as conn:
             done.purged = len((await purge(conn, self.storage)).complaints)
-        done.snapshots = await self.snapshot_if_due()
-        done.forgotten = await self.forget_if_due()
-        return done
 
-    async def snapshot_if_due(self) -> int:
+    async def snapshot_if_due(self, done: Round) -> None:
+        done.snapshots = await self._snapshot()
+
+    async def _snapshot(self) -> int:
         hours = self.settings.statistics_snapshot_hours
         now = datetime.now(UTC)
         if hours <= 0 or now < self.next_snapshot_check:
@@ -126,7 +156,10 @@ class Worker:
         self.next_snapshot_check = now + interval
         return added
 
-    async def forget_if_due(self) -> int:
+    async def forget_if_due(self, done: Round) -> None:
+        done.forgotten = await self._forget()
+
+    async def _forget(self) -> int:
         now = datetime.now(UTC)
         if now < self.next_forget:
             return 0
@@ -188,11 +221,7 @@ async def work(settings: Settings, url: str, stop: asyncio.Event, once: bool = F
         async with http_client(settings) as http:
             worker = Worker(settings, pool, http)
             while not stop.is_set():
-                try:
-                    done = await worker.round()
-                except Exception:  # keep working: the next round retries
-                    log.exception("worker round failed")
-                    done = Round()
+                done = await worker.round()
                 if done.busy:
                     log.info(
                         "sealed %d, folded %d, delivered %d, failed %d, purged %d",

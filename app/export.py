@@ -107,7 +107,7 @@ async def export(
     responses=problem_responses(401, 403, 422, 503),
 )
 async def export_mine(
-    request: Request, tx: Tx, principal: Annotated[Principal, allow(P.data_export)]
+    request: Request, tx: Tx, principal: Annotated[Principal, allow(P.account_export)]
 ) -> ResidentExport:
     cur = await tx.execute(_MINE, {"subject": principal.subject})
     ids = [row["id"] for row in await cur.fetchall()]

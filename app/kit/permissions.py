@@ -59,7 +59,8 @@ class Permission(StrEnum):
     deadline_read = "deadline.read"
     retention_read = "retention.read"  # when a case may be purged, and its legal hold
     erasure_handle = "erasure.handle"  # record, execute or refuse an erasure request
-    data_export = "data.export"  # one's own data (GDPR art. 15 and 20)
+    data_export = "data.export"  # one's own data on a case (GDPR art. 15 and 20)
+    account_export = "account.export"  # one's own data on every case of one's account
     identity_request = "identity.request"
     identity_decide = "identity.decide"  # the identity custodian
     # Departments, monitors, auditors.
@@ -132,7 +133,7 @@ _COMPLAINANT = frozenset(
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.complainant: _COMPLAINANT,
-    Role.resident: _COMPLAINANT | {P.complaint_list},
+    Role.resident: _COMPLAINANT | {P.complaint_list, P.account_export},
     Role.ombudsperson_staff: _HANDLING,
     Role.ombudsperson: _HANDLING | _HEAD,
     Role.oversight_officer: _HANDLING | {P.identity_request},

@@ -103,3 +103,36 @@ async def test_resident_sees_only_their_own(
     assert withdraw.status_code == 200
     assert withdraw.json()["status"] == "withdrawn"
     assert withdraw.json()["entry"]["actor_subject"] is None
+
+
+def test_acting_order_names_every_role_once() -> None:
+    from app.kit.permissions import ACTING_ORDER
+
+    assert sorted(ACTING_ORDER) == sorted(Role)
+    assert len(ACTING_ORDER) == len(set(ACTING_ORDER))
+
+
+async def test_the_role_recorded_is_the_narrowest_that_grants_the_action(
+    client: httpx.AsyncClient, auth: Any, file_complaint: Any, db: Any
+) -> None:
+    """A head of office who also holds the staff role acknowledges as staff (both grant it) and
+    reopens as head (only the head may): chosen by what the action needs, not by the order the
+    roles happen to be declared in."""
+    filed = await file_complaint()
+    both = auth("ombudsperson", "ombudsperson_staff", sub="hanna")
+    for action, reason in (("acknowledge", None), ("withdraw", None), ("reopen", "New facts.")):
+        body = {"action": action, **({"reason": reason} if reason else {})}
+        response = await client.post(
+            f"/v1/complaints/{filed['id']}/transitions",
+            json=body,
+            headers={**both, "If-Match": "*"},
+        )
+        assert response.status_code == 200, response.text
+    rows = db.execute(
+        "SELECT action, actor_role FROM audit_entries WHERE actor_subject = 'hanna' ORDER BY id"
+    ).fetchall()
+    assert [(r["action"], r["actor_role"]) for r in rows] == [
+        ("complaint.acknowledge", "ombudsperson_staff"),
+        ("complaint.withdraw", "ombudsperson_staff"),
+        ("complaint.reopen", "ombudsperson"),
+    ]

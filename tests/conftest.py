@@ -10,6 +10,10 @@ from __future__ import annotations
 import base64
 import fcntl
 import os
+import socket
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
@@ -271,3 +275,41 @@ async def fold_all(database_url: str, batch: int = 100) -> int:
 def set_status(db: psycopg.Connection[Any], complaint_id: str, status: str) -> None:
     """Arrange a complaint in a given state (test setup only; the API never writes status)."""
     db.execute("UPDATE complaints SET status = %s WHERE id = %s", (status, complaint_id))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def live_server(database_url: str, settings: Settings) -> Iterator[str]:
+    """A real `ombuds serve` on a loopback port, on the test database; its base URL."""
+    port = free_port()
+    env = process_env(
+        settings,
+        database_url,
+        OMBUDS_ATTACHMENTS_DIR=str(settings.attachments_dir),
+        OMBUDS_RATE_LIMIT_INTAKE_PER_MINUTE="1000000",
+        OMBUDS_RATE_LIMIT_RECEIPT_PER_MINUTE="1000000",
+    )
+    command = [sys.executable, "-m", "app.cli", "serve", "--port", str(port)]
+    command += ["--log-level", "warning", "--no-access-log"]
+    proc = subprocess.Popen(command, env=env)  # noqa: S603 (our own server, fixed arguments)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                if httpx.get(base + "/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("the server did not become ready")
+            time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -8,15 +8,8 @@ suite; `make fuzz` raises the number of examples.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from typing import Any
 
-import httpx
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
@@ -26,7 +19,7 @@ from app.auth.tokens import issue
 from app.config import Settings
 from app.kit.permissions import Role
 from app.main import create_app
-from tests.conftest import TEST_SECRETS, process_env
+from tests.conftest import TEST_SECRETS
 
 EXAMPLES = int(os.environ.get("OMBUDS_FUZZ_EXAMPLES", "20"))
 
@@ -54,53 +47,6 @@ CONFIG = SchemathesisConfig.from_dict(
     }
 )
 schema = schemathesis.openapi.from_dict(create_app().openapi(), config=CONFIG)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def live_server(database_url: str, settings: Settings) -> Iterator[str]:
-    port = _free_port()
-    env = process_env(
-        settings,
-        database_url,
-        OMBUDS_ATTACHMENTS_DIR=str(settings.attachments_dir),
-        OMBUDS_RATE_LIMIT_INTAKE_PER_MINUTE="1000000",
-        OMBUDS_RATE_LIMIT_RECEIPT_PER_MINUTE="1000000",
-    )
-    proc = subprocess.Popen(  # noqa: S603 (our own server, fixed arguments)
-        [
-            sys.executable,
-            "-m",
-            "app.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(base + "/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        else:
-            raise RuntimeError("the server did not become ready")
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @schema.auth()

@@ -23,7 +23,7 @@ from app.findings.schemas import FindingsOut
 from app.hearings import service as hearings
 from app.hearings.schemas import Hearings
 from app.kit.access import allow
-from app.kit.errors import NotFound, problem_responses
+from app.kit.errors import CASE_READ, LIST_READ, NotFound
 from app.kit.http import Tx
 from app.kit.permissions import Permission as P
 from app.kit.principals import Principal
@@ -84,7 +84,7 @@ class ResidentExport(BaseModel):
         "people you named, are not included (art. 15(4): they concern others). The export is "
         "on the audit trail."
     ),
-    responses=problem_responses(401, 403, 404, 422, 503),
+    responses=CASE_READ,
 )
 async def export(
     complaint_id: UUID,
@@ -104,7 +104,7 @@ async def export(
         "`GET /v1/complaints/{id}/export`), oldest first. Complaints filed anonymously, "
         "without an account, are reached with their receipt instead."
     ),
-    responses=problem_responses(401, 403, 422, 503),
+    responses=LIST_READ,
 )
 async def export_mine(
     request: Request, tx: Tx, principal: Annotated[Principal, allow(P.account_export)]

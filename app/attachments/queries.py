@@ -26,9 +26,7 @@ WITH a AS (
 SELECT {out} FROM a
 """,
     out=_OUT,
-    audit=audit_cte(
-        source="a", action="'attachment.upload'", object_type="attachment", object_id="a.id"
-    ),
+    audit=audit_cte("a", "'attachment.upload'", "attachment", "a.id"),
 )
 
 # Who sees what is decided here: the complainant only ever selects rows meant for them.

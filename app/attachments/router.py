@@ -12,12 +12,14 @@ from fastapi import APIRouter, Header, Query, Request, Response, status
 from app.attachments import content, service
 from app.attachments.schemas import AttachmentOut, Attachments, Filename
 from app.kit.access import allow_on_case
-from app.kit.errors import problem_responses, response_headers
+from app.kit.errors import CASE_READ, created, problem_responses
 from app.kit.http import Tx
 from app.kit.permissions import Permission as P
 from app.kit.principals import Principal
 
-router = APIRouter(prefix="/v1/complaints/{complaint_id}/attachments")
+router = APIRouter(
+    prefix="/v1/complaints/{complaint_id}/attachments", tags=["case handling", "residents"]
+)
 
 Writer = Annotated[Principal, allow_on_case(P.attachment_write)]
 Reader = Annotated[Principal, allow_on_case(P.attachment_read)]
@@ -26,7 +28,6 @@ Reader = Annotated[Principal, allow_on_case(P.attachment_read)]
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    tags=["case handling", "residents"],
     summary="Attach a file (the request body) to the complaint, a message or a step",
     description=(
         "The complainant adds files to their open case or to their own messages; staff to the "
@@ -43,10 +44,7 @@ Reader = Annotated[Principal, allow_on_case(P.attachment_read)]
             },
         }
     },
-    responses={
-        201: response_headers(Location="The file"),
-        **problem_responses(400, 401, 403, 404, 409, 413, 415, 422, 503),
-    },
+    responses=created("The file", problem_responses(400, 401, 403, 404, 409, 413, 415, 422, 503)),
 )
 async def post_attachment(
     complaint_id: UUID,
@@ -81,9 +79,8 @@ async def post_attachment(
 
 @router.get(
     "",
-    tags=["case handling", "residents"],
     summary="The complaint's files within your reach",
-    responses=problem_responses(401, 403, 404, 422, 503),
+    responses=CASE_READ,
 )
 async def list_attachments(complaint_id: UUID, tx: Tx, principal: Reader) -> Attachments:
     return Attachments(attachments=await service.list_attachments(tx, principal, complaint_id))
@@ -91,7 +88,6 @@ async def list_attachments(complaint_id: UUID, tx: Tx, principal: Reader) -> Att
 
 @router.get(
     "/{attachment_id}",
-    tags=["case handling", "residents"],
     summary="Download a file (checked against its SHA-256; audited)",
     response_class=Response,
     responses={
@@ -100,7 +96,7 @@ async def list_attachments(complaint_id: UUID, tx: Tx, principal: Reader) -> Att
                 "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
             }
         },
-        **problem_responses(401, 403, 404, 422, 503),
+        **CASE_READ,
     },
 )
 async def get_attachment(

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from app.audit import service
 from app.audit.schemas import AuditPage, AuditQuery, CheckpointQuery, VerificationOut
 from app.kit.access import allow
-from app.kit.errors import problem_responses
+from app.kit.errors import LIST_READ
 from app.kit.http import Tx
 from app.kit.pagination import page_limit
 from app.kit.permissions import Permission as P
@@ -28,7 +28,7 @@ Auditor = Annotated[Principal, allow(P.audit_read)]
         "shows its place in the hash chain once sealed. Role: auditor. Reading the trail is "
         "itself recorded on it."
     ),
-    responses=problem_responses(401, 403, 422, 503),
+    responses=LIST_READ,
 )
 async def list_entries(
     request: Request, tx: Tx, principal: Auditor, query: Annotated[AuditQuery, Query()]
@@ -46,7 +46,7 @@ async def list_entries(
         "checkpoint exported earlier (`head_position` and `head_hash` of a verification), it "
         "also proves that nothing up to that point was removed or rewritten. Role: auditor."
     ),
-    responses=problem_responses(401, 403, 422, 503),
+    responses=LIST_READ,
 )
 async def verification(
     request: Request, principal: Auditor, query: Annotated[CheckpointQuery, Query()]

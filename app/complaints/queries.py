@@ -62,10 +62,8 @@ _FILE_TRAITS = """traits AS (
 """
 _FILED_TRAIL = ",\n".join(
     (
-        timeline_cte(
-            source="c", complaint="id", action="'file'", from_status="NULL", to_status="status"
-        ),
-        audit_cte(source="c", action="'complaint.file'", object_type="complaint", object_id="id"),
+        timeline_cte("c", "id", "'file'", "NULL", "status"),
+        audit_cte("c", "'complaint.file'", "complaint", "id"),
         enqueue(
             "event", "complaint.filed", "c", "c.id", {**complaint_fields("c"), "to": "c.status"}
         ),
@@ -115,20 +113,15 @@ SELECT c.id, c.reference, c.track, c.status, c.received_at FROM c
     trail=",\n".join(
         (
             timeline_cte(
-                source="c",
-                complaint="id",
-                action="'file'",
-                from_status="NULL",
-                to_status="status",
+                "c",
+                "id",
+                "'file'",
+                "NULL",
+                "status",
                 reason="'Own-initiative inquiry'",
                 visible="false",
             ),
-            audit_cte(
-                source="c",
-                action="'complaint.open_inquiry'",
-                object_type="complaint",
-                object_id="id",
-            ),
+            audit_cte("c", "'complaint.open_inquiry'", "complaint", "id"),
             enqueue(
                 "event", "inquiry.opened", "c", "c.id", {**complaint_fields("c"), "to": "c.status"}
             ),
@@ -215,21 +208,16 @@ FROM c AS c, entry
     trail=",\n".join(
         (
             timeline_cte(
-                source="c",
-                complaint="id",
-                action="%(action)s",
-                from_status="%(source)s",
-                to_status="%(target)s",
+                "c",
+                "id",
+                "%(action)s",
+                "%(source)s",
+                "%(target)s",
                 reason="%(reason)s",
                 visible="%(visible)s",
                 returning=True,
             ),
-            audit_cte(
-                source="c",
-                action="'complaint.' || %(action)s",
-                object_type="complaint",
-                object_id="id",
-            ),
+            audit_cte("c", "'complaint.' || %(action)s", "complaint", "id"),
             enqueue(
                 "event",
                 "complaint.transitioned",
@@ -303,22 +291,16 @@ SELECT c.*, entry.entry_id, entry.entry_at FROM c, entry
     trail=",\n".join(
         (
             timeline_cte(
-                source="c",
-                complaint="id",
-                action="%(event)s",
-                from_status="status",
-                to_status="status",
+                "c",
+                "id",
+                "%(event)s",
+                "status",
                 reason="%(reason)s",
                 visible="false",
                 about="%(about)s",
                 returning=True,
             ),
-            audit_cte(
-                source="c",
-                action="'complaint.' || %(event)s",
-                object_type="complaint",
-                object_id="id",
-            ),
+            audit_cte("c", "'complaint.' || %(event)s", "complaint", "id"),
         )
     ),
 )
@@ -353,22 +335,16 @@ FROM r
     trail=",\n".join(
         (
             timeline_cte(
-                source="e",
-                complaint="e.complaint_id",
-                action="e.action",
-                from_status="%(status)s",
-                to_status="%(status)s",
+                "e",
+                "e.complaint_id",
+                "e.action",
+                "%(status)s",
                 reason="e.reason",
                 visible="false",
                 about="%(subject)s",
                 order_by="e.ord",
             ),
-            audit_cte(
-                source="r",
-                action="'complaint.' || %(event)s",
-                object_type="complaint",
-                object_id="r.complaint_id",
-            ),
+            audit_cte("r", "'complaint.' || %(event)s", "complaint", "r.complaint_id"),
         )
     ),
 )
@@ -429,9 +405,7 @@ r AS (
 {audit}
 SELECT r.*, c.version FROM r, c
 """
-_REDACT_AUDIT = audit_cte(
-    source="r", action="'complaint.redact'", object_type="complaint", object_id="r.complaint_id"
-)
+_REDACT_AUDIT = audit_cte("r", "'complaint.redact'", "complaint", "r.complaint_id")
 # One statement per field: the column name comes from this list, never from input.
 REDACT = {
     field: compose(_REDACT, field=identifier(field), audit=_REDACT_AUDIT) for field in REDACTABLE

@@ -33,7 +33,16 @@ from app.complaints.schemas import (
 from app.complaints.workflow import ACTION_PERMISSIONS
 from app.db import single_statement
 from app.kit.access import OptionalPrincipal, allow, allow_on_case
-from app.kit.errors import problem_responses, response_headers
+from app.kit.errors import (
+    CASE_READ,
+    CASE_WRITE,
+    LIST_READ,
+    OPEN_CASE_READ,
+    VERSIONED_WRITE,
+    created,
+    problem_responses,
+    response_headers,
+)
 from app.kit.http import IfMatch, Tx, etag
 from app.kit.pagination import page_limit
 from app.kit.permissions import Permission as P
@@ -58,10 +67,7 @@ Reader = Annotated[Principal, allow_on_case(P.complaint_read)]
         "the `receipt`, shown only once: with the `reference` it lets the complainant follow the "
         "case. A resident token links the complaint to the resident's account."
     ),
-    responses={
-        201: response_headers(Location="URL of the new complaint"),
-        **problem_responses(400, 401, 413, 422, 429, 503),
-    },
+    responses=created("URL of the new complaint", problem_responses(400, 401, 413, 422, 429, 503)),
     openapi_extra={
         # The token is optional here: anyone may file without one.
         "security": [{}, {"HTTPBearer": []}],
@@ -121,7 +127,7 @@ async def receipt_login(
         "Staff see their track's complaints; a resident sees the ones they filed. Newest first, "
         "cursor-paginated."
     ),
-    responses=problem_responses(401, 403, 422, 503),
+    responses=LIST_READ,
 )
 async def list_complaints(
     request: Request,
@@ -157,7 +163,7 @@ async def list_complaints(
     ),
     responses={
         200: response_headers(ETag="Version tag, for If-Match"),
-        **problem_responses(401, 404, 422, 503),
+        **OPEN_CASE_READ,
     },
 )
 async def get_complaint(
@@ -177,7 +183,7 @@ async def get_complaint(
     tags=["case handling", "residents"],
     summary="The complaint's timeline",
     description="Staff see every entry; the complainant sees the entries meant for them.",
-    responses=problem_responses(401, 404, 422, 503),
+    responses=OPEN_CASE_READ,
 )
 async def get_timeline(complaint_id: UUID, tx: Tx, principal: Reader) -> Timeline:
     return await service.timeline(tx, principal, complaint_id)
@@ -193,7 +199,7 @@ async def get_timeline(complaint_id: UUID, tx: Tx, principal: Reader) -> Timelin
     ),
     responses={
         200: response_headers(ETag="New version tag"),
-        **problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428, 503),
+        **VERSIONED_WRITE,
     },
 )
 async def post_transition(
@@ -224,7 +230,7 @@ async def post_transition(
     ),
     responses={
         200: response_headers(ETag="New version tag"),
-        **problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428, 503),
+        **VERSIONED_WRITE,
     },
 )
 async def put_handler(
@@ -251,10 +257,7 @@ async def put_handler(
         "of that person's reach on every route (404), lists included; if they handled it, it is "
         "unassigned. Recorded on the staff-only timeline."
     ),
-    responses={
-        201: response_headers(Location="The complaint's recusals"),
-        **problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
-    },
+    responses=created("The complaint's recusals", CASE_WRITE),
 )
 async def post_recusal(
     complaint_id: UUID,
@@ -274,7 +277,7 @@ async def post_recusal(
     tags=["case handling"],
     summary="Who is kept away from this complaint",
     description="Head of office only.",
-    responses=problem_responses(401, 403, 404, 422, 503),
+    responses=CASE_READ,
 )
 async def get_recusals(
     complaint_id: UUID, tx: Tx, principal: Annotated[Principal, allow_on_case(P.complaint_exclude)]
@@ -292,10 +295,7 @@ async def get_recusals(
         "handled by its opener unless `handler` says otherwise, and follows the same workflow "
         "(with no decision to communicate to anyone)."
     ),
-    responses={
-        201: response_headers(Location="URL of the new case"),
-        **problem_responses(400, 401, 403, 413, 422, 503),
-    },
+    responses=created("URL of the new case", problem_responses(400, 401, 403, 413, 422, 503)),
 )
 async def open_inquiry(
     body: InquiryIn,
@@ -345,10 +345,7 @@ async def post_redaction(
         "flagged as priority, with the protection measures they ask for. The answer carries the "
         "new case's reference and receipt, shown once."
     ),
-    responses={
-        201: response_headers(Location="The new case"),
-        **problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
-    },
+    responses=created("The new case", CASE_WRITE),
 )
 async def post_retaliation(
     complaint_id: UUID,

@@ -15,7 +15,7 @@ from app.datasubject.schemas import (
     ErasureRequests,
 )
 from app.kit.access import allow_on_case
-from app.kit.errors import problem_responses
+from app.kit.errors import CASE_READ, CASE_WRITE
 from app.kit.http import Tx
 from app.kit.permissions import Permission as P
 from app.kit.principals import Principal
@@ -29,7 +29,7 @@ Handler = Annotated[Principal, allow_on_case(P.erasure_handle)]
     status_code=status.HTTP_201_CREATED,
     summary="Record a data subject's request to erase their data (due in one month)",
     description="Staff of the track. One request pending at a time per case (409).",
-    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
+    responses=CASE_WRITE,
 )
 async def record(
     complaint_id: UUID, body: ErasureRequestIn, tx: Tx, principal: Handler
@@ -40,7 +40,7 @@ async def record(
 @router.get(
     "",
     summary="Erasure requests on a case, with their deadlines and decisions",
-    responses=problem_responses(401, 403, 404, 422, 503),
+    responses=CASE_READ,
 )
 async def list_requests(complaint_id: UUID, tx: Tx, principal: Handler) -> ErasureRequests:
     return await service.list_requests(tx, principal, complaint_id)
@@ -56,7 +56,7 @@ async def list_requests(complaint_id: UUID, tx: Tx, principal: Handler) -> Erasu
         "`legal_obligation`, `public_interest` (17(3)(b)), `archiving_or_statistics` (17(3)(d)) "
         "or `legal_claims` (17(3)(e))."
     ),
-    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
+    responses=CASE_WRITE,
 )
 async def decide(
     complaint_id: UUID,

@@ -18,9 +18,7 @@ WITH r AS (
 {audit}
 SELECT *, false AS overdue FROM r
 """,
-    audit=audit_cte(
-        source="r", action="'erasure.record'", object_type="erasure_request", object_id="id"
-    ),
+    audit=audit_cte("r", "'erasure.record'", "erasure_request", "id"),
 )
 LIST = """
 SELECT *, (status = 'pending' AND due_at < now()) AS overdue FROM erasure_requests
@@ -44,12 +42,7 @@ WITH r AS (
 {audit}
 SELECT *, false AS overdue FROM r
 """,
-    audit=audit_cte(
-        source="r",
-        action="'erasure.' || %(status)s",
-        object_type="erasure_request",
-        object_id="id",
-    ),
+    audit=audit_cte("r", "'erasure.' || %(status)s", "erasure_request", "id"),
 )
 FILES = "SELECT id FROM attachments WHERE complaint_id = %(id)s"
 ERASED = "[erased]"
@@ -93,8 +86,6 @@ WITH c AS (
 {event}
 SELECT id FROM c
 """,
-    audit=audit_cte(
-        source="c", action="'complaint.erase'", object_type="complaint", object_id="id"
-    ),
+    audit=audit_cte("c", "'complaint.erase'", "complaint", "id"),
     event=enqueue("event", "complaint.erased", "c", "c.id", complaint_fields("c")),
 )

@@ -10,7 +10,7 @@ from app.db import single_statement
 from app.deadlines import service
 from app.deadlines.schemas import DeadlinePage, DeadlineQuery
 from app.kit.access import allow
-from app.kit.errors import problem_responses
+from app.kit.errors import LIST_READ
 from app.kit.pagination import page_limit
 from app.kit.permissions import Permission as P
 from app.kit.principals import Principal
@@ -27,7 +27,7 @@ router = APIRouter(prefix="/v1")
         "late, otherwise what falls due within `within_days`. Filter by `kind`, `track`, "
         "`handler` (`me` for yourself). Cursor-paginated."
     ),
-    responses=problem_responses(401, 403, 422, 503),
+    responses=LIST_READ,
 )
 async def get_deadlines(
     request: Request,

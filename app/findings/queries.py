@@ -33,9 +33,7 @@ WITH f AS (
 SELECT {out} FROM f
 """,
     out=_OUT,
-    audit=audit_cte(
-        source="f", action="'findings.draft'", object_type="complaint", object_id="complaint_id"
-    ),
+    audit=audit_cte("f", "'findings.draft'", "complaint", "complaint_id"),
     event=enqueue(
         "event",
         "findings.drafted",
@@ -74,19 +72,7 @@ c AS (
 SELECT {out} FROM f
 """,
     out=_OUT,
-    entry=timeline_cte(
-        source="c",
-        complaint="c.id",
-        action="'communicate_decision'",
-        from_status="c.status",
-        to_status="c.status",
-        reason="%(reason)s",
-    ),
-    audit=audit_cte(
-        source="f",
-        action="'findings.communicate'",
-        object_type="complaint",
-        object_id="complaint_id",
-    ),
+    entry=timeline_cte("c", "c.id", "'communicate_decision'", "c.status", reason="%(reason)s"),
+    audit=audit_cte("f", "'findings.communicate'", "complaint", "complaint_id"),
     event=enqueue("event", "decision.communicated", "c", "c.id", complaint_fields("c")),
 )

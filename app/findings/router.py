@@ -10,24 +10,23 @@ from fastapi import APIRouter
 from app.findings import service
 from app.findings.schemas import CommunicationIn, FindingsIn, FindingsOut
 from app.kit.access import allow_on_case
-from app.kit.errors import problem_responses
+from app.kit.errors import CASE_WRITE, OPEN_CASE_READ
 from app.kit.http import Tx
 from app.kit.permissions import Permission as P
 from app.kit.principals import Principal
 
-router = APIRouter(prefix="/v1/complaints/{complaint_id}/findings")
+router = APIRouter(prefix="/v1/complaints/{complaint_id}/findings", tags=["case handling"])
 Decider = Annotated[Principal, allow_on_case(P.complaint_decide)]
 
 
 @router.put(
     "",
-    tags=["case handling"],
     summary="Write (or rewrite) the findings",
     description=(
         "While investigating or mediating. The `issue_findings` transition then issues them; "
         "a rewrite after a reopening must be issued and communicated again."
     ),
-    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
+    responses=CASE_WRITE,
 )
 async def put_findings(
     complaint_id: UUID, body: FindingsIn, tx: Tx, principal: Decider
@@ -37,11 +36,11 @@ async def put_findings(
 
 @router.get(
     "",
-    tags=["case handling", "residents"],
+    tags=["residents"],
     summary="The findings",
     description="Staff see drafts and the internal reasoning; the complainant sees the rest once "
     "issued.",
-    responses=problem_responses(401, 404, 422, 503),
+    responses=OPEN_CASE_READ,
 )
 async def get_findings(
     complaint_id: UUID, tx: Tx, principal: Annotated[Principal, allow_on_case(P.complaint_read)]
@@ -51,13 +50,12 @@ async def get_findings(
 
 @router.post(
     "/communication",
-    tags=["case handling"],
     summary="Record that the decision was communicated to the complainant",
     description=(
         "Once, after the findings are issued. Counts as feedback, shows on the complainant's "
         "timeline, and is what `close` checks."
     ),
-    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
+    responses=CASE_WRITE,
 )
 async def communicate(
     complaint_id: UUID, body: CommunicationIn, tx: Tx, principal: Decider

@@ -13,17 +13,8 @@ _OUT = """h.id, h.scheduled_at, h.mode, h.location, h.online_url, h.status, h.ou
 
 _TRAIL = ",\n".join(
     (
-        timeline_cte(
-            source="h",
-            complaint="h.complaint_id",
-            action="%(event)s",
-            from_status="%(status)s",
-            to_status="%(status)s",
-            reason="%(note)s",
-        ),
-        audit_cte(
-            source="h", action="'hearing.' || %(event)s", object_type="hearing", object_id="h.id"
-        ),
+        timeline_cte("h", "h.complaint_id", "%(event)s", "%(status)s", reason="%(note)s"),
+        audit_cte("h", "'hearing.' || %(event)s", "hearing", "h.id"),
     )
 )
 _WRITE = """

@@ -10,30 +10,25 @@ from fastapi import APIRouter, Response, status
 from app.hearings import service
 from app.hearings.schemas import CancelIn, HearingIn, HearingOut, Hearings, RecordIn, RescheduleIn
 from app.kit.access import allow_on_case
-from app.kit.errors import problem_responses, response_headers
+from app.kit.errors import CASE_WRITE, OPEN_CASE_READ, created
 from app.kit.http import Tx
 from app.kit.permissions import Permission as P
 from app.kit.principals import Principal
 
-router = APIRouter(prefix="/v1/complaints/{complaint_id}/hearings")
+router = APIRouter(prefix="/v1/complaints/{complaint_id}/hearings", tags=["case handling"])
 Investigator = Annotated[Principal, allow_on_case(P.complaint_investigate)]
-_CHANGE_ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 422, 503)
 
 
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    tags=["case handling"],
     summary="Schedule a hearing",
     description=(
         "When, in person (location) or online (https link) or both, and who takes part with "
         "their accessibility or interpretation needs. The complainant's timeline shows the date "
         "and place. The `schedule_hearing` transition needs one."
     ),
-    responses={
-        201: response_headers(Location="The complaint's hearings"),
-        **_CHANGE_ERRORS,
-    },
+    responses=created("The complaint's hearings", CASE_WRITE),
 )
 async def post_hearing(
     complaint_id: UUID, body: HearingIn, response: Response, tx: Tx, principal: Investigator
@@ -45,10 +40,10 @@ async def post_hearing(
 
 @router.get(
     "",
-    tags=["case handling", "residents"],
+    tags=["residents"],
     summary="The complaint's hearings",
     description="The complainant sees date, place and outcome; staff see participants and minutes.",
-    responses=problem_responses(401, 404, 422, 503),
+    responses=OPEN_CASE_READ,
 )
 async def get_hearings(
     complaint_id: UUID, tx: Tx, principal: Annotated[Principal, allow_on_case(P.complaint_read)]
@@ -58,9 +53,8 @@ async def get_hearings(
 
 @router.post(
     "/{hearing_id}/reschedule",
-    tags=["case handling"],
     summary="Move a scheduled hearing (with a reason)",
-    responses=_CHANGE_ERRORS,
+    responses=CASE_WRITE,
 )
 async def reschedule_hearing(
     complaint_id: UUID, hearing_id: int, body: RescheduleIn, tx: Tx, principal: Investigator
@@ -70,9 +64,8 @@ async def reschedule_hearing(
 
 @router.post(
     "/{hearing_id}/cancel",
-    tags=["case handling"],
     summary="Cancel a scheduled hearing (with a reason)",
-    responses=_CHANGE_ERRORS,
+    responses=CASE_WRITE,
 )
 async def cancel_hearing(
     complaint_id: UUID, hearing_id: int, body: CancelIn, tx: Tx, principal: Investigator
@@ -82,9 +75,8 @@ async def cancel_hearing(
 
 @router.post(
     "/{hearing_id}/record",
-    tags=["case handling"],
     summary="Record that the hearing was held: internal minutes and the outcome",
-    responses=_CHANGE_ERRORS,
+    responses=CASE_WRITE,
 )
 async def record_hearing(
     complaint_id: UUID, hearing_id: int, body: RecordIn, tx: Tx, principal: Investigator

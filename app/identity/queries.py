@@ -22,9 +22,7 @@ WITH r AS (
 {audit}
 SELECT r.*, '[]'::json AS disclosures FROM r
 """,
-    audit=audit_cte(
-        source="r", action="'identity.request'", object_type="complaint", object_id="r.complaint_id"
-    ),
+    audit=audit_cte("r", "'identity.request'", "complaint", "r.complaint_id"),
 )
 
 REQUESTS = """
@@ -58,12 +56,7 @@ notice AS (
 {audit}
 SELECT id FROM r
 """,
-    audit=audit_cte(
-        source="r",
-        action="'identity.' || %(decision)s",
-        object_type="complaint",
-        object_id="r.complaint_id",
-    ),
+    audit=audit_cte("r", "'identity.' || %(decision)s", "complaint", "r.complaint_id"),
 )
 
 DISCLOSE = compose(
@@ -76,7 +69,5 @@ WITH d AS (
 {audit}
 SELECT request_id FROM d
 """,
-    audit=audit_cte(
-        source="d", action="'identity.disclose'", object_type="complaint", object_id="%(id)s"
-    ),
+    audit=audit_cte("d", "'identity.disclose'", "complaint", "%(id)s"),
 )

@@ -10,14 +10,13 @@ from fastapi import APIRouter, Request, Response, status
 from app.identity import service
 from app.identity.schemas import DecisionIn, RevealRequestIn, RevealRequestOut, RevealRequests
 from app.kit.access import allow_on_case
-from app.kit.errors import problem_responses, response_headers
+from app.kit.errors import CASE_WRITE, created, problem_responses
 from app.kit.http import Tx
 from app.kit.permissions import Permission as P
 from app.kit.principals import Principal
 from app.kit.sealed import ContactOut
 
 router = APIRouter(prefix="/v1/complaints/{complaint_id}/identity-requests", tags=["oversight"])
-_WRITE_ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 422, 503)
 Requester = Annotated[Principal, allow_on_case(P.identity_request)]
 
 
@@ -25,10 +24,7 @@ Requester = Annotated[Principal, allow_on_case(P.identity_request)]
     "",
     status_code=status.HTTP_201_CREATED,
     summary="Ask to see a reporter's identity (motivation and legal basis)",
-    responses={
-        201: response_headers(Location="The complaint's identity requests"),
-        **_WRITE_ERRORS,
-    },
+    responses=created("The complaint's identity requests", CASE_WRITE),
 )
 async def post_request(
     complaint_id: UUID, body: RevealRequestIn, response: Response, tx: Tx, principal: Requester
@@ -50,7 +46,7 @@ async def get_requests(complaint_id: UUID, tx: Tx, principal: Requester) -> Reve
 @router.post(
     "/{request_id}/decision",
     summary="The custodian's decision (the reporter is told first unless recorded otherwise)",
-    responses=_WRITE_ERRORS,
+    responses=CASE_WRITE,
 )
 async def post_decision(
     complaint_id: UUID,

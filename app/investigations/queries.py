@@ -18,9 +18,7 @@ WITH i AS (
 {audit}
 SELECT complaint_id FROM i
 """,
-    audit=audit_cte(
-        source="i", action="'investigation.plan'", object_type="complaint", object_id="complaint_id"
-    ),
+    audit=audit_cte("i", "'investigation.plan'", "complaint", "complaint_id"),
 )
 
 INVESTIGATION = """
@@ -49,12 +47,7 @@ WITH s AS (
 {audit}
 SELECT id FROM s
 """,
-    audit=audit_cte(
-        source="s",
-        action="'investigation.step.' || %(kind)s",
-        object_type="investigation_step",
-        object_id="s.id",
-    ),
+    audit=audit_cte("s", "'investigation.step.' || %(kind)s", "investigation_step", "s.id"),
 )
 
 # A department's view: only what is addressed to it; the complainant is never selected.
@@ -86,10 +79,5 @@ WITH s AS (
 {audit}
 SELECT id FROM s
 """,
-    audit=audit_cte(
-        source="s",
-        action="'information_request.answer'",
-        object_type="investigation_step",
-        object_id="s.id",
-    ),
+    audit=audit_cte("s", "'information_request.answer'", "investigation_step", "s.id"),
 )

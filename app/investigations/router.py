@@ -17,7 +17,7 @@ from app.investigations.schemas import (
     StepIn,
 )
 from app.kit.access import allow, allow_on_case
-from app.kit.errors import problem_responses, response_headers
+from app.kit.errors import CASE_READ, CASE_WRITE, LIST_READ, created
 from app.kit.http import Tx
 from app.kit.pagination import OpenItemsQuery, page_limit
 from app.kit.permissions import Permission as P
@@ -33,7 +33,7 @@ Department = Annotated[Principal, allow(P.information_request_read)]
     tags=["case handling"],
     summary="Record or revise the investigation plan",
     description="Staff of the track, while the investigation is open (409 otherwise).",
-    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
+    responses=CASE_WRITE,
 )
 async def put_investigation(
     complaint_id: UUID, body: InvestigationIn, tx: Tx, principal: Investigator
@@ -46,7 +46,7 @@ async def put_investigation(
     tags=["case handling"],
     summary="The investigation: plan and steps",
     description="Staff of the track only; 404 while no investigation has been opened.",
-    responses=problem_responses(401, 403, 404, 422, 503),
+    responses=CASE_READ,
 )
 async def get_investigation(
     complaint_id: UUID,
@@ -65,10 +65,7 @@ async def get_investigation(
         "An information request to a department (with its due date), an interview, a site visit "
         "or evidence collected. Needs the plan first (409)."
     ),
-    responses={
-        201: response_headers(Location="The investigation"),
-        **problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
-    },
+    responses=created("The investigation", CASE_WRITE),
 )
 async def post_step(
     complaint_id: UUID, body: StepIn, response: Response, tx: Tx, principal: Investigator
@@ -83,7 +80,7 @@ async def post_step(
     tags=["respondents"],
     summary="Information requests addressed to your department",
     description="Respondent tokens only; oldest first (`after`, `limit`, `open_only`).",
-    responses=problem_responses(401, 403, 422, 503),
+    responses=LIST_READ,
 )
 async def list_information_requests(
     request: Request, tx: Tx, principal: Department, page: Annotated[OpenItemsQuery, Query()]
@@ -98,7 +95,7 @@ async def list_information_requests(
     "/information-requests/{request_id}",
     tags=["respondents"],
     summary="One information request addressed to your department",
-    responses=problem_responses(401, 403, 404, 422, 503),
+    responses=CASE_READ,
 )
 async def get_information_request(
     request_id: int, tx: Tx, principal: Department
@@ -111,7 +108,7 @@ async def get_information_request(
     tags=["respondents"],
     summary="Answer an information request",
     description="Once; a second answer is 409.",
-    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
+    responses=CASE_WRITE,
 )
 async def answer_information_request(
     request_id: int,

@@ -256,3 +256,17 @@ def response_headers(**described: str) -> dict[str, Any]:
             for name, text in described.items()
         }
     }
+
+
+# The problems each kind of route answers, as the OpenAPI document declares them.
+CASE_WRITE = problem_responses(400, 401, 403, 404, 409, 413, 422, 503)
+CASE_READ = problem_responses(401, 403, 404, 422, 503)
+# Reads every role that reaches the case may make: out of reach is the only refusal.
+OPEN_CASE_READ = problem_responses(401, 404, 422, 503)
+LIST_READ = problem_responses(401, 403, 422, 503)
+VERSIONED_WRITE = problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428, 503)
+
+
+def created(location: str, problems: dict[int | str, dict[str, Any]]) -> dict[int | str, Any]:
+    """The responses of a route that creates: 201 with its Location, and its problems."""
+    return {201: response_headers(Location=location), **problems}

@@ -56,7 +56,7 @@ _TIMELINE_CTE = """{name} AS (
 
 
 def audit_cte(
-    *, source: str, action: str, object_type: str, object_id: str, name: str = "audit"
+    source: str, action: str, object_type: str, object_id: str, name: str = "audit"
 ) -> str:
     """A CTE writing one audit entry per row of `source`.
 
@@ -77,12 +77,12 @@ def audit_cte(
 
 
 def timeline_cte(
-    *,
     source: str,
     complaint: str,
     action: str,
     from_status: str,
-    to_status: str,
+    to_status: str | None = None,
+    *,
     reason: str = "NULL",
     visible: str = "true",
     about: str = "NULL",
@@ -91,7 +91,8 @@ def timeline_cte(
     returning: bool = False,
 ) -> str:
     """A CTE writing one timeline entry per row of `source` (each argument an SQL expression
-    over it); with `returning`, it yields `entry_id` and `entry_at`."""
+    over it; `to_status` defaults to `from_status`: most entries leave the state as it is);
+    with `returning`, it yields `entry_id` and `entry_at`."""
     return (
         sql.SQL(_TIMELINE_CTE)
         .format(
@@ -99,7 +100,7 @@ def timeline_cte(
             complaint=sql.SQL(complaint),
             action=sql.SQL(action),
             from_status=sql.SQL(from_status),
-            to_status=sql.SQL(to_status),
+            to_status=sql.SQL(to_status or from_status),
             reason=sql.SQL(reason),
             visible=sql.SQL(visible),
             about=sql.SQL(about),

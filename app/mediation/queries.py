@@ -22,19 +22,9 @@ SELECT {out} FROM m
 """,
     out=_OUT,
     entry=timeline_cte(
-        source="m",
-        complaint="m.complaint_id",
-        action="'mediation_' || m.result",
-        from_status="%(status)s",
-        to_status="%(status)s",
-        reason="%(public_note)s",
+        "m", "m.complaint_id", "'mediation_' || m.result", "%(status)s", reason="%(public_note)s"
     ),
-    audit=audit_cte(
-        source="m",
-        action="'mediation.' || m.result",
-        object_type="complaint",
-        object_id="m.complaint_id",
-    ),
+    audit=audit_cte("m", "'mediation.' || m.result", "complaint", "m.complaint_id"),
 )
 
 LIST = compose(

@@ -8,30 +8,28 @@ from uuid import UUID
 from fastapi import APIRouter, Response, status
 
 from app.kit.access import allow_on_case
-from app.kit.errors import problem_responses, response_headers
+from app.kit.errors import CASE_WRITE, OPEN_CASE_READ, created
 from app.kit.http import Tx
 from app.kit.permissions import Permission as P
 from app.kit.principals import Principal
 from app.mediation import service
 from app.mediation.schemas import AttemptIn, AttemptOut, Attempts
 
-router = APIRouter(prefix="/v1/complaints/{complaint_id}/mediation-attempts")
+router = APIRouter(
+    prefix="/v1/complaints/{complaint_id}/mediation-attempts", tags=["case handling"]
+)
 
 
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    tags=["case handling"],
     summary="Record a mediation attempt and its result",
     description=(
         "During mediation. A settlement records its terms (shown to the complainant) and lets "
         "`issue_findings` conclude with a `settled` outcome; a failure lets `end_mediation` return "
         "to the investigation."
     ),
-    responses={
-        201: response_headers(Location="The complaint's mediation attempts"),
-        **problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
-    },
+    responses=created("The complaint's mediation attempts", CASE_WRITE),
 )
 async def post_attempt(
     complaint_id: UUID,
@@ -47,10 +45,10 @@ async def post_attempt(
 
 @router.get(
     "",
-    tags=["case handling", "residents"],
+    tags=["residents"],
     summary="The complaint's mediation attempts",
     description="The complainant sees results and settlement terms; staff also notes and mediator.",
-    responses=problem_responses(401, 404, 422, 503),
+    responses=OPEN_CASE_READ,
 )
 async def get_attempts(
     complaint_id: UUID, tx: Tx, principal: Annotated[Principal, allow_on_case(P.complaint_read)]

@@ -17,9 +17,7 @@ SELECT m.id, m.kind, m.body, m.author_role,
        CASE WHEN %(staff)s THEN m.author_subject END AS author_subject, m.created_at
 FROM m
 """,
-    audit=audit_cte(
-        source="m", action="'message.' || m.kind", object_type="message", object_id="m.id"
-    ),
+    audit=audit_cte("m", "'message.' || m.kind", "message", "m.id"),
 )
 
 # Who sees what is decided here: internal notes only ever for staff who may read them, authors'

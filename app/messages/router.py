@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request, Response, status
 
 from app.kit.access import allow_on_case
-from app.kit.errors import problem_responses, response_headers
+from app.kit.errors import CASE_READ, CASE_WRITE, created
 from app.kit.http import Tx
 from app.kit.pagination import IdPageQuery, page_limit
 from app.kit.permissions import Permission as P
@@ -31,10 +31,7 @@ Reader = Annotated[Principal, allow_on_case(P.message_read)]
         "open (409 once it is finished); staff answer them, or with `internal: true` write a note "
         "the complainant never sees."
     ),
-    responses={
-        201: response_headers(Location="The new message"),
-        **problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
-    },
+    responses=created("The new message", CASE_WRITE),
 )
 async def post_message(
     complaint_id: UUID,
@@ -52,7 +49,7 @@ async def post_message(
     "",
     summary="The complaint's messages, oldest first",
     description="Staff see internal notes too; the complainant never does.",
-    responses=problem_responses(401, 403, 404, 422, 503),
+    responses=CASE_READ,
 )
 async def list_messages(
     complaint_id: UUID,
@@ -68,7 +65,7 @@ async def list_messages(
 @router.get(
     "/{message_id}",
     summary="One message",
-    responses=problem_responses(401, 403, 404, 422, 503),
+    responses=CASE_READ,
 )
 async def get_message(complaint_id: UUID, message_id: int, tx: Tx, principal: Reader) -> MessageOut:
     return await service.get_message(tx, principal, complaint_id, message_id)

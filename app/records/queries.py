@@ -21,17 +21,14 @@ SELECT {out} FROM r
 """,
     out=_OUT,
     entry=timeline_cte(
-        source="r",
-        complaint="r.complaint_id",
-        action="'record_shared'",
-        from_status="%(status)s",
-        to_status="%(status)s",
+        "r",
+        "r.complaint_id",
+        "'record_shared'",
+        "%(status)s",
         reason="'Please check the record of the ' || replace(r.kind, '_', ' ')"
         " || ' and approve or correct it.'",
     ),
-    audit=audit_cte(
-        source="r", action="'record.create'", object_type="complaint", object_id="r.complaint_id"
-    ),
+    audit=audit_cte("r", "'record.create'", "complaint", "r.complaint_id"),
 )
 
 RESPOND = compose(
@@ -48,19 +45,13 @@ SELECT {out} FROM r
 """,
     out=_OUT,
     entry=timeline_cte(
-        source="r",
-        complaint="r.complaint_id",
-        action="CASE r.status WHEN 'approved' THEN 'record_approved' ELSE 'record_corrected' END",
-        from_status="%(status)s",
-        to_status="%(status)s",
+        "r",
+        "r.complaint_id",
+        "CASE r.status WHEN 'approved' THEN 'record_approved' ELSE 'record_corrected' END",
+        "%(status)s",
         reason="r.reporter_comment",
     ),
-    audit=audit_cte(
-        source="r",
-        action="'record.' || r.status",
-        object_type="complaint",
-        object_id="r.complaint_id",
-    ),
+    audit=audit_cte("r", "'record.' || r.status", "complaint", "r.complaint_id"),
 )
 
 LIST = compose(

@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Response, status
 
 from app.kit.access import allow_on_case
-from app.kit.errors import problem_responses, response_headers
+from app.kit.errors import CASE_READ, CASE_WRITE, created
 from app.kit.http import Tx
 from app.kit.permissions import Permission as P
 from app.kit.principals import Principal
@@ -16,7 +16,6 @@ from app.records import service
 from app.records.schemas import RecordIn, RecordOut, Records, ResponseIn
 
 router = APIRouter(prefix="/v1/complaints/{complaint_id}/records")
-_WRITE_ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 422, 503)
 
 
 @router.post(
@@ -25,10 +24,7 @@ _WRITE_ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 422, 503)
     tags=["case handling", "oversight"],
     summary="Record the minutes or transcript of an oral report or a meeting",
     description="The reporter is asked, on their timeline, to approve or correct it.",
-    responses={
-        201: response_headers(Location="The complaint's records"),
-        **_WRITE_ERRORS,
-    },
+    responses=created("The complaint's records", CASE_WRITE),
 )
 async def post_record(
     complaint_id: UUID,
@@ -46,7 +42,7 @@ async def post_record(
     "",
     tags=["case handling", "oversight", "residents"],
     summary="Records of oral reports and meetings, with the reporter's approval or corrections",
-    responses=problem_responses(401, 403, 404, 422, 503),
+    responses=CASE_READ,
 )
 async def get_records(
     complaint_id: UUID, tx: Tx, principal: Annotated[Principal, allow_on_case(P.record_read)]
@@ -58,7 +54,7 @@ async def get_records(
     "/{record_id}/response",
     tags=["residents"],
     summary="Approve a record, or say what to correct (the reporter, once)",
-    responses=_WRITE_ERRORS,
+    responses=CASE_WRITE,
 )
 async def respond_to_record(
     complaint_id: UUID,

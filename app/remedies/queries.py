@@ -25,7 +25,7 @@ def _remedy_event(event_type: str, **fields: str) -> str:
 
 
 def _audit(action: str) -> str:
-    return audit_cte(source="r", action=action, object_type="remedy", object_id="r.id")
+    return audit_cte("r", action, "remedy", "r.id")
 
 
 RESPONSE_OVERDUE = "(r.response IS NULL AND r.response_due_at < now())"
@@ -124,12 +124,7 @@ WITH x AS (
 {audit}
 SELECT remedy_id FROM x
 """,
-    audit=audit_cte(
-        source="x",
-        action="'remedy.report.' || %(kind)s",
-        object_type="remedy",
-        object_id="x.remedy_id",
-    ),
+    audit=audit_cte("x", "'remedy.report.' || %(kind)s", "remedy", "x.remedy_id"),
 )
 
 ASSESS = compose(

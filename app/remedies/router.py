@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request, Response, status
 
 from app.kit.access import allow, allow_on_case
-from app.kit.errors import problem_responses, response_headers
+from app.kit.errors import CASE_READ, CASE_WRITE, LIST_READ, OPEN_CASE_READ, created
 from app.kit.http import Tx
 from app.kit.pagination import OpenItemsQuery, page_limit
 from app.kit.permissions import Permission as P
@@ -42,10 +42,7 @@ Responder = Annotated[Principal, allow(P.remedy_respond)]
         "`recommend_remedies` transition then sends them: until then neither the department nor "
         "the complainant sees them."
     ),
-    responses={
-        201: response_headers(Location="The complaint's remedies"),
-        **problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
-    },
+    responses=created("The complaint's remedies", CASE_WRITE),
 )
 async def post_remedy(
     complaint_id: UUID,
@@ -64,7 +61,7 @@ async def post_remedy(
     "/complaints/{complaint_id}/remedies",
     tags=["case handling", "residents"],
     summary="The complaint's remedies and how they are followed up",
-    responses=problem_responses(401, 404, 422, 503),
+    responses=OPEN_CASE_READ,
 )
 async def get_remedies(
     complaint_id: UUID, tx: Tx, principal: Annotated[Principal, allow_on_case(P.complaint_read)]
@@ -77,7 +74,7 @@ async def get_remedies(
     tags=["case handling"],
     summary="The office's assessment of a remedy",
     description="`implemented`, `partially_implemented` or `not_implemented`; during follow-up.",
-    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
+    responses=CASE_WRITE,
 )
 async def assess_remedy(
     complaint_id: UUID,
@@ -96,7 +93,7 @@ async def assess_remedy(
     tags=["respondents"],
     summary="Remedies addressed to your department",
     description="Respondent tokens only; oldest first (`after`, `limit`, `open_only`).",
-    responses=problem_responses(401, 403, 422, 503),
+    responses=LIST_READ,
 )
 async def list_department_remedies(
     request: Request, tx: Tx, principal: Department, page: Annotated[OpenItemsQuery, Query()]
@@ -111,7 +108,7 @@ async def list_department_remedies(
     "/remedies/{remedy_id}",
     tags=["respondents"],
     summary="One remedy addressed to your department",
-    responses=problem_responses(401, 403, 404, 422, 503),
+    responses=CASE_READ,
 )
 async def get_department_remedy(
     remedy_id: int, tx: Tx, principal: Department
@@ -124,7 +121,7 @@ async def get_department_remedy(
     tags=["respondents"],
     summary="Accept or reject a remedy (reasons required to reject)",
     description="Once; a second answer is 409.",
-    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
+    responses=CASE_WRITE,
 )
 async def respond_to_remedy(
     remedy_id: int, body: ResponseIn, request: Request, tx: Tx, principal: Responder
@@ -137,7 +134,7 @@ async def respond_to_remedy(
     tags=["respondents"],
     summary="Report progress, or implementation with evidence",
     description="On accepted remedies, until the office has assessed them.",
-    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
+    responses=CASE_WRITE,
 )
 async def report_on_remedy(
     remedy_id: int, body: ReportIn, tx: Tx, principal: Responder

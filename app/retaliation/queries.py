@@ -17,9 +17,7 @@ WITH m AS (
 SELECT {out} FROM m
 """,
     out=_OUT,
-    audit=audit_cte(
-        source="m", action="'protection.request'", object_type="complaint", object_id="%(id)s"
-    ),
+    audit=audit_cte("m", "'protection.request'", "complaint", "%(id)s"),
 )
 
 DECIDE = compose(
@@ -34,12 +32,7 @@ WITH m AS (
 SELECT {out} FROM m
 """,
     out=_OUT,
-    audit=audit_cte(
-        source="m",
-        action="'protection.' || %(decision)s",
-        object_type="complaint",
-        object_id="%(id)s",
-    ),
+    audit=audit_cte("m", "'protection.' || %(decision)s", "complaint", "%(id)s"),
 )
 
 LIST = compose(

@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Response, status
 
 from app.kit.access import allow_on_case
-from app.kit.errors import problem_responses, response_headers
+from app.kit.errors import CASE_WRITE, OPEN_CASE_READ, created
 from app.kit.http import Tx
 from app.kit.permissions import Permission as P
 from app.kit.principals import Principal
@@ -17,7 +17,6 @@ from app.retaliation import service
 from app.retaliation.schemas import MeasureDecisionIn, MeasureIn, MeasureOut, Measures
 
 router = APIRouter(prefix="/v1/complaints/{complaint_id}")
-_WRITE_ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 422, 503)
 Decider = Annotated[Principal, allow_on_case(P.complaint_decide)]
 
 
@@ -25,7 +24,7 @@ Decider = Annotated[Principal, allow_on_case(P.complaint_decide)]
     "/protection-measures",
     tags=["residents", "oversight", "case handling"],
     summary="Protection measures asked for, granted or refused",
-    responses=problem_responses(401, 404, 422, 503),
+    responses=OPEN_CASE_READ,
 )
 async def get_measures(
     complaint_id: UUID, tx: Tx, principal: Annotated[Principal, allow_on_case(P.complaint_read)]
@@ -38,10 +37,7 @@ async def get_measures(
     status_code=status.HTTP_201_CREATED,
     tags=["oversight", "case handling"],
     summary="Offer a protection measure",
-    responses={
-        201: response_headers(Location="The case's protection measures"),
-        **_WRITE_ERRORS,
-    },
+    responses=created("The case's protection measures", CASE_WRITE),
 )
 async def post_measure(
     complaint_id: UUID, body: MeasureIn, response: Response, tx: Tx, principal: Decider
@@ -55,7 +51,7 @@ async def post_measure(
     "/protection-measures/{measure_id}/decision",
     tags=["oversight", "case handling"],
     summary="Grant or refuse a protection measure",
-    responses=_WRITE_ERRORS,
+    responses=CASE_WRITE,
 )
 async def decide_measure(
     complaint_id: UUID, measure_id: int, body: MeasureDecisionIn, tx: Tx, principal: Decider

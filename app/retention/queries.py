@@ -23,18 +23,8 @@ SELECT * FROM c
 """
 _TRAIL = ",\n".join(
     (
-        timeline_cte(
-            source="c",
-            complaint="id",
-            action="%(event)s",
-            from_status="status",
-            to_status="status",
-            reason="%(reason)s",
-            visible="false",
-        ),
-        audit_cte(
-            source="c", action="'complaint.' || %(event)s", object_type="complaint", object_id="id"
-        ),
+        timeline_cte("c", "id", "%(event)s", "status", reason="%(reason)s", visible="false"),
+        audit_cte("c", "'complaint.' || %(event)s", "complaint", "id"),
     )
 )
 SET_HOLD = compose(
@@ -69,9 +59,7 @@ gone AS (DELETE FROM complaints WHERE id = ANY(%(ids)s) RETURNING id),
 {audit}
 SELECT count(*) AS purged FROM gone
 """,
-    audit=audit_cte(
-        source="gone", action="'complaint.purge'", object_type="complaint", object_id="id"
-    ),
+    audit=audit_cte("gone", "'complaint.purge'", "complaint", "id"),
 )
 
 # Which of these files still belong to an attachment.

@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from app.kit.access import allow_on_case
-from app.kit.errors import problem_responses
+from app.kit.errors import CASE_READ, CASE_WRITE
 from app.kit.http import Tx
 from app.kit.permissions import Permission as P
 from app.kit.principals import Principal
@@ -23,7 +23,7 @@ Head = Annotated[Principal, allow_on_case(P.complaint_hold)]
     "",
     summary="A case's retention date and legal hold",
     description="Staff of the track: when the purge may remove the case, and any legal hold.",
-    responses=problem_responses(401, 403, 404, 422, 503),
+    responses=CASE_READ,
 )
 async def get_hold(
     complaint_id: UUID, tx: Tx, principal: Annotated[Principal, allow_on_case(P.retention_read)]
@@ -35,7 +35,7 @@ async def get_hold(
     "",
     summary="Set a legal hold: the case is kept past its retention date, and not erased",
     description="Head of office, with a reason (recorded on the staff timeline). 409 if set.",
-    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
+    responses=CASE_WRITE,
 )
 async def set_hold(complaint_id: UUID, body: HoldIn, tx: Tx, principal: Head) -> LegalHold:
     return await service.set_hold(tx, principal, complaint_id, body)
@@ -45,7 +45,7 @@ async def set_hold(complaint_id: UUID, body: HoldIn, tx: Tx, principal: Head) ->
     "/release",
     summary="Lift a legal hold",
     description="Head of office, with a reason. The retention date applies again. 409 if none.",
-    responses=problem_responses(400, 401, 403, 404, 409, 413, 422, 503),
+    responses=CASE_WRITE,
 )
 async def lift_hold(complaint_id: UUID, body: HoldIn, tx: Tx, principal: Head) -> LegalHold:
     return await service.lift_hold(tx, principal, complaint_id, body)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header, Path, Query, Request, Response
 
 from app.db import transaction
 from app.kit.access import allow
-from app.kit.errors import problem_responses
+from app.kit.errors import LIST_READ, problem_responses
 from app.kit.http import Tx
 from app.kit.permissions import Permission as P
 from app.kit.principals import Principal
@@ -82,7 +82,7 @@ async def get_statistics(
         "own-initiative work) and outcome (remedy compliance, violations found). Shares whose "
         "denominator is below k are withheld. Roles: monitor and heads of office."
     ),
-    responses=problem_responses(401, 403, 422, 503),
+    responses=LIST_READ,
 )
 async def get_indicators(
     request: Request, tx: Tx, principal: Monitor, query: Annotated[IndicatorQuery, Query()]
@@ -100,7 +100,7 @@ async def get_indicators(
         "duration, outcomes, remedy compliance and deadline hit rates. Suppressed like the "
         "statistics. JSON, or CSV with `Accept: text/csv`. Roles: monitor and heads of office."
     ),
-    responses={**_csv_or_json(), **problem_responses(401, 403, 422, 503)},
+    responses={**_csv_or_json(), **LIST_READ},
 )
 async def get_annual_report(
     request: Request,

@@ -313,3 +313,48 @@ def live_server(database_url: str, settings: Settings) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+# Arranging a case for what a test is about (the API does the writing; `set_status` only stands
+# in for the transitions that would lead there).
+FINDINGS = {
+    "outcome": "violation_found",
+    "public_summary": "A breach was found.",
+    "internal_reasoning": "The file shows no hearing.",
+}
+
+
+def remedy_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "form": "compensation",
+        "department": "housing",
+        "description": "Pay moving costs.",
+        "response_due_at": "2099-01-01T00:00:00+00:00",
+    }
+    return {**body, **overrides}
+
+
+async def write_findings(
+    client: httpx.AsyncClient,
+    db: psycopg.Connection[Any],
+    headers: dict[str, str],
+    complaint_id: str,
+    **overrides: Any,
+) -> None:
+    """Findings written during an investigation, then issued (the case in `findings_issued`)."""
+    set_status(db, complaint_id, "under_investigation")
+    response = await client.put(
+        f"/v1/complaints/{complaint_id}/findings", json={**FINDINGS, **overrides}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    set_status(db, complaint_id, "findings_issued")
+
+
+async def recommend(
+    client: httpx.AsyncClient, headers: dict[str, str], complaint_id: str, **overrides: Any
+) -> dict[str, Any]:
+    response = await client.post(
+        f"/v1/complaints/{complaint_id}/remedies", json=remedy_body(**overrides), headers=headers
+    )
+    assert response.status_code == 201, response.text
+    return dict(response.json())

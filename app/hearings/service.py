@@ -14,8 +14,8 @@ from app.complaints.workflow import Status
 from app.hearings import queries
 from app.hearings.models import HearingMode
 from app.hearings.schemas import CancelIn, HearingIn, HearingOut, Hearings, RecordIn, RescheduleIn
-from app.kit.access import lock, reach
-from app.kit.errors import Conflict, NotFound
+from app.kit.access import lock, reach, refuse_unchanged
+from app.kit.errors import Conflict
 from app.kit.principals import Principal
 from app.kit.sql import Conn, all_rows, one
 from app.kit.trail import CaseEvent
@@ -129,11 +129,9 @@ async def _change(
         {"hearing_id": hearing_id, **params},
     )
     if hearing is None:
-        cur = await conn.execute(queries.STATUS, {"id": complaint_id, "hearing_id": hearing_id})
-        found = await cur.fetchone()
-        if found is None:
-            raise NotFound("No hearing with this id belongs to this complaint.")
-        raise Conflict(f"The hearing is {found['status']}: only scheduled hearings change.")
+        await refuse_unchanged(
+            conn, queries.STATUS, {"id": complaint_id, "hearing_id": hearing_id}, "hearing"
+        )
     return hearing
 
 

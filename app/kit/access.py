@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any, NoReturn, Protocol
 from uuid import UUID
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from app.kit.errors import NotFound, Unauthorized
+from app.kit.errors import Conflict, NotFound, Unauthorized
 from app.kit.permissions import Permission, Role
 from app.kit.principals import Principal
 from app.kit.sql import Conn, Params, compose, one
@@ -157,3 +157,13 @@ async def lock(conn: Conn, principal: Principal, complaint_id: UUID) -> CaseRef:
     """The same, locked as transitions lock it: every write about a complaint takes this lock
     first, so a write and a transition never both pass checks made against the same state."""
     return await _case(conn, principal, complaint_id, lock=True)
+
+
+async def refuse_unchanged(conn: Conn, status_query: str, params: Params, noun: str) -> NoReturn:
+    """A change to something of a case (a hearing, a record, a measure) that matched no row:
+    404 if it is not the case's, else 409 naming the state in which it no longer changes."""
+    cur = await conn.execute(status_query, params)
+    found = await cur.fetchone()
+    if found is None:
+        raise NotFound(f"No {noun} with this id belongs to this complaint.")
+    raise Conflict(f"The {noun} is {found['status']}: it no longer changes.")

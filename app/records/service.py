@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from app.kit.access import lock, reach
-from app.kit.errors import Conflict, NotFound
+from app.kit.access import lock, reach, refuse_unchanged
 from app.kit.principals import Principal
 from app.kit.sql import Conn, all_rows, one
 from app.records import queries
@@ -50,11 +49,9 @@ async def respond(
         RecordOut,
     )
     if record is None:
-        cur = await conn.execute(queries.STATUS, {"id": complaint_id, "record_id": record_id})
-        found = await cur.fetchone()
-        if found is None:
-            raise NotFound("No record with this id belongs to this complaint.")
-        raise Conflict(f"The record was {found['status']} already.")
+        await refuse_unchanged(
+            conn, queries.STATUS, {"id": complaint_id, "record_id": record_id}, "record"
+        )
     return record
 
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from app.kit.access import lock, reach
-from app.kit.errors import Conflict, NotFound
+from app.kit.access import lock, reach, refuse_unchanged
 from app.kit.principals import Principal
 from app.kit.sql import Conn, all_rows, one
 from app.retaliation import queries
@@ -45,11 +44,12 @@ async def decide(
         MeasureOut,
     )
     if measure is None:
-        cur = await conn.execute(queries.STATUS, {"id": complaint_id, "measure_id": measure_id})
-        found = await cur.fetchone()
-        if found is None:
-            raise NotFound("No protection measure with this id belongs to this complaint.")
-        raise Conflict(f"The measure was {found['status']} already.")
+        await refuse_unchanged(
+            conn,
+            queries.STATUS,
+            {"id": complaint_id, "measure_id": measure_id},
+            "protection measure",
+        )
     return measure
 
 

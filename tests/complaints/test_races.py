@@ -10,21 +10,11 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import set_status
+from tests.conftest import recommend, remedy_body, set_status, write_findings
 
 ROUNDS = 25
 LATER = (datetime.now(UTC) + timedelta(days=30)).isoformat()
-REMEDY = {
-    "form": "satisfaction",
-    "department": "housing",
-    "description": "A public apology.",
-    "response_due_at": LATER,
-}
-FINDINGS = {
-    "outcome": "violation_found",
-    "public_summary": "A breach was found.",
-    "internal_reasoning": "The file shows no hearing.",
-}
+REMEDY = remedy_body()
 HEARING = {
     "scheduled_at": LATER,
     "mode": "in_person",
@@ -38,16 +28,11 @@ async def _in_follow_up(
 ) -> None:
     """A case in remedy follow-up whose one remedy is assessed and decision communicated:
     ready to close."""
-    set_status(db, cid, "under_investigation")
-    assert (
-        await client.put(f"/v1/complaints/{cid}/findings", json=FINDINGS, headers=staff)
-    ).status_code == 200
-    set_status(db, cid, "findings_issued")
-    remedy = await client.post(f"/v1/complaints/{cid}/remedies", json=REMEDY, headers=staff)
-    assert remedy.status_code == 201, remedy.text
+    await write_findings(client, db, staff, cid)
+    remedy = await recommend(client, staff, cid)
     set_status(db, cid, "remedy_follow_up")
     assessed = await client.post(
-        f"/v1/complaints/{cid}/remedies/{remedy.json()['id']}/assessment",
+        f"/v1/complaints/{cid}/remedies/{remedy['id']}/assessment",
         json={"assessment": "implemented"},
         headers=staff,
     )

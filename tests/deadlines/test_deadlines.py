@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import set_status
+from tests.conftest import recommend, set_status, write_findings
 
 SOON = (datetime.now(UTC) + timedelta(days=10)).isoformat()
 
@@ -33,27 +33,8 @@ async def _request_and_remedy(
             "due_at": SOON,
         },
     )
-    await client.put(
-        f"/v1/complaints/{filed['id']}/findings",
-        headers=staff,
-        json={
-            "outcome": "violation_found",
-            "public_summary": "A breach was found.",
-            "internal_reasoning": "No hearing was held.",
-        },
-    )
-    set_status(db, filed["id"], "findings_issued")
-    await client.post(
-        f"/v1/complaints/{filed['id']}/remedies",
-        headers=staff,
-        json={
-            "form": "compensation",
-            "department": "housing",
-            "description": "Pay moving costs.",
-            "response_due_at": SOON,
-            "implementation_due_at": SOON,
-        },
-    )
+    await write_findings(client, db, staff, filed["id"])
+    await recommend(client, staff, filed["id"], response_due_at=SOON, implementation_due_at=SOON)
     set_status(db, filed["id"], "remedy_follow_up")
     return filed
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import set_status
+from tests.conftest import recommend, remedy_body, set_status, write_findings
 
 SOON = (datetime.now(UTC) + timedelta(days=30)).isoformat()
 LATER = (datetime.now(UTC) + timedelta(days=120)).isoformat()
@@ -297,26 +297,9 @@ async def test_remedies_need_remediable_findings(
 ) -> None:
     filed = await file_complaint()
     staff = auth("ombudsperson_staff")
-    set_status(db, filed["id"], "under_investigation")
-    await client.put(
-        f"/v1/complaints/{filed['id']}/findings",
-        headers=staff,
-        json={
-            "outcome": "no_violation",
-            "public_summary": "No breach was found.",
-            "internal_reasoning": "The file shows a hearing was held.",
-        },
-    )
-    set_status(db, filed["id"], "findings_issued")
+    await write_findings(client, db, staff, filed["id"], outcome="no_violation")
     response = await client.post(
-        f"/v1/complaints/{filed['id']}/remedies",
-        headers=staff,
-        json={
-            "form": "compensation",
-            "department": "housing",
-            "description": "Pay the costs.",
-            "response_due_at": SOON,
-        },
+        f"/v1/complaints/{filed['id']}/remedies", headers=staff, json=remedy_body()
     )
     assert response.status_code == 409
     assert db.execute("SELECT count(*) AS n FROM remedies").fetchone()["n"] == 0
@@ -327,29 +310,8 @@ async def test_department_answers_once_and_reports_only_accepted(
 ) -> None:
     filed = await file_complaint()
     staff = auth("ombudsperson_staff")
-    set_status(db, filed["id"], "under_investigation")
-    await client.put(
-        f"/v1/complaints/{filed['id']}/findings",
-        headers=staff,
-        json={
-            "outcome": "violation_found",
-            "public_summary": "A breach was found.",
-            "internal_reasoning": "The file shows no hearing.",
-        },
-    )
-    set_status(db, filed["id"], "findings_issued")
-    remedy = (
-        await client.post(
-            f"/v1/complaints/{filed['id']}/remedies",
-            headers=staff,
-            json={
-                "form": "compensation",
-                "department": "housing",
-                "description": "Pay moving costs.",
-                "response_due_at": SOON,
-            },
-        )
-    ).json()
+    await write_findings(client, db, staff, filed["id"])
+    remedy = await recommend(client, staff, filed["id"], response_due_at=SOON)
     set_status(db, filed["id"], "remedy_follow_up")
     housing = auth("respondent", department="housing")
     no_reasons = await client.post(
@@ -445,32 +407,15 @@ async def test_a_rejected_remedy_is_neither_due_nor_overdue_for_implementation(
     filed = await file_complaint()
     staff = auth("ombudsperson_staff")
     housing = auth("respondent", department="housing")
-    set_status(db, filed["id"], "under_investigation")
-    await client.put(
-        f"/v1/complaints/{filed['id']}/findings",
-        headers=staff,
-        json={
-            "outcome": "violation_found",
-            "public_summary": "A breach was found.",
-            "internal_reasoning": "The file shows no hearing.",
-        },
-    )
-    set_status(db, filed["id"], "findings_issued")
-    ids = []
-    for description in ("Repair the flat.", "Pay the costs."):
-        remedy = await client.post(
-            f"/v1/complaints/{filed['id']}/remedies",
-            headers=staff,
-            json={
-                "form": "restitution",
-                "department": "housing",
-                "description": description,
-                "response_due_at": SOON,
-                "implementation_due_at": LATER,
-            },
-        )
-        assert remedy.status_code == 201, remedy.text
-        ids.append(remedy.json()["id"])
+    await write_findings(client, db, staff, filed["id"])
+    ids = [
+        (
+            await recommend(
+                client, staff, filed["id"], response_due_at=SOON, implementation_due_at=LATER
+            )
+        )["id"]
+        for _ in range(2)
+    ]
     set_status(db, filed["id"], "remedy_follow_up")
     rejected, accepted = ids
     answer = await client.post(

@@ -358,3 +358,13 @@ async def recommend(
     )
     assert response.status_code == 201, response.text
     return dict(response.json())
+
+
+def role_headers(auth: TokenFactory, role: Role, owner: str = "owner") -> dict[str, str]:
+    """A token for `role`: a resident is `owner` (who filed the test's complaint), a department
+    is housing."""
+    return auth(
+        role.value,
+        sub=owner if role is Role.resident else None,
+        department="housing" if role is Role.respondent else None,
+    )

@@ -11,7 +11,7 @@ import pytest
 
 from app.config import Settings
 from app.kit.permissions import Role
-from tests.conftest import set_status
+from tests.conftest import role_headers, set_status
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -184,11 +184,7 @@ async def test_attachment_role_matrix(
     role: Role, client: httpx.AsyncClient, auth: Any, file_complaint: Any
 ) -> None:
     filed = await file_complaint(headers=auth("resident", sub="owner"))
-    headers = auth(
-        role.value,
-        sub="owner" if role is Role.resident else None,
-        department="housing" if role is Role.respondent else None,
-    )
+    headers = role_headers(auth, role)
     response = await _upload(client, filed["id"], headers)
     sees = role in (Role.ombudsperson_staff, Role.ombudsperson, Role.resident)
     assert response.status_code == (201 if sees else 404), role

@@ -9,7 +9,7 @@ import pytest
 
 from app.kit.permissions import PERMISSIONS, STAFF_TRACKS, Role
 from app.taxonomy import Track
-from tests.conftest import set_status
+from tests.conftest import role_headers, set_status
 
 
 def _handler(complaint_id: str) -> str:
@@ -120,11 +120,7 @@ async def test_assignment_role_matrix(
     role: Role, client: httpx.AsyncClient, auth: Any, file_complaint: Any
 ) -> None:
     filed = await file_complaint(headers=auth("resident", sub="r-1"))
-    headers = auth(
-        role.value,
-        sub="r-1" if role is Role.resident else None,
-        department="housing" if role is Role.respondent else None,
-    )
+    headers = role_headers(auth, role, "r-1")
     response = await client.put(
         _handler(filed["id"]), json={"handler": "alice"}, headers={**headers, "If-Match": '"v1"'}
     )

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from app.kit.permissions import Role
+from tests.conftest import role_headers
 
 NEIGHBOUR = "my neighbour Jana Novak (born 1971) who has HIV"
 
@@ -66,11 +67,7 @@ async def test_redaction_role_matrix(
         headers=auth("resident", sub="owner"),
         description="Names: Jana Novak saw it all happen there.",
     )
-    headers = auth(
-        role.value,
-        sub="owner" if role is Role.resident else None,
-        department="housing" if role is Role.respondent else None,
-    )
+    headers = role_headers(auth, role)
     response = await client.post(
         f"/v1/complaints/{filed['id']}/redactions",
         headers=headers,

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from app.kit.permissions import Role
-from tests.conftest import set_status
+from tests.conftest import role_headers, set_status
 
 SOON = (datetime.now(UTC) + timedelta(days=7)).replace(microsecond=0)
 HEARING = {
@@ -122,11 +122,7 @@ async def test_hearing_role_matrix(
     role: Role, client: httpx.AsyncClient, auth: Any, file_complaint: Any, db: Any
 ) -> None:
     filed = await _investigating(file_complaint, db, headers=auth("resident", sub="owner"))
-    headers = auth(
-        role.value,
-        sub="owner" if role is Role.resident else None,
-        department="housing" if role is Role.respondent else None,
-    )
+    headers = role_headers(auth, role)
     response = await client.post(_hearings(filed["id"]), json=HEARING, headers=headers)
     expected = {Role.ombudsperson_staff: 201, Role.ombudsperson: 201, Role.resident: 403}
     assert response.status_code == expected.get(role, 404), role

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from app.kit.permissions import Role
-from tests.conftest import set_status
+from tests.conftest import role_headers, set_status
 
 DUE = (datetime.now(UTC) + timedelta(days=14)).isoformat()
 
@@ -232,11 +232,7 @@ async def test_plan_role_matrix(
     role: Role, client: httpx.AsyncClient, auth: Any, file_complaint: Any, db: Any
 ) -> None:
     filed = await _investigating(file_complaint, db, headers=auth("resident", sub="owner"))
-    headers = auth(
-        role.value,
-        sub="owner" if role is Role.resident else None,
-        department="housing" if role is Role.respondent else None,
-    )
+    headers = role_headers(auth, role)
     response = await client.put(
         _inv(filed["id"]), json={"plan": "A plan long enough."}, headers=headers
     )

@@ -10,7 +10,7 @@ import pytest
 
 from app.kit.permissions import PERMISSIONS, STAFF_TRACKS, Role
 from app.taxonomy import Track
-from tests.conftest import set_status
+from tests.conftest import role_headers, set_status
 
 FINDINGS = {
     "outcome": "violation_found",
@@ -99,11 +99,7 @@ async def test_role_route_matrix(
             headers=auth("ombudsperson_staff", sub="setup"),
         )
     set_status(db, filed["id"], state)
-    headers = auth(
-        role.value,
-        sub="owner" if role is Role.resident else None,
-        department="housing" if role is Role.respondent else None,
-    )
+    headers = role_headers(auth, role)
     response = await client.request(
         method, f"/v1/complaints/{filed['id']}{path}", json=body, headers=headers
     )

@@ -20,7 +20,7 @@ from app.kit.access import Gate
 from app.kit.permissions import PERMISSIONS, STAFF_TRACKS, Permission, Role
 from app.main import create_app
 from app.taxonomy import Track
-from tests.conftest import complaint_body
+from tests.conftest import complaint_body, role_headers
 
 OPENAPI = Path(__file__).resolve().parents[2] / "openapi" / "openapi.json"
 NO_ID = "999999"
@@ -256,11 +256,7 @@ async def cases(
         if role is Role.complainant:
             headers = await receipt_headers(filed[track])
         else:
-            headers = auth(
-                role.value,
-                sub="owner" if role is Role.resident else None,
-                department="housing" if role is Role.respondent else None,
-            )
+            headers = role_headers(auth, role)
         result[role] = (filed[track]["id"], headers)
     return result
 

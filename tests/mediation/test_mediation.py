@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from app.kit.permissions import Role
-from tests.conftest import set_status
+from tests.conftest import role_headers, set_status
 
 
 def _attempts(complaint_id: str) -> str:
@@ -108,11 +108,7 @@ async def test_mediation_role_matrix(
 ) -> None:
     filed = await file_complaint(headers=auth("resident", sub="owner"))
     set_status(db, filed["id"], "mediation")
-    headers = auth(
-        role.value,
-        sub="owner" if role is Role.resident else None,
-        department="housing" if role is Role.respondent else None,
-    )
+    headers = role_headers(auth, role)
     response = await client.post(_attempts(filed["id"]), json={"result": "failed"}, headers=headers)
     expected = {Role.ombudsperson_staff: 201, Role.ombudsperson: 201, Role.resident: 403}
     assert response.status_code == expected.get(role, 404), role

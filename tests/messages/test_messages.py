@@ -9,7 +9,7 @@ import pytest
 
 from app.kit.permissions import PERMISSIONS, STAFF_TRACKS, Role
 from app.taxonomy import Track
-from tests.conftest import set_status
+from tests.conftest import role_headers, set_status
 
 
 def _messages(complaint_id: str) -> str:
@@ -100,11 +100,7 @@ async def test_message_role_matrix(
     role: Role, client: httpx.AsyncClient, auth: Any, file_complaint: Any
 ) -> None:
     filed = await file_complaint(headers=auth("resident", sub="owner"))
-    headers = auth(
-        role.value,
-        sub="owner" if role is Role.resident else None,
-        department="housing" if role is Role.respondent else None,
-    )
+    headers = role_headers(auth, role)
     write = await client.post(_messages(filed["id"]), json={"body": "Hello."}, headers=headers)
     read = await client.get(_messages(filed["id"]), headers=headers)
     sees = Track.ombudsperson in STAFF_TRACKS.get(role, set()) or role is Role.resident

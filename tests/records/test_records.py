@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from app.kit.permissions import Role
+from tests.conftest import role_headers
 
 HELD = (datetime.now(UTC) - timedelta(hours=2)).isoformat()
 RECORD = {
@@ -101,11 +102,7 @@ async def test_record_role_matrix(
     role: Role, client: httpx.AsyncClient, auth: Any, file_complaint: Any
 ) -> None:
     filed = await file_complaint(headers=auth("resident", sub="owner"))
-    headers = auth(
-        role.value,
-        sub="owner" if role is Role.resident else None,
-        department="housing" if role is Role.respondent else None,
-    )
+    headers = role_headers(auth, role)
     response = await client.post(_records(filed["id"]), json=RECORD, headers=headers)
     expected = {Role.ombudsperson_staff: 201, Role.ombudsperson: 201, Role.resident: 403}
     assert response.status_code == expected.get(role, 404), role

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from app.kit.permissions import Role
+from tests.conftest import role_headers
 
 BODY = {
     "description": "Since my report I was moved to night shifts and lost my bonus.",
@@ -96,11 +97,7 @@ async def test_retaliation_role_matrix(
     role: Role, client: httpx.AsyncClient, auth: Any, file_complaint: Any
 ) -> None:
     original = await file_complaint(headers=auth("resident", sub="owner"))
-    headers = auth(
-        role.value,
-        sub="owner" if role is Role.resident else None,
-        department="housing" if role is Role.respondent else None,
-    )
+    headers = role_headers(auth, role)
     response = await client.post(
         f"/v1/complaints/{original['id']}/retaliation", json=BODY, headers=headers
     )

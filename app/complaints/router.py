@@ -136,20 +136,7 @@ async def list_complaints(
 ) -> ComplaintPage:
     size = page_limit(request.app.state.settings, query.limit)
     async with single_statement(request) as conn:
-        return await service.list_complaints(
-            conn,
-            principal,
-            limit=size,
-            cursor=query.cursor,
-            statuses=query.status,
-            track=query.track,
-            overdue=query.overdue,
-            received_from=query.received_from,
-            received_to=query.received_to,
-            handler=query.handler,
-            unassigned=query.unassigned,
-            priority=query.priority,
-        )
+        return await service.list_complaints(conn, principal, query, size)
 
 
 @router.get(

@@ -19,12 +19,12 @@ from app.complaints.schemas import (
     ComplaintListItem,
     ComplaintOut,
     ComplaintPage,
+    ComplaintQuery,
     Deadlines,
     Filed,
     InquiryIn,
     InquiryOut,
     NamedPersons,
-    OverdueFilter,
     RecusalIn,
     RecusalOut,
     Recusals,
@@ -363,43 +363,30 @@ async def timeline(conn: Conn, principal: Principal, complaint_id: UUID) -> Time
 
 
 async def list_complaints(
-    conn: Conn,
-    principal: Principal,
-    *,
-    limit: int,
-    cursor: str | None,
-    statuses: list[Status] | None,
-    track: Track | None,
-    overdue: OverdueFilter | None,
-    received_from: datetime | None,
-    received_to: datetime | None,
-    handler: str | None,
-    unassigned: bool,
-    priority: bool,
+    conn: Conn, principal: Principal, query: ComplaintQuery, limit: int
 ) -> ComplaintPage:
     visible, params = visibility(principal)
     chosen = {
-        "statuses": [s.value for s in statuses] if statuses else None,
-        "track": track.value if track is not None else None,
-        "handler": (principal.subject if handler == "me" else handler),
-        "received_from": received_from,
-        "received_to": received_to,
+        "statuses": [s.value for s in query.status] if query.status else None,
+        "track": query.track.value if query.track is not None else None,
+        "handler": principal.subject if query.handler == "me" else query.handler,
+        "received_from": query.received_from,
+        "received_to": query.received_to,
     }
     filters = [queries.LIST_FILTERS[name] for name, value in chosen.items() if value is not None]
     params.update({name: value for name, value in chosen.items() if value is not None})
-    if overdue is not None:
-        filters.append(queries.LIST_FILTERS[f"overdue_{overdue}"])
-    if unassigned:
+    if query.overdue is not None:
+        filters.append(queries.LIST_FILTERS[f"overdue_{query.overdue}"])
+    if query.unassigned:
         filters.append(queries.LIST_FILTERS["unassigned"])
-    if priority:
+    if query.priority:
         filters.append(queries.LIST_FILTERS["priority"])
-    if cursor:
-        params["cursor_at"], params["cursor_id"] = decode_cursor(cursor, _CURSOR)
+    if query.cursor:
+        params["cursor_at"], params["cursor_id"] = decode_cursor(query.cursor, _CURSOR)
         filters.append(queries.LIST_FILTERS["cursor"])
-    query = compose(queries.LIST, visible=visible, filters=conditions(filters))
     items = await all_rows(
         conn,
-        query,
+        compose(queries.LIST, visible=visible, filters=conditions(filters)),
         {**params, "staff": principal.is_staff, "limit": limit + 1},
         ComplaintListItem,
     )

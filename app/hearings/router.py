@@ -59,7 +59,7 @@ async def get_hearings(
 async def reschedule_hearing(
     complaint_id: UUID, hearing_id: int, body: RescheduleIn, tx: Tx, principal: Investigator
 ) -> HearingOut:
-    return await service.reschedule(tx, principal, complaint_id, hearing_id, body)
+    return await service.change(tx, principal, complaint_id, hearing_id, body)
 
 
 @router.post(
@@ -70,7 +70,7 @@ async def reschedule_hearing(
 async def cancel_hearing(
     complaint_id: UUID, hearing_id: int, body: CancelIn, tx: Tx, principal: Investigator
 ) -> HearingOut:
-    return await service.cancel(tx, principal, complaint_id, hearing_id, body)
+    return await service.change(tx, principal, complaint_id, hearing_id, body)
 
 
 @router.post(
@@ -81,4 +81,4 @@ async def cancel_hearing(
 async def record_hearing(
     complaint_id: UUID, hearing_id: int, body: RecordIn, tx: Tx, principal: Investigator
 ) -> HearingOut:
-    return await service.record(tx, principal, complaint_id, hearing_id, body)
+    return await service.change(tx, principal, complaint_id, hearing_id, body)

@@ -54,69 +54,28 @@ async def schedule(
     return hearing
 
 
-async def reschedule(
-    conn: Conn, principal: Principal, complaint_id: UUID, hearing_id: int, body: RescheduleIn
-) -> HearingOut:
-    return await _change(
-        conn,
-        principal,
-        complaint_id,
-        hearing_id,
-        queries.RESCHEDULE,
-        CaseEvent.hearing_rescheduled,
-        f"Hearing moved to {_when(body.scheduled_at)}: {body.reason}",
-        {"scheduled_at": body.scheduled_at},
-    )
-
-
-async def cancel(
-    conn: Conn, principal: Principal, complaint_id: UUID, hearing_id: int, body: CancelIn
-) -> HearingOut:
-    return await _change(
-        conn,
-        principal,
-        complaint_id,
-        hearing_id,
-        queries.CANCEL,
-        CaseEvent.hearing_cancelled,
-        f"Hearing cancelled: {body.reason}",
-        {},
-    )
-
-
-async def record(
-    conn: Conn, principal: Principal, complaint_id: UUID, hearing_id: int, body: RecordIn
-) -> HearingOut:
-    return await _change(
-        conn,
-        principal,
-        complaint_id,
-        hearing_id,
-        queries.RECORD,
-        CaseEvent.hearing_held,
-        f"Hearing held. {body.outcome}",
-        {"minutes": body.minutes, "outcome": body.outcome},
-    )
-
-
-async def list_hearings(conn: Conn, principal: Principal, complaint_id: UUID) -> Hearings:
-    await reach(conn, principal, complaint_id)
-    hearings = await all_rows(
-        conn, queries.LIST, {"id": complaint_id, "staff": principal.is_staff}, HearingOut
-    )
-    return Hearings(hearings=hearings)
-
-
-async def _change(
+async def change(
     conn: Conn,
     principal: Principal,
     complaint_id: UUID,
     hearing_id: int,
-    sql: str,
-    event: CaseEvent,
-    note: str,
-    params: dict[str, Any],
+    body: RescheduleIn | CancelIn | RecordIn,
 ) -> HearingOut:
+    """Reschedule, cancel or record a scheduled hearing (the body says which), with the note the
+    complainant's timeline shows."""
+    params: dict[str, Any]
+    match body:
+        case RescheduleIn():
+            sql, event = queries.RESCHEDULE, CaseEvent.hearing_rescheduled
+            note = f"Hearing moved to {_when(body.scheduled_at)}: {body.reason}"
+            params = {"scheduled_at": body.scheduled_at}
+        case CancelIn():
+            sql, event, params = queries.CANCEL, CaseEvent.hearing_cancelled, {}
+            note = f"Hearing cancelled: {body.reason}"
+        case RecordIn():
+            sql, event = queries.RECORD, CaseEvent.hearing_held
+            note = f"Hearing held. {body.outcome}"
+            params = {"minutes": body.minutes, "outcome": body.outcome}
     case = await lock(conn, principal, complaint_id)
     hearing = await _write(
         conn,
@@ -133,6 +92,14 @@ async def _change(
             conn, queries.STATUS, {"id": complaint_id, "hearing_id": hearing_id}, "hearing"
         )
     return hearing
+
+
+async def list_hearings(conn: Conn, principal: Principal, complaint_id: UUID) -> Hearings:
+    await reach(conn, principal, complaint_id)
+    hearings = await all_rows(
+        conn, queries.LIST, {"id": complaint_id, "staff": principal.is_staff}, HearingOut
+    )
+    return Hearings(hearings=hearings)
 
 
 async def _write(

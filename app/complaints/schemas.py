@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
 
 from app.complaints.workflow import Action, Status
 from app.kit.sealed import Contact, ContactOut
-from app.kit.text import IsoDate, IsoDateTime, Strict, Subject, Text
+from app.kit.text import TEXT, IsoDate, IsoDateTime, Strict, Subject
 from app.retaliation.models import Measure
 from app.taxonomy import (
     AgeBand,
@@ -31,7 +31,7 @@ class Incident(Strict):
 
     date_from: IsoDate | None = None
     date_to: IsoDate | None = None
-    location: Annotated[Text, Len(1, 300)] | None = None
+    location: Annotated[str, Len(1, 300), *TEXT] | None = None
 
     @model_validator(mode="after")
     def _period(self) -> Incident:
@@ -55,8 +55,8 @@ class Characteristics(Strict):
 
 
 class NamedPerson(Strict):
-    name: Annotated[Text, Len(1, 200)]
-    role_in_report: Annotated[Text, Len(1, 200)] | None = Field(
+    name: Annotated[str, Len(1, 200), *TEXT]
+    role_in_report: Annotated[str, Len(1, 200), *TEXT] | None = Field(
         default=None, examples=["witness", "official concerned"]
     )
 
@@ -87,15 +87,15 @@ class ComplaintIn(Strict):
     )
 
     track: Track = Track.ombudsperson
-    summary: Annotated[Text, Len(3, 200)]
-    description: Annotated[Text, Len(10, 10_000)]
+    summary: Annotated[str, Len(3, 200), *TEXT]
+    description: Annotated[str, Len(10, 10_000), *TEXT]
     rights_affected: list[RightCode] = Field(min_length=1, max_length=10)
     discrimination_grounds: list[GroundCode] = Field(default_factory=list, max_length=10)
-    respondent: Annotated[Text, Len(2, 200)] | None = Field(
+    respondent: Annotated[str, Len(2, 200), *TEXT] | None = Field(
         default=None, description="Municipal department or body complained about, if known."
     )
     incident: Incident | None = None
-    remedy_sought: Annotated[Text, Len(3, 4_000)]
+    remedy_sought: Annotated[str, Len(3, 4_000), *TEXT]
     language: Language = Field(
         default=Language("en"), description="Language the complainant wants to be answered in."
     )
@@ -207,12 +207,12 @@ class ComplaintPage(BaseModel):
 
 class TransitionIn(Strict):
     action: Action
-    reason: Annotated[Text, Len(1, 4_000)] | None = Field(
+    reason: Annotated[str, Len(1, 4_000), *TEXT] | None = Field(
         default=None,
         description="Why; required for some actions (see /v1/workflow). Shown to the complainant "
         "when the timeline entry is visible to them.",
     )
-    referred_to: Annotated[Text, Len(2, 300)] | None = Field(
+    referred_to: Annotated[str, Len(2, 300), *TEXT] | None = Field(
         default=None, description="`refer` only, and required there: the competent body."
     )
 
@@ -261,7 +261,7 @@ class ComplaintQuery(Strict):
     )
     received_from: IsoDateTime | None = Field(default=None, description="Inclusive, ISO 8601.")
     received_to: IsoDateTime | None = Field(default=None, description="Exclusive, ISO 8601.")
-    handler: Annotated[Text, Len(1, 200)] | None = Field(
+    handler: Annotated[str, Len(1, 200), *TEXT] | None = Field(
         default=None, description="Only complaints this person handles; `me` for yourself."
     )
     unassigned: bool = Field(default=False, description="Only complaints nobody handles yet.")
@@ -278,7 +278,7 @@ class AssignmentIn(Strict):
         "to unassign.",
         examples=["alice"],
     )
-    reason: Annotated[Text, Len(3, 2_000)] | None = Field(
+    reason: Annotated[str, Len(3, 2_000), *TEXT] | None = Field(
         default=None, description="Required to reassign or unassign."
     )
 
@@ -292,7 +292,7 @@ class AssignmentOut(BaseModel):
 
 
 class RecusalIn(Strict):
-    reason: Annotated[Text, Len(3, 2_000)]
+    reason: Annotated[str, Len(3, 2_000), *TEXT]
     subject: Subject | None = Field(
         default=None,
         description="Omit to declare your own conflict of interest; name someone else to "
@@ -318,14 +318,14 @@ class InquiryIn(Strict):
     """An inquiry the office opens on its own initiative (Venice Principles): no complainant."""
 
     track: Track = Track.ombudsperson
-    summary: Annotated[Text, Len(3, 200)]
-    description: Annotated[Text, Len(10, 10_000)]
-    purpose: Annotated[Text, Len(3, 4_000)] = Field(
+    summary: Annotated[str, Len(3, 200), *TEXT]
+    description: Annotated[str, Len(10, 10_000), *TEXT]
+    purpose: Annotated[str, Len(3, 4_000), *TEXT] = Field(
         description="What the inquiry sets out to establish or put right."
     )
     rights_affected: list[RightCode] = Field(min_length=1, max_length=10)
     discrimination_grounds: list[GroundCode] = Field(default_factory=list, max_length=10)
-    respondent: Annotated[Text, Len(2, 200)] | None = None
+    respondent: Annotated[str, Len(2, 200), *TEXT] | None = None
     language: Language = Language("en")
     handler: Subject | None = Field(default=None, description="Who handles it; default: you.")
 
@@ -348,10 +348,10 @@ class InquiryOut(BaseModel):
 
 class RedactionIn(Strict):
     field: Literal["summary", "description", "remedy_sought", "incident_location"]
-    remove: Annotated[Text, Len(2, 2_000)] = Field(
+    remove: Annotated[str, Len(2, 2_000), *TEXT] = Field(
         description="The exact text to remove; every occurrence becomes `[removed]`."
     )
-    reason: Annotated[Text, Len(3, 2_000)]
+    reason: Annotated[str, Len(3, 2_000), *TEXT]
 
 
 class RedactionOut(BaseModel):
@@ -365,7 +365,7 @@ class RedactionOut(BaseModel):
 
 
 class ReceiptLogin(Strict):
-    reference: Annotated[Text, Len(3, 40)] = Field(examples=["HRC-2026-000123"])
+    reference: Annotated[str, Len(3, 40), *TEXT] = Field(examples=["HRC-2026-000123"])
     receipt: Annotated[str, Len(16, 80)]
 
 
@@ -376,7 +376,7 @@ class AccessToken(BaseModel):
 
 
 class RetaliationIn(Strict):
-    description: Annotated[Text, Len(10, 10_000)] = Field(
+    description: Annotated[str, Len(10, 10_000), *TEXT] = Field(
         description="What happened to you after your report."
     )
     rights_affected: list[RightCode] = Field(min_length=1, max_length=10, examples=[["work"]])

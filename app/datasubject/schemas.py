@@ -9,7 +9,7 @@ from typing import Annotated
 from annotated_types import Len
 from pydantic import BaseModel, Field
 
-from app.kit.text import Strict, Text
+from app.kit.text import TEXT, Strict
 
 
 class Channel(StrEnum):
@@ -43,7 +43,7 @@ class ErasureDecisionIn(Strict):
     ground: ErasureGround | None = Field(
         default=None, description="Required to refuse: the ground of art. 17(3)."
     )
-    reason: Annotated[Text, Len(10, 2000)] = Field(
+    reason: Annotated[str, Len(10, 2000), *TEXT] = Field(
         description="What the person is told: why it was erased, or why it is kept."
     )
 

@@ -9,7 +9,7 @@ from uuid import UUID
 from annotated_types import Len
 from pydantic import BaseModel, Field
 
-from app.kit.text import Strict, Text
+from app.kit.text import TEXT, Strict
 from app.taxonomy import Track
 
 DeadlineKind = Literal[
@@ -26,7 +26,7 @@ DeadlineKind = Literal[
 class DeadlineQuery(Strict):
     kind: list[DeadlineKind] | None = Field(default=None, max_length=7)
     track: Track | None = None
-    handler: Annotated[Text, Len(1, 200)] | None = Field(
+    handler: Annotated[str, Len(1, 200), *TEXT] | None = Field(
         default=None, description="A handler's subject, or `me`."
     )
     overdue: bool = Field(default=False, description="Only what is past its due date.")

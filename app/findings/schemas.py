@@ -10,7 +10,7 @@ from annotated_types import Len
 from pydantic import BaseModel, Field, model_validator
 
 from app.findings.models import FindingOutcome
-from app.kit.text import Strict, Text
+from app.kit.text import TEXT, Strict
 from app.taxonomy import RightCode
 
 
@@ -19,10 +19,10 @@ class FindingsIn(Strict):
     rights_affected: list[RightCode] = Field(
         default_factory=list, max_length=10, description="Taxonomy codes of the rights affected."
     )
-    public_summary: Annotated[Text, Len(10, 10_000)] = Field(
+    public_summary: Annotated[str, Len(10, 10_000), *TEXT] = Field(
         description="What the complainant is told."
     )
-    internal_reasoning: Annotated[Text, Len(10, 50_000)] = Field(
+    internal_reasoning: Annotated[str, Len(10, 50_000), *TEXT] = Field(
         description="The office's full reasoning; staff only."
     )
 
@@ -47,6 +47,6 @@ class FindingsOut(BaseModel):
 
 class CommunicationIn(Strict):
     channel: Literal["portal", "email", "post", "phone", "in_person"] = "portal"
-    note: Annotated[Text, Len(1, 2_000)] | None = Field(
+    note: Annotated[str, Len(1, 2_000), *TEXT] | None = Field(
         default=None, description="Shown to the complainant on the timeline."
     )

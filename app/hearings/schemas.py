@@ -9,7 +9,7 @@ from annotated_types import Len
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from app.hearings.models import HearingMode, HearingStatus
-from app.kit.text import IsoDateTime, Storable, Strict, Text
+from app.kit.text import TEXT, IsoDateTime, Storable, Strict
 
 HttpsUrl = Annotated[
     str,
@@ -20,8 +20,8 @@ HttpsUrl = Annotated[
 
 class Participant(Strict):
     role: Literal["complainant", "respondent", "witness", "interpreter", "staff", "representative"]
-    name: Annotated[Text, Len(1, 200)] | None = None
-    needs: Annotated[Text, Len(1, 1_000)] | None = Field(
+    name: Annotated[str, Len(1, 200), *TEXT] | None = None
+    needs: Annotated[str, Len(1, 1_000), *TEXT] | None = Field(
         default=None,
         description="Accessibility or interpretation needs (sign language, step-free access, ...).",
     )
@@ -36,7 +36,7 @@ def _future(value: datetime) -> datetime:
 class HearingIn(Strict):
     scheduled_at: IsoDateTime
     mode: HearingMode
-    location: Annotated[Text, Len(2, 500)] | None = None
+    location: Annotated[str, Len(2, 500), *TEXT] | None = None
     online_url: HttpsUrl | None = None
     participants: list[Participant] = Field(min_length=1, max_length=30)
 
@@ -52,7 +52,7 @@ class HearingIn(Strict):
 
 class RescheduleIn(Strict):
     scheduled_at: IsoDateTime
-    reason: Annotated[Text, Len(3, 2_000)]
+    reason: Annotated[str, Len(3, 2_000), *TEXT]
 
     @model_validator(mode="after")
     def _when(self) -> RescheduleIn:
@@ -61,12 +61,16 @@ class RescheduleIn(Strict):
 
 
 class CancelIn(Strict):
-    reason: Annotated[Text, Len(3, 2_000)]
+    reason: Annotated[str, Len(3, 2_000), *TEXT]
 
 
 class RecordIn(Strict):
-    minutes: Annotated[Text, Len(10, 50_000)] = Field(description="Internal record of the hearing.")
-    outcome: Annotated[Text, Len(3, 5_000)] = Field(description="What the complainant is told.")
+    minutes: Annotated[str, Len(10, 50_000), *TEXT] = Field(
+        description="Internal record of the hearing."
+    )
+    outcome: Annotated[str, Len(3, 5_000), *TEXT] = Field(
+        description="What the complainant is told."
+    )
 
 
 class HearingOut(BaseModel):

@@ -8,26 +8,26 @@ from typing import Annotated, Literal
 from annotated_types import Len
 from pydantic import BaseModel, Field, model_validator
 
-from app.kit.text import Strict, Text
+from app.kit.text import TEXT, Strict
 
 
 class RevealRequestIn(Strict):
-    motivation: Annotated[Text, Len(20, 5_000)] = Field(
+    motivation: Annotated[str, Len(20, 5_000), *TEXT] = Field(
         description="Why the investigation needs the reporter's identity."
     )
-    legal_basis: Annotated[Text, Len(3, 1_000)] = Field(
+    legal_basis: Annotated[str, Len(3, 1_000), *TEXT] = Field(
         description="The legal obligation that makes disclosure necessary and proportionate."
     )
 
 
 class DecisionIn(Strict):
     decision: Literal["approved", "refused"]
-    reason: Annotated[Text, Len(3, 5_000)]
+    reason: Annotated[str, Len(3, 5_000), *TEXT]
     notify_reporter: bool = Field(
         default=True,
         description="Tell the reporter first, in writing, with the reasons (the rule).",
     )
-    no_notice_reason: Annotated[Text, Len(10, 5_000)] | None = Field(
+    no_notice_reason: Annotated[str, Len(10, 5_000), *TEXT] | None = Field(
         default=None,
         description="Required when not telling the reporter: why it would jeopardise the "
         "investigation.",

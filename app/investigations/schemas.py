@@ -10,25 +10,25 @@ from annotated_types import Len
 from pydantic import BaseModel, Field, model_validator
 
 from app.investigations.models import StepKind
-from app.kit.text import IsoDate, IsoDateTime, Strict, Text
+from app.kit.text import TEXT, IsoDate, IsoDateTime, Strict
 
 
 class InvestigationIn(Strict):
-    plan: Annotated[Text, Len(10, 10_000)] = Field(
+    plan: Annotated[str, Len(10, 10_000), *TEXT] = Field(
         description="What will be examined, how, and with whom (proportionate to the case)."
     )
 
 
 class StepIn(Strict):
     kind: StepKind
-    summary: Annotated[Text, Len(3, 2_000)] = Field(
+    summary: Annotated[str, Len(3, 2_000), *TEXT] = Field(
         description="For an information request: the question the department receives."
     )
-    details: Annotated[Text, Len(1, 10_000)] | None = Field(
+    details: Annotated[str, Len(1, 10_000), *TEXT] | None = Field(
         default=None, description="Internal notes on the step; never shown to the department."
     )
     occurred_on: IsoDate | None = None
-    department: Annotated[Text, Len(2, 200)] | None = Field(
+    department: Annotated[str, Len(2, 200), *TEXT] | None = Field(
         default=None, description="Information requests: the department asked."
     )
     due_at: IsoDateTime | None = Field(
@@ -94,4 +94,4 @@ class InformationRequestPage(BaseModel):
 
 
 class AnswerIn(Strict):
-    answer: Annotated[Text, Len(1, 10_000)]
+    answer: Annotated[str, Len(1, 10_000), *TEXT]

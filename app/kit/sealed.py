@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from app.crypto import CONTACT, NAMED_PERSONS, Sealer, SealError
 from app.kit.errors import AppError
-from app.kit.text import Storable, Strict, Text
+from app.kit.text import TEXT, Storable, Strict
 
 Email = Annotated[
     str,
@@ -45,10 +45,10 @@ class Contact(Strict):
         },
     )
 
-    name: Annotated[Text, Len(1, 200)] = None  # type: ignore[assignment]  # optional, not nullable: the schema has no null (omit the field)
+    name: Annotated[str, Len(1, 200), *TEXT] = None  # type: ignore[assignment]  # optional, not nullable: the schema has no null (omit the field)
     email: Email = None  # type: ignore[assignment]  # likewise
     phone: Phone = None  # type: ignore[assignment]  # likewise
-    postal_address: Annotated[Text, Len(1, 500)] = None  # type: ignore[assignment]  # likewise
+    postal_address: Annotated[str, Len(1, 500), *TEXT] = None  # type: ignore[assignment]  # likewise
     preferred_channel: Literal["email", "phone", "post"] = Field(
         default=None,  # type: ignore[arg-type]  # likewise
         description="A preference; the office may use another channel given.",

@@ -8,18 +8,18 @@ from typing import Annotated, Literal
 from annotated_types import Len
 from pydantic import BaseModel, Field, model_validator
 
-from app.kit.text import Strict, Text
+from app.kit.text import TEXT, Strict
 
 
 class AttemptIn(Strict):
     result: Literal["settled", "failed"]
-    terms: Annotated[Text, Len(3, 10_000)] | None = Field(
+    terms: Annotated[str, Len(3, 10_000), *TEXT] | None = Field(
         default=None, description="The settlement's terms; required when settled."
     )
-    notes: Annotated[Text, Len(1, 10_000)] | None = Field(
+    notes: Annotated[str, Len(1, 10_000), *TEXT] | None = Field(
         default=None, description="Internal notes; never shown to the complainant."
     )
-    mediator: Annotated[Text, Len(1, 200)] | None = None
+    mediator: Annotated[str, Len(1, 200), *TEXT] | None = None
 
     @model_validator(mode="after")
     def _terms(self) -> AttemptIn:

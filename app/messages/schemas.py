@@ -8,12 +8,12 @@ from typing import Annotated
 from annotated_types import Len
 from pydantic import BaseModel, Field
 
-from app.kit.text import Strict, Text
+from app.kit.text import TEXT, Strict
 from app.messages.models import MessageKind
 
 
 class MessageIn(Strict):
-    body: Annotated[Text, Len(1, 10_000)]
+    body: Annotated[str, Len(1, 10_000), *TEXT]
     internal: bool = Field(
         default=False,
         description="Staff only: an internal note the complainant never sees.",

@@ -8,13 +8,13 @@ from typing import Annotated, Literal
 from annotated_types import Len
 from pydantic import BaseModel, Field, model_validator
 
-from app.kit.text import IsoDateTime, Strict, Text
+from app.kit.text import TEXT, IsoDateTime, Strict
 
 
 class RecordIn(Strict):
     kind: Literal["oral_report", "meeting"]
     held_at: IsoDateTime
-    transcript: Annotated[Text, Len(10, 100_000)] = Field(
+    transcript: Annotated[str, Len(10, 100_000), *TEXT] = Field(
         description="Minutes or transcript, which the reporter will check."
     )
 
@@ -27,7 +27,7 @@ class RecordIn(Strict):
 
 class ResponseIn(Strict):
     approve: bool
-    corrections: Annotated[Text, Len(3, 20_000)] | None = Field(
+    corrections: Annotated[str, Len(3, 20_000), *TEXT] | None = Field(
         default=None, description="Required when not approving: what is wrong or missing."
     )
 

@@ -9,14 +9,14 @@ from uuid import UUID
 from annotated_types import Len
 from pydantic import BaseModel, Field, model_validator
 
-from app.kit.text import IsoDateTime, Strict, Text
+from app.kit.text import TEXT, IsoDateTime, Strict
 from app.remedies.models import RemedyAssessment, RemedyForm, RemedyResponse
 
 
 class RemedyIn(Strict):
     form: RemedyForm = Field(description="One of the five forms of the UN Basic Principles.")
-    department: Annotated[Text, Len(2, 200)]
-    description: Annotated[Text, Len(10, 5_000)]
+    department: Annotated[str, Len(2, 200), *TEXT]
+    description: Annotated[str, Len(10, 5_000), *TEXT]
     response_due_at: IsoDateTime = Field(description="When the department must answer.")
     implementation_due_at: IsoDateTime | None = None
 
@@ -86,7 +86,7 @@ class RemedyPage(BaseModel):
 
 class ResponseIn(Strict):
     response: RemedyResponse
-    reasons: Annotated[Text, Len(3, 5_000)] | None = Field(
+    reasons: Annotated[str, Len(3, 5_000), *TEXT] | None = Field(
         default=None, description="Required when rejecting."
     )
 
@@ -99,8 +99,8 @@ class ResponseIn(Strict):
 
 class ReportIn(Strict):
     kind: Literal["progress", "implemented"]
-    text: Annotated[Text, Len(3, 5_000)]
-    evidence: Annotated[Text, Len(3, 5_000)] | None = Field(
+    text: Annotated[str, Len(3, 5_000), *TEXT]
+    evidence: Annotated[str, Len(3, 5_000), *TEXT] | None = Field(
         default=None, description="What shows it was done; required when reporting `implemented`."
     )
 
@@ -113,4 +113,4 @@ class ReportIn(Strict):
 
 class AssessmentIn(Strict):
     assessment: RemedyAssessment
-    note: Annotated[Text, Len(3, 5_000)] | None = None
+    note: Annotated[str, Len(3, 5_000), *TEXT] | None = None

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from annotated_types import Len
 from pydantic import BaseModel
 
-from app.kit.text import Strict, Text
+from app.kit.text import TEXT, Strict
 from app.retaliation.models import Measure
 
 
@@ -18,7 +18,7 @@ class MeasureIn(Strict):
 
 class MeasureDecisionIn(Strict):
     decision: Literal["granted", "refused"]
-    note: Annotated[Text, Len(3, 2_000)]
+    note: Annotated[str, Len(3, 2_000), *TEXT]
 
 
 class MeasureOut(BaseModel):

@@ -8,11 +8,11 @@ from typing import Annotated
 from annotated_types import Len
 from pydantic import BaseModel, Field
 
-from app.kit.text import Strict, Text
+from app.kit.text import TEXT, Strict
 
 
 class HoldIn(Strict):
-    reason: Annotated[Text, Len(10, 2000)] = Field(
+    reason: Annotated[str, Len(10, 2000), *TEXT] = Field(
         description="Why the case must be kept (litigation, an inquiry, a request of a court).",
         examples=["Appeal pending before the administrative court."],
     )

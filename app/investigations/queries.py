@@ -5,7 +5,8 @@ from __future__ import annotations
 from app.kit.sql import compose
 from app.kit.trail import audit_cte
 
-OVERDUE = "(s.answered_at IS NULL AND s.due_at < now())"
+# Only information requests have a due date: any other step is never overdue (not unknown).
+OVERDUE = "coalesce(s.answered_at IS NULL AND s.due_at < now(), false)"
 
 UPSERT_PLAN = compose(
     """

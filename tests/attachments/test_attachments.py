@@ -10,8 +10,7 @@ import httpx
 import pytest
 
 from app.config import Settings
-from app.kit.permissions import Role
-from tests.conftest import role_headers, set_status
+from tests.conftest import set_status
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -177,16 +176,3 @@ async def test_tampered_file_is_not_served(
     response = await client.get(f"{_files(filed['id'])}/{meta['id']}", headers=staff)
     assert response.status_code == 500
     assert b"tampered" not in response.content
-
-
-@pytest.mark.parametrize("role", [r for r in Role if r is not Role.complainant])
-async def test_attachment_role_matrix(
-    role: Role, client: httpx.AsyncClient, auth: Any, file_complaint: Any
-) -> None:
-    filed = await file_complaint(headers=auth("resident", sub="owner"))
-    headers = role_headers(auth, role)
-    response = await _upload(client, filed["id"], headers)
-    sees = role in (Role.ombudsperson_staff, Role.ombudsperson, Role.resident)
-    assert response.status_code == (201 if sees else 404), role
-    listing = await client.get(_files(filed["id"]), headers=headers)
-    assert listing.status_code == (200 if sees else 404), role

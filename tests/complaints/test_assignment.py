@@ -5,11 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-import pytest
 
-from app.kit.permissions import PERMISSIONS, STAFF_TRACKS, Role
-from app.taxonomy import Track
-from tests.conftest import role_headers, set_status
+from tests.conftest import set_status
 
 
 def _handler(complaint_id: str) -> str:
@@ -113,24 +110,6 @@ async def test_assignment_preconditions(
         headers={**head, "If-Match": '"v1"'},
     )
     assert extra.status_code == 422
-
-
-@pytest.mark.parametrize("role", [r for r in Role if r is not Role.complainant])
-async def test_assignment_role_matrix(
-    role: Role, client: httpx.AsyncClient, auth: Any, file_complaint: Any
-) -> None:
-    filed = await file_complaint(headers=auth("resident", sub="r-1"))
-    headers = role_headers(auth, role, "r-1")
-    response = await client.put(
-        _handler(filed["id"]), json={"handler": "alice"}, headers={**headers, "If-Match": '"v1"'}
-    )
-    sees = Track.ombudsperson in STAFF_TRACKS.get(role, set()) or role is Role.resident
-    if not sees:
-        assert response.status_code == 404, role
-    elif "complaint.assign" in PERMISSIONS[role]:
-        assert response.status_code == 200, role
-    else:
-        assert response.status_code == 403, role
 
 
 async def test_declared_conflict_puts_the_complaint_out_of_reach(

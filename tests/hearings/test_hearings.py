@@ -8,8 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from app.kit.permissions import Role
-from tests.conftest import role_headers, set_status
+from tests.conftest import set_status
 
 SOON = (datetime.now(UTC) + timedelta(days=7)).replace(microsecond=0)
 HEARING = {
@@ -115,16 +114,3 @@ async def test_only_during_an_investigation(
         _hearings(filed["id"]), json=HEARING, headers=auth("ombudsperson_staff")
     )
     assert response.status_code == 409
-
-
-@pytest.mark.parametrize("role", [r for r in Role if r is not Role.complainant])
-async def test_hearing_role_matrix(
-    role: Role, client: httpx.AsyncClient, auth: Any, file_complaint: Any, db: Any
-) -> None:
-    filed = await _investigating(file_complaint, db, headers=auth("resident", sub="owner"))
-    headers = role_headers(auth, role)
-    response = await client.post(_hearings(filed["id"]), json=HEARING, headers=headers)
-    expected = {Role.ombudsperson_staff: 201, Role.ombudsperson: 201, Role.resident: 403}
-    assert response.status_code == expected.get(role, 404), role
-    listing = await client.get(_hearings(filed["id"]), headers=headers)
-    assert listing.status_code == (200 if role in expected else 404), role

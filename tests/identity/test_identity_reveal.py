@@ -6,9 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-import pytest
-
-from app.kit.permissions import Role
 
 REQUEST = {
     "motivation": "The reporter is the only witness of the tender meeting of 3 May.",
@@ -161,14 +158,3 @@ async def test_anonymous_reports_and_the_other_track(
     assert (
         await client.post(_requests(ombudsperson["id"]), json=REQUEST, headers=auth("ombudsperson"))
     ).status_code == 403
-
-
-@pytest.mark.parametrize("role", [r for r in Role if r is not Role.complainant])
-async def test_reveal_role_matrix(
-    role: Role, client: httpx.AsyncClient, auth: Any, file_complaint: Any
-) -> None:
-    filed = await _report(file_complaint)
-    headers = auth(role.value, department="housing" if role is Role.respondent else None)
-    response = await client.post(_requests(filed["id"]), json=REQUEST, headers=headers)
-    expected = {Role.oversight_officer: 201, Role.oversight_head: 201}
-    assert response.status_code == expected.get(role, 404), role

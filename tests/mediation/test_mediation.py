@@ -7,8 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from app.kit.permissions import Role
-from tests.conftest import role_headers, set_status
+from tests.conftest import set_status
 
 
 def _attempts(complaint_id: str) -> str:
@@ -100,15 +99,3 @@ async def test_only_during_mediation(
         _attempts(filed["id"]), json={"result": "failed"}, headers=auth("ombudsperson_staff")
     )
     assert response.status_code == 409
-
-
-@pytest.mark.parametrize("role", [r for r in Role if r is not Role.complainant])
-async def test_mediation_role_matrix(
-    role: Role, client: httpx.AsyncClient, auth: Any, file_complaint: Any, db: Any
-) -> None:
-    filed = await file_complaint(headers=auth("resident", sub="owner"))
-    set_status(db, filed["id"], "mediation")
-    headers = role_headers(auth, role)
-    response = await client.post(_attempts(filed["id"]), json={"result": "failed"}, headers=headers)
-    expected = {Role.ombudsperson_staff: 201, Role.ombudsperson: 201, Role.resident: 403}
-    assert response.status_code == expected.get(role, 404), role

@@ -8,9 +8,6 @@ from typing import Any
 import httpx
 import pytest
 
-from app.kit.permissions import Role
-from tests.conftest import role_headers
-
 HELD = (datetime.now(UTC) - timedelta(hours=2)).isoformat()
 RECORD = {
     "kind": "oral_report",
@@ -95,14 +92,3 @@ async def test_bad_records_are_422(
         _records(filed["id"]), json=body, headers=auth("ombudsperson_staff")
     )
     assert response.status_code == 422
-
-
-@pytest.mark.parametrize("role", [r for r in Role if r is not Role.complainant])
-async def test_record_role_matrix(
-    role: Role, client: httpx.AsyncClient, auth: Any, file_complaint: Any
-) -> None:
-    filed = await file_complaint(headers=auth("resident", sub="owner"))
-    headers = role_headers(auth, role)
-    response = await client.post(_records(filed["id"]), json=RECORD, headers=headers)
-    expected = {Role.ombudsperson_staff: 201, Role.ombudsperson: 201, Role.resident: 403}
-    assert response.status_code == expected.get(role, 404), role

@@ -4,8 +4,11 @@ of tampering done directly in PostgreSQL is found and located."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import json
 from collections.abc import Iterator
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +17,7 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
-from app.audit.chain import link, seal
+from app.audit.chain import seal
 from app.config import Settings, get_settings
 from tests.conftest import complaint_body
 
@@ -54,6 +57,23 @@ def cli(
     get_settings.cache_clear()
 
 
+def readme_seal(key: bytes, previous: bytes, entry: dict[str, Any]) -> bytes:
+    """An entry's seal computed from the README's specification, not by the app's code."""
+    document = {
+        "seq": entry["seq"],
+        "id": entry["id"],
+        "at": entry["at"].astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor_subject": entry["actor_subject"],
+        "actor_role": entry["actor_role"],
+        "action": entry["action"],
+        "object_type": entry["object_type"],
+        "object_id": entry["object_id"],
+        "outcome": entry["outcome"],
+    }
+    data = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hmac.new(key, previous + data.encode(), hashlib.sha256).digest()
+
+
 class Tamper:
     """Someone holding the database: the append-only trigger switched off, then SQL."""
 
@@ -91,9 +111,9 @@ async def test_every_entry_is_sealed_into_an_intact_chain(
     assert [r["seq"] for r in rows] == list(range(1, len(rows) + 1))
     key = settings.audit_key.get_secret_value().encode()
     previous = b"\x00" * 32
-    for row in rows:  # each link covers the previous one: recomputed here independently
-        previous = link(key, previous, row["seq"], row)
-        assert bytes(row["hash"]) == previous
+    for row in rows:  # each link covers the previous one: recomputed from the README alone
+        previous = readme_seal(key, previous, row)
+        assert bytes(row["hash"]) == previous, row["seq"]
     code, out = await cli("audit", "verify")
     assert code == 0, out
     assert f"intact: {len(rows)} entries, head at position {len(rows)}" in out
@@ -170,6 +190,38 @@ async def test_tampering_in_postgresql_is_found_and_located(
     assert words in body["problem"]
 
 
+# Every field the README says a seal covers, each changed alone (the position is the test above's
+# swap; the id is an identity PostgreSQL will not let anyone set).
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("at", "at + interval '1 microsecond'"),
+        ("actor_subject", "'mallory'"),
+        ("actor_role", "'oversight_head'"),
+        ("action", "'complaint.close'"),
+        ("object_type", "'attachment'"),
+        ("object_id", "'00000000-0000-7000-8000-000000000000'"),
+        ("outcome", "'failure'"),
+    ],
+)
+async def test_each_sealed_field_changed_alone_is_found(
+    client: httpx.AsyncClient,
+    auth: Any,
+    db: Any,
+    database_url: str,
+    settings: Settings,
+    cli: Any,
+    field: str,
+    value: str,
+) -> None:
+    await trail(client, auth, database_url, settings)
+    assert (await cli("audit", "verify"))[0] == 0
+    Tamper(db)(f"UPDATE audit_entries SET {field} = {value} WHERE seq = 5")  # noqa: S608
+    code, out = await cli("audit", "verify")
+    assert code == 1
+    assert "BROKEN at position 5:" in out and "does not match" in out, out
+
+
 async def test_a_checkpoint_catches_removed_tails_and_rewrites_with_the_key(
     client: httpx.AsyncClient,
     auth: Any,
@@ -201,7 +253,7 @@ async def test_a_checkpoint_catches_removed_tails_and_rewrites_with_the_key(
     previous = b"\x00" * 32
     updates = []
     for row in rows:
-        previous = link(key, previous, row["seq"], row)
+        previous = readme_seal(key, previous, row)
         hex_hash, entry_id = previous.hex(), int(row["id"])
         updates.append(
             f"UPDATE audit_entries SET hash = '\\x{hex_hash}' WHERE id = {entry_id}"  # noqa: S608

@@ -201,3 +201,97 @@ async def test_orphaned_files_are_swept_but_young_and_attached_ones_stay(
     assert not storage._path(old_orphan).exists()
     assert storage._path(young_orphan).exists()  # its row may still be on its way
     assert await storage.get(attached) == b"An attached file."
+
+
+async def test_a_finished_case_within_its_retention_survives_the_purge(
+    client: httpx.AsyncClient,
+    auth: Any,
+    db: Any,
+    database_url: str,
+    purge_cli: Any,
+    capsys: Any,
+) -> None:
+    """Negative control: the purge removes what expired, and only that."""
+    staff = auth("ombudsperson_staff")
+    kept, gone = [
+        (await client.post("/v1/complaints", json=complaint_body())).json() for _ in range(2)
+    ]
+    for case in (kept, gone):
+        await finish(client, staff, case["id"])
+    db.execute(
+        "UPDATE complaints SET retention_until = now() - interval '1 second' WHERE id = %s",
+        (gone["id"],),
+    )
+    db.execute(
+        "UPDATE complaints SET retention_until = now() + interval '1 minute' WHERE id = %s",
+        (kept["id"],),
+    )
+    await fold_all(database_url)  # the purge waits for the statistics to count a case
+    assert await purge_cli() == 0
+    assert "purged 1 cases" in capsys.readouterr().out
+    ids = {r["id"] for r in db.execute("SELECT id::text AS id FROM complaints")}
+    assert ids == {kept["id"]}
+    assert count(db, "timeline_entries", kept["id"]) == 4  # filed, and three transitions
+
+
+async def test_a_reopening_clears_the_retention_date(
+    client: httpx.AsyncClient, auth: Any, db: Any
+) -> None:
+    staff, head = auth("ombudsperson_staff"), auth("ombudsperson")
+    filed = (await client.post("/v1/complaints", json=complaint_body())).json()
+    await finish(client, staff, filed["id"])
+    row = db.execute(
+        "SELECT retention_until, finished_at FROM complaints WHERE id = %s", (filed["id"],)
+    ).fetchone()
+    assert row["retention_until"] is not None and row["finished_at"] is not None
+    reopened = await client.post(
+        f"/v1/complaints/{filed['id']}/transitions",
+        json={"action": "reopen", "reason": "New facts came to light."},
+        headers={**head, "If-Match": "*"},
+    )
+    assert reopened.status_code == 200, reopened.text
+    row = db.execute(
+        "SELECT retention_until, finished_at FROM complaints WHERE id = %s", (filed["id"],)
+    ).fetchone()
+    assert row == {"retention_until": None, "finished_at": None}
+    hold = (await client.get(f"/v1/complaints/{filed['id']}/legal-hold", headers=staff)).json()
+    assert hold["retention_until"] is None
+
+
+# How long each kind of finished case is kept (the defaults of OMBUDS_RETENTION_YEARS), by hand.
+@pytest.mark.parametrize(
+    ("track", "how", "years"),
+    [
+        ("ombudsperson", "findings", 10),
+        ("ombudsperson", "inadmissible", 5),
+        ("ombudsperson", "withdrawn", 5),
+        ("anti_corruption", "findings", 5),
+        ("anti_corruption", "referred", 2),
+        ("anti_corruption", "withdrawn", 2),
+    ],
+)
+async def test_retention_years_by_track_and_outcome_end_to_end(
+    track: str, how: str, years: int, client: httpx.AsyncClient, auth: Any, db: Any
+) -> None:
+    staff = auth("ombudsperson_staff" if track == "ombudsperson" else "oversight_officer")
+    filed = (await client.post("/v1/complaints", json=complaint_body(track=track))).json()
+    cid = filed["id"]
+    if how == "findings":
+        db.execute("UPDATE complaints SET status = 'findings_issued' WHERE id = %s", (cid,))
+        db.execute(
+            "INSERT INTO findings (complaint_id, outcome, rights_affected, public_summary, "
+            "internal_reasoning, drafted_by, issued_at, communicated_at) VALUES (%s, "
+            "'no_violation', '{}', 'No breach.', 'None found.', 's', now(), now())",
+            (cid,),
+        )
+        await act(client, staff, cid, "close")
+    elif how == "withdrawn":
+        await act(client, staff, cid, "withdraw")
+    else:
+        for action in ("acknowledge", "start_assessment"):
+            await act(client, staff, cid, action)
+        await act(client, staff, cid, "declare_inadmissible" if how == "inadmissible" else "refer")
+    hold = (await client.get(f"/v1/complaints/{cid}/legal-hold", headers=staff)).json()
+    until = datetime.fromisoformat(hold["retention_until"])
+    finished = datetime.fromisoformat(hold["finished_at"])
+    assert until.replace(year=until.year - years) == finished

@@ -139,11 +139,73 @@ async def app(settings: Settings) -> AsyncIterator[Any]:
         yield application
 
 
+# The problem types each refusal may carry, by status: every error response in every test is
+# checked against this (one problem+json shape for every error, its type fitting its status).
+PROBLEM_TYPES = {
+    400: {"bad-request"},
+    401: {"unauthorized"},
+    403: {"forbidden"},
+    404: {"not-found"},
+    405: {"http-405"},
+    409: {"conflict", "invalid-transition", "guard-failed", "privacy-budget-exhausted"},
+    412: {"precondition-failed"},
+    413: {"payload-too-large"},
+    415: {"unsupported-media-type"},
+    422: {"validation-error"},
+    428: {"precondition-required"},
+    429: {"too-many-requests"},
+    500: {"internal-error"},
+    503: {"unavailable"},
+}
+
+
+async def check_problem(response: httpx.Response) -> None:
+    """Every refusal is RFC 9457 problem+json whose type fits its status; a 422 names each
+    offending field."""
+    if response.status_code < 400:
+        return
+    await response.aread()
+    where = (response.request.method, response.request.url.path, response.status_code)
+    assert response.headers["content-type"] == "application/problem+json", where
+    problem = response.json()
+    assert problem["status"] == response.status_code, where
+    slug = problem["type"].removeprefix("https://ombuds.dev/problems/")
+    assert slug in PROBLEM_TYPES[response.status_code], (where, slug)
+    assert problem["title"], where
+    if response.status_code == 422:
+        assert problem["errors"] and all(e["field"] for e in problem["errors"]), (where, problem)
+
+
 @pytest.fixture
 async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+    async with httpx.AsyncClient(
+        transport=transport,
+        base_url="http://testserver",
+        event_hooks={"response": [check_problem]},
+    ) as c:
         yield c
+
+
+def refused(
+    response: httpx.Response,
+    status: int,
+    problem: str,
+    *,
+    field: str | None = None,
+    says: str | None = None,
+) -> dict[str, Any]:
+    """A refusal as a test expects it: the status, the problem type, for invalid input the field
+    it names, and a phrase of what it says (in the detail or a field's message)."""
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    assert body["type"] == f"https://ombuds.dev/problems/{problem}", body
+    if field is not None:
+        assert field in {e["field"] for e in body["errors"]}, body
+    if says is not None:
+        messages = [body.get("detail") or "", *(e["message"] for e in body.get("errors") or [])]
+        assert any(says in m for m in messages), body
+    return body
 
 
 @pytest.fixture

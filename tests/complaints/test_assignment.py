@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import set_status
+from tests.conftest import refused, set_status
 
 
 def _handler(complaint_id: str) -> str:
@@ -109,7 +109,7 @@ async def test_assignment_preconditions(
         json={"handler": "alice", "status": "closed"},
         headers={**head, "If-Match": '"v1"'},
     )
-    assert extra.status_code == 422
+    refused(extra, 422, "validation-error", field="body.status")
 
 
 async def test_declared_conflict_puts_the_complaint_out_of_reach(
@@ -173,11 +173,11 @@ async def test_head_excludes_the_handler_who_is_unassigned(
         json={"handler": "erin"},
         headers={**head, "If-Match": await _etag(client, filed["id"], head)},
     )
-    assert reassign.status_code == 409
+    refused(reassign, 409, "conflict", says="recused")
     twice = await client.post(
         _recusals(filed["id"]), json={"subject": "erin", "reason": "Once more."}, headers=head
     )
-    assert twice.status_code == 409
+    refused(twice, 409, "conflict", says="already recused")
     listed = await client.get(_recusals(filed["id"]), headers=head)
     assert [(r["subject"], r["kind"]) for r in listed.json()["recusals"]] == [("erin", "excluded")]
     events = db.execute("SELECT action FROM timeline_entries ORDER BY id").fetchall()

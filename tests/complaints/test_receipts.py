@@ -5,7 +5,7 @@ from typing import Any
 import httpx
 
 from app.complaints.receipts import RECEIPT_BYTES, new_receipt, normalize
-from tests.conftest import set_status
+from tests.conftest import refused, set_status
 
 
 def test_receipts_carry_160_bits_and_differ() -> None:
@@ -123,4 +123,4 @@ async def test_closed_case_cannot_be_withdrawn(
         json={"action": "withdraw"},
         headers={**await receipt_headers(filed), "If-Match": '"v1"'},
     )
-    assert response.status_code == 409
+    refused(response, 409, "invalid-transition", says="`withdraw` is not allowed from `closed`")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 import httpx
 
-from tests.conftest import act, complaint_body, fold_all
+from tests.conftest import act, complaint_body, fold_all, refused
 
 
 async def test_a_complainant_exports_what_is_held_about_them(
@@ -136,14 +137,14 @@ async def test_an_erasure_is_recorded_due_in_a_month_then_executed_for_good(
     assert (due - received).days in (28, 29, 30, 31)  # one month (art. 12(3))
     assert request["status"] == "pending" and request["overdue"] is False
     again = await client.post(f"{path}/erasure-requests", json={"channel": "email"}, headers=staff)
-    assert again.status_code == 409
+    refused(again, 409, "conflict", says="pending on this case already")
     decision = f"{path}/erasure-requests/{request['id']}/decision"
     reason = "The complainant asked for it and nothing requires us to keep it."
     # An open case, and a legal hold, block it; a refusal needs its ground.
     response = await client.post(
         decision, json={"decision": "execute", "reason": reason}, headers=staff
     )
-    assert response.status_code == 409 and "open" in response.json()["detail"]
+    refused(response, 409, "conflict", says="The case is open")
     await act(client, staff, cid, "withdraw")
     hold = await client.put(
         f"{path}/legal-hold", json={"reason": "Court proceedings are pending."}, headers=head
@@ -152,11 +153,11 @@ async def test_an_erasure_is_recorded_due_in_a_month_then_executed_for_good(
     response = await client.post(
         decision, json={"decision": "execute", "reason": reason}, headers=staff
     )
-    assert response.status_code == 409 and "legal hold" in response.json()["detail"]
+    refused(response, 409, "conflict", says="legal hold")
     response = await client.post(
         decision, json={"decision": "refuse", "reason": reason}, headers=staff
     )
-    assert response.status_code == 422
+    refused(response, 422, "validation-error", field="body.ground")
     await client.post(
         f"{path}/legal-hold/release", json={"reason": "The proceedings ended."}, headers=head
     )
@@ -197,7 +198,7 @@ async def test_an_erasure_is_recorded_due_in_a_month_then_executed_for_good(
     response = await client.post(
         decision, json={"decision": "execute", "reason": reason}, headers=staff
     )
-    assert response.status_code == 409
+    refused(response, 409, "conflict", says="executed already")
     assert (await client.get(f"{path}/erasure-requests", headers=mine)).status_code == 403
 
 
@@ -234,3 +235,49 @@ async def test_a_refused_erasure_names_its_ground_and_keeps_the_data(
     listed = (await client.get(f"{path}/erasure-requests", headers=staff)).json()["requests"]
     assert [r["status"] for r in listed] == ["refused"]
     assert (await client.get("/v1/deadlines", params=due, headers=staff)).json()["items"] == []
+
+
+async def test_an_executed_erasure_leaves_no_text_and_no_file_of_the_case(
+    client: httpx.AsyncClient, auth: Any, db: Any, settings: Any
+) -> None:
+    """Negative control over everything that hangs off a case: the hearing, the record, the
+    remedy, the investigation's step and the file on disk go with the erasure."""
+    from app.attachments.storage import LocalStorage
+    from app.taxonomy import Track
+    from tests.world import World
+
+    storage = LocalStorage(settings.attachments_dir)
+    world = World(client, db, auth, storage)
+    case = await world.case(Track.ombudsperson, "closed")
+    cid = case.id
+    db.execute(
+        "UPDATE hearings SET minutes = 'Jonas Weber said he saw it.', outcome = 'Heard Jonas.' "
+        "WHERE complaint_id = %s",
+        (cid,),
+    )
+    db.execute(
+        "UPDATE investigation_steps SET answer = 'The file of Jonas Weber.', "
+        "answered_at = now(), answered_by = 'clerk' WHERE complaint_id = %s",
+        (cid,),
+    )
+    stored = storage._path(uuid.UUID(case.children["attachment"]))
+    assert stored.exists()
+    response = await client.post(
+        f"/v1/complaints/{cid}/erasure-requests/{case.children['erasure_request']}/decision",
+        json={"decision": "execute", "reason": "Asked for in writing by the complainant."},
+        headers=auth("ombudsperson_staff"),
+    )
+    assert response.status_code == 200, response.text
+    assert not stored.exists()
+    texts = {
+        "hearings": "SELECT location, minutes, outcome FROM hearings",
+        "report_records": "SELECT transcript, reporter_comment FROM report_records",
+        "remedies": "SELECT description FROM remedies",
+        "investigation_steps": "SELECT summary, details, answer FROM investigation_steps",
+        "investigations": "SELECT plan FROM investigations",
+        "findings": "SELECT public_summary, internal_reasoning FROM findings",
+        "messages": "SELECT body FROM messages",
+    }
+    for table, query in texts.items():
+        for row in db.execute(f"{query} WHERE complaint_id = %s", (cid,)).fetchall():
+            assert set(row.values()) <= {"[erased]", None}, (table, row)

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import set_status
+from tests.conftest import refused, set_status
 
 SOON = (datetime.now(UTC) + timedelta(days=7)).replace(microsecond=0)
 HEARING = {
@@ -51,7 +51,7 @@ async def test_reschedule_and_cancel_with_reasons(
     no_reason = await client.post(
         f"{_hearings(filed['id'])}/{hearing['id']}/cancel", json={}, headers=staff
     )
-    assert no_reason.status_code == 422
+    refused(no_reason, 422, "validation-error", field="body.reason")
     cancelled = await client.post(
         f"{_hearings(filed['id'])}/{hearing['id']}/cancel",
         json={"reason": "Settled before the hearing."},

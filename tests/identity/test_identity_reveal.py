@@ -7,6 +7,8 @@ from typing import Any
 
 import httpx
 
+from tests.conftest import refused
+
 REQUEST = {
     "motivation": "The reporter is the only witness of the tender meeting of 3 May.",
     "legal_basis": "Criminal procedure code, art. 60 (court order 2026/88)",
@@ -102,7 +104,7 @@ async def test_approval_without_notice_needs_a_reason(
         headers=custodian,
         json={"decision": "approved", "reason": "Necessary.", "notify_reporter": False},
     )
-    assert bare.status_code == 422
+    refused(bare, 422, "validation-error", field="body", says="no_notice_reason")
     silent = await client.post(
         path,
         headers=custodian,

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import set_status
+from tests.conftest import refused, set_status
 
 DUE = (datetime.now(UTC) + timedelta(days=14)).isoformat()
 
@@ -35,7 +35,7 @@ async def test_plan_steps_and_a_department_answer(
         json={"kind": "interview", "summary": "Met the complainant."},
         headers=staff,
     )
-    assert no_plan.status_code == 409
+    refused(no_plan, 409, "conflict", says="plan first")
     plan = await client.put(
         _inv(filed["id"]),
         json={"plan": "Ask housing for the eviction file; interview both."},
@@ -79,7 +79,7 @@ async def test_plan_steps_and_a_department_answer(
         json={"answer": "Second try."},
         headers=housing,
     )
-    assert again.status_code == 409
+    refused(again, 409, "conflict", says="answered already")
     seen = (await client.get(_inv(filed["id"]), headers=staff)).json()["steps"][0]
     assert seen["answer"] == "File attached; the hearing was skipped."
     assert seen["answered_by"] == "clerk-1"
@@ -165,7 +165,7 @@ async def test_investigation_only_while_open(
         response = await client.put(
             _inv(filed["id"]), json={"plan": "A plan long enough."}, headers=staff
         )
-        assert response.status_code == 409, state
+        refused(response, 409, "conflict", says="No investigation is open")
     assert (await client.get(_inv(filed["id"]), headers=staff)).status_code == 404
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import set_status
+from tests.conftest import refused, set_status
 
 
 def _attempts(complaint_id: str) -> str:
@@ -38,7 +38,7 @@ async def test_failed_round_then_settlement(
     set_status(db, filed["id"], "under_investigation")
     assert (await _act(client, filed["id"], staff, "start_mediation")).status_code == 200
     early = await _act(client, filed["id"], staff, "end_mediation", "No agreement.")
-    assert early.status_code == 409  # no failed attempt recorded yet
+    refused(early, 409, "guard-failed", says="recorded as failed")
     failed = await client.post(
         _attempts(filed["id"]),
         headers=staff,
@@ -98,4 +98,4 @@ async def test_only_during_mediation(
     response = await client.post(
         _attempts(filed["id"]), json={"result": "failed"}, headers=auth("ombudsperson_staff")
     )
-    assert response.status_code == 409
+    refused(response, 409, "conflict", says="recorded during mediation")

@@ -8,6 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.conftest import refused
+
 HELD = (datetime.now(UTC) - timedelta(hours=2)).isoformat()
 RECORD = {
     "kind": "oral_report",
@@ -91,4 +93,5 @@ async def test_bad_records_are_422(
     response = await client.post(
         _records(filed["id"]), json=body, headers=auth("ombudsperson_staff")
     )
-    assert response.status_code == 422
+    problem = refused(response, 422, "validation-error")
+    assert problem["errors"][0]["field"].startswith("body")

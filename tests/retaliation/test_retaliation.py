@@ -6,6 +6,8 @@ from typing import Any
 
 import httpx
 
+from tests.conftest import refused
+
 BODY = {
     "description": "Since my report I was moved to night shifts and lost my bonus.",
     "rights_affected": ["work"],
@@ -85,4 +87,4 @@ async def test_only_the_reporter_reports_retaliation(
         json={**BODY, "measures": ["a_pony"]},
         headers=await receipt_headers(original),
     )
-    assert bad.status_code == 422
+    refused(bad, 422, "validation-error", field="body.measures.0")

@@ -7,6 +7,7 @@ drops them at the end, so the database DATABASE_URL names is never written to.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import fcntl
 import os
@@ -317,6 +318,20 @@ async def act(client: httpx.AsyncClient, headers: dict[str, str], cid: str, acti
         f"/v1/complaints/{cid}/transitions", json=body, headers={**headers, "If-Match": etag}
     )
     assert response.status_code == 200, response.text
+
+
+async def eventually(condition: Callable[[], Any], what: str, within: float = 10.0) -> None:
+    """Wait until `condition()` (sync or async) holds, failing after `within` seconds: the way
+    tests wait for another process or a clock, never a fixed sleep."""
+    deadline = time.monotonic() + within
+    while True:
+        result = condition()
+        if hasattr(result, "__await__"):
+            result = await result
+        if result:
+            return
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        await asyncio.sleep(0.02)
 
 
 async def fold_all(database_url: str, batch: int = 100) -> int:

@@ -21,7 +21,7 @@ from app.config import Settings, get_settings
 from app.outbox import relay, signing
 from app.outbox.target import TargetRefused, check_resolved, check_url
 from app.worker import Worker, http_client, make_pool
-from tests.conftest import complaint_body, process_env
+from tests.conftest import complaint_body, eventually, process_env
 from tests.receiver import Receiver
 
 SECRET = "whsec_" + base64.b64encode(b"k" * 32).decode()
@@ -90,17 +90,28 @@ async def file_n(client: httpx.AsyncClient, n: int) -> None:
         assert response.status_code == 201, response.text
 
 
+def all_due(db: Any) -> bool:
+    """No pending event waits for its next attempt any more."""
+    row = db.execute(
+        "SELECT count(*) AS n FROM outbox_events "
+        "WHERE status = 'pending' AND next_attempt_at > now()"
+    ).fetchone()
+    return bool(row["n"] == 0)
+
+
 def events(db: Any) -> list[dict[str, Any]]:
     return db.execute("SELECT * FROM outbox_events ORDER BY id").fetchall()
 
 
 async def drain(worker: Worker, until: Any, within: float = 20.0) -> None:
-    deadline = time.monotonic() + within
-    while not until():
-        assert time.monotonic() < deadline, "timed out draining the outbox"
-        done = await worker.round()
-        if not done.busy:
-            await asyncio.sleep(0.05)
+    """Worker rounds until `until()` holds (within a deadline)."""
+
+    async def round_then_check() -> bool:
+        await worker.round()
+        return bool(until())
+
+    if not until():
+        await eventually(round_then_check, "the outbox to drain", within)
 
 
 async def test_each_change_writes_one_anonymized_event(
@@ -182,14 +193,14 @@ async def test_delivery_survives_outage_errors_and_throttling(
 
     receiver.start()
     receiver.mode = "fail"
-    await asyncio.sleep(0.25)
+    await eventually(lambda: all_due(db), "the failed events to be due again")
     done = await worker.round()
     assert done.failed > 0 and done.delivered == 0
     assert {r.answered for r in receiver.snapshot()} == {500}
 
     receiver.mode = "throttle"
     receiver.retry_after = "1"
-    await asyncio.sleep(0.25)
+    await eventually(lambda: all_due(db), "the failed events to be due again")
     before = db.execute("SELECT now() AS t").fetchone()["t"]
     done = await worker.round()
     assert done.failed > 0
@@ -246,11 +257,12 @@ async def test_a_worker_killed_mid_batch_loses_nothing(
         stderr=asyncio.subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 30
-        while len(receiver.snapshot()) < 3:
-            assert time.monotonic() < deadline, "the worker delivered nothing"
+
+        def three_delivered() -> bool:
             assert process.returncode is None, "the worker stopped"
-            await asyncio.sleep(0.05)
+            return len(receiver.snapshot()) >= 3
+
+        await eventually(three_delivered, "the worker to deliver", within=30)
     finally:
         process.send_signal(signal.SIGKILL)
         await asyncio.wait_for(process.wait(), 10)
@@ -488,10 +500,12 @@ async def test_the_server_can_run_the_worker_itself(settings: Settings, db: Any)
             for _ in range(2):
                 response = await c.post("/v1/complaints", json=complaint_body())
                 assert response.status_code == 201
-            deadline = time.monotonic() + 10
-            while db.execute(
-                "SELECT count(*) AS n FROM outbox_events WHERE complaint_id IS NOT NULL"
-            ).fetchone()["n"]:
-                assert time.monotonic() < deadline, "the embedded worker folded nothing"
-                await asyncio.sleep(0.05)
+            await eventually(
+                lambda: (
+                    not db.execute(
+                        "SELECT count(*) AS n FROM outbox_events WHERE complaint_id IS NOT NULL"
+                    ).fetchone()["n"]
+                ),
+                "the embedded worker to fold",
+            )
     assert db.execute("SELECT count(*) AS n FROM stat_facts").fetchone()["n"] == 2

@@ -92,9 +92,11 @@ async def list_attachments(complaint_id: UUID, tx: Tx, principal: Reader) -> Att
     response_class=Response,
     responses={
         200: {
+            "description": "The file, with the type it was stored as.",
             "content": {
-                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
-            }
+                t: {"schema": {"type": "string", "format": "binary"}}
+                for t in sorted(content.ACCEPTED)
+            },
         },
         **CASE_READ,
     },

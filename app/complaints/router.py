@@ -39,6 +39,7 @@ from app.kit.errors import (
     LIST_READ,
     OPEN_CASE_READ,
     VERSIONED_WRITE,
+    case_links,
     created,
     problem_responses,
     response_headers,
@@ -51,6 +52,13 @@ from app.kit.text import parse_body
 from app.ratelimit import client_key
 
 router = APIRouter(prefix="/v1")
+# What a client does next with a case it just filed or opened.
+CASE_LINKS = case_links(
+    "get_complaint_v1_complaints__complaint_id__get",
+    "get_timeline_v1_complaints__complaint_id__timeline_get",
+    "post_transition_v1_complaints__complaint_id__transitions_post",
+    "post_message_v1_complaints__complaint_id__messages_post",
+)
 
 # The complaint and what hangs off it, as the caller's role sees it.
 Reader = Annotated[Principal, allow_on_case(P.complaint_read)]
@@ -67,7 +75,11 @@ Reader = Annotated[Principal, allow_on_case(P.complaint_read)]
         "the `receipt`, shown only once: with the `reference` it lets the complainant follow the "
         "case. A resident token links the complaint to the resident's account."
     ),
-    responses=created("URL of the new complaint", problem_responses(400, 401, 413, 422, 429, 503)),
+    responses=created(
+        "URL of the new complaint",
+        problem_responses(400, 401, 413, 422, 429, 503),
+        CASE_LINKS,
+    ),
     openapi_extra={
         # The token is optional here: anyone may file without one.
         "security": [{}, {"HTTPBearer": []}],
@@ -282,7 +294,9 @@ async def get_recusals(
         "handled by its opener unless `handler` says otherwise, and follows the same workflow "
         "(with no decision to communicate to anyone)."
     ),
-    responses=created("URL of the new case", problem_responses(400, 401, 403, 413, 422, 503)),
+    responses=created(
+        "URL of the new case", problem_responses(400, 401, 403, 413, 422, 503), CASE_LINKS
+    ),
 )
 async def open_inquiry(
     body: InquiryIn,

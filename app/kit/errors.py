@@ -267,6 +267,24 @@ LIST_READ = problem_responses(401, 403, 422, 503)
 VERSIONED_WRITE = problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428, 503)
 
 
-def created(location: str, problems: dict[int | str, dict[str, Any]]) -> dict[int | str, Any]:
-    """The responses of a route that creates: 201 with its Location, and its problems."""
-    return {201: response_headers(Location=location), **problems}
+def created(
+    location: str, problems: dict[int | str, dict[str, Any]], links: dict[str, Any] | None = None
+) -> dict[int | str, Any]:
+    """The responses of a route that creates: 201 with its Location (and the OpenAPI links to
+    what a client does next with what was created), and its problems."""
+    response = response_headers(Location=location)
+    if links:
+        response["links"] = links
+    return {201: response, **problems}
+
+
+def case_links(*operations: str) -> dict[str, Any]:
+    """OpenAPI links from a response that holds a case's `id` to operations on that case."""
+    return {
+        operation: {
+            "operationId": operation,
+            "parameters": {"complaint_id": "$response.body#/id"},
+            "description": "The case this response created.",
+        }
+        for operation in operations
+    }

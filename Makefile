@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 
-.PHONY: run test bench bench-filing bench-statistics lint format openapi lock migrate fuzz clean
+.PHONY: run test bench bench-filing bench-statistics lint format openapi lock migrate fuzz mutation clean
 
 # The virtual environment is rebuilt whenever the lock file or the project metadata changes.
 $(STAMP): requirements-dev.lock pyproject.toml
@@ -37,6 +37,13 @@ bench-statistics: $(STAMP)
 fuzz: $(STAMP)
 	OMBUDS_FUZZ_EXAMPLES=500 $(BIN)/python -m pytest tests/test_contract_fuzz.py
 
+## Mutation score of the rule modules (about 45 minutes on 2 cores; not part of `make test`).
+## Each mutant of the modules in [tool.mutmut] runs the tests that reach it; see the README.
+mutation: $(STAMP)
+	rm -rf mutants
+	PATH="$(CURDIR)/$(BIN):$$PATH" OMBUDS_KEEP_TEST_TEMPLATE=1 $(BIN)/mutmut run
+	$(BIN)/python .ci/mutation_score.py
+
 migrate: $(STAMP)
 	$(BIN)/ombuds migrate
 
@@ -60,4 +67,4 @@ lock: $(STAMP)
 	$(BIN)/uv pip compile pyproject.toml -q --extra dev --extra build --generate-hashes --python-version 3.11 -o requirements-dev.lock
 
 clean:
-	rm -rf $(VENV) .ruff_cache
+	rm -rf $(VENV) .ruff_cache mutants

@@ -13,6 +13,7 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -214,8 +215,14 @@ async def check_problem(response: httpx.Response) -> None:
     slug = problem["type"].removeprefix("https://ombuds.dev/problems/")
     assert slug in PROBLEM_TYPES[response.status_code], (where, slug)
     assert problem["title"], where
+    assert isinstance(problem.get("detail"), str) and problem["detail"].strip(), (where, problem)
     if response.status_code == 422:
-        assert problem["errors"] and all(e["field"] for e in problem["errors"]), (where, problem)
+        assert problem["errors"], (where, problem)
+        for error in problem["errors"]:
+            # each names its field, says what is wrong, and gives a machine-readable type
+            assert set(error) == {"field", "message", "type"}, (where, error)
+            assert all(isinstance(v, str) and v for v in error.values()), (where, error)
+            assert re.fullmatch(r"[a-z][a-z_.]*", error["type"]), (where, error)
 
 
 @pytest.fixture
@@ -236,12 +243,16 @@ def refused(
     *,
     field: str | None = None,
     says: str | None = None,
+    detail: str | None = None,
 ) -> dict[str, Any]:
     """A refusal as a test expects it: the status, the problem type, for invalid input the field
-    it names, and a phrase of what it says (in the detail or a field's message)."""
+    it names, and a phrase of what it says (in the detail or a field's message) or the whole
+    detail, word for word."""
     assert response.status_code == status, response.text
     body: dict[str, Any] = response.json()
     assert body["type"] == f"https://ombuds.dev/problems/{problem}", body
+    if detail is not None:
+        assert body["detail"] == detail, body
     if field is not None:
         assert field in {e["field"] for e in body["errors"]}, body
     if says is not None:

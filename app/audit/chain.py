@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -70,12 +71,21 @@ class Checkpoint:
     hash: str  # hex
 
     @classmethod
-    def parse(cls, data: dict[str, Any]) -> Checkpoint:
-        position, digest = data.get("position"), data.get("hash")
-        if not isinstance(position, int) or position < 1 or not isinstance(digest, str):
-            raise ValueError('a checkpoint is {"position": <int >= 1>, "hash": "<hex>"}')
-        bytes.fromhex(digest)
+    def parse(cls, data: object) -> Checkpoint:
+        """A checkpoint as `ombuds audit checkpoint` prints it; anything else is refused."""
+        fields = data if isinstance(data, dict) else {}
+        position, digest = fields.get("position"), fields.get("hash")
+        if (
+            type(position) is not int  # not a bool either
+            or position < 1
+            or not isinstance(digest, str)
+            or not re.fullmatch(r"[0-9a-fA-F]{64}", digest)
+        ):
+            raise ValueError(CHECKPOINT_SHAPE)
         return cls(position, digest.lower())
+
+
+CHECKPOINT_SHAPE = 'a checkpoint is {"position": <integer from 1>, "hash": "<64 hex digits>"}'
 
 
 @dataclass

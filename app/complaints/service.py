@@ -53,7 +53,6 @@ from app.kit.errors import (
     GuardFailed,
     InvalidTransition,
     NotFound,
-    PreconditionFailed,
     Unauthorized,
     Unprocessable,
 )
@@ -329,8 +328,7 @@ async def transition(
         },
     )
     done = await cur.fetchone()
-    if done is None:  # the row is locked above, so only a concurrent schema change gets here
-        raise PreconditionFailed("The complaint changed while the action was applied.")
+    assert done is not None  # the row is locked and its version checked above
     if action is Action.issue_findings:
         await conn.execute(queries.MARK_FINDINGS_ISSUED, {"id": complaint_id})
     return TransitionOut(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -182,6 +183,16 @@ _STATUS_ERRORS: dict[int, type[AppError]] = {
 }
 
 
+_FRAMEWORK_DETAILS = {
+    400: "The request could not be read.",
+    401: "Sign in: send a valid bearer token.",
+    403: "You may not do this.",
+    404: "Nothing exists at this address.",
+    405: "{method} is not allowed here: the Allow header lists what is.",
+    413: "The request body is too large.",
+}
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> JSONResponse:
@@ -195,14 +206,20 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # The framework's own refusals: its detail when it says more than the status phrase.
+        said = str(exc.detail) if exc.detail else ""
+        if said == HTTPStatus(exc.status_code).phrase:
+            said = ""
+        default = _FRAMEWORK_DETAILS.get(exc.status_code, "The request was refused.")
+        detail = said or default.format(method=request.method)
         cls = _STATUS_ERRORS.get(exc.status_code)
         if cls is not None:
-            error: AppError = cls()
+            error: AppError = cls(detail)
         else:
-            error = AppError()
+            error = AppError(detail)
             error.status = exc.status_code
             error.slug = f"http-{exc.status_code}"
-            error.title = str(exc.detail) if exc.detail else "HTTP error"
+            error.title = HTTPStatus(exc.status_code).phrase
         if exc.headers:
             error.headers.update(exc.headers)
         if exc.status_code == 405:

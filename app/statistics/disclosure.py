@@ -4,7 +4,8 @@ A table is a set of entries (cells and their totals) tied by additive equations:
 cells sums to its row total, each column to its column total, and the totals to the grand total.
 Primary suppression hides every count from 1 to k-1. Secondary suppression then hides more
 entries until no hidden count can be worked out from what is shown: first so that no equation
-is left with a single hidden entry, then by an exact linear-algebra audit of the whole system
+is left with a single hidden entry or with hidden parts summing to less than k under a shown
+total, then by an exact linear-algebra audit of the whole system
 (a hidden entry is recoverable exactly when its unit vector lies in the row space of the
 equations restricted to the hidden entries).
 """
@@ -42,7 +43,7 @@ def suppress(
     """Hide entries of `values` so that none of 1..k-1 is shown or recoverable.
 
     `equations` lists groups of keys whose values are tied: the last key of each group is the
-    total of the others (only the grouping matters for the audit, not which one is the total).
+    total of the others (the audit needs only the grouping; the sum rule needs the total).
     """
     small = {key for key, v in values.items() if is_small(v, k)}
     result: Suppression[Key] = Suppression(primary=small)
@@ -54,8 +55,7 @@ def suppress(
         while changed:
             changed = False
             for group in equations:
-                unknown = [key for key in group if key in hidden]
-                if len(unknown) == 1:
+                if _exposed_by(group, values, hidden, k):
                     extra = _cheapest(values, group, hidden)
                     if extra is not None:
                         hidden.add(extra)
@@ -76,6 +76,17 @@ def suppress(
         hidden.add(extra)
     result.secondary = hidden - result.primary
     return result
+
+
+def _exposed_by(group: Sequence[Key], values: Mapping[Key, int], hidden: set[Key], k: int) -> bool:
+    """Whether a group's shown entries give away too much of its hidden ones: a single hidden
+    entry (its exact value), or hidden parts under a shown total that sum to less than k (each
+    of them is then known to be below k)."""
+    parts, total = group[:-1], group[-1]
+    unknown = [key for key in group if key in hidden]
+    if len(unknown) == 1:
+        return True
+    return total not in hidden and 0 < sum(values.get(key, 0) for key in parts if key in hidden) < k
 
 
 def _cheapest(values: Mapping[Key, int], group: Iterable[Key], hidden: set[Key]) -> Key | None:

@@ -7,8 +7,9 @@ import asyncio
 import hashlib
 import hmac
 import json
+import time
 from collections.abc import Iterator
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -88,9 +89,15 @@ class Tamper:
             self.db.execute("ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_append_only")
 
 
-async def trail(client: httpx.AsyncClient, auth: Any, database_url: str, settings: Settings) -> int:
+async def trail(
+    client: httpx.AsyncClient,
+    auth: Any,
+    database_url: str,
+    settings: Settings,
+    staff_subject: str = "hana",
+) -> int:
     """Some activity, sealed: filings, reads, transitions. Returns the number of entries."""
-    staff = auth("ombudsperson_staff", sub="hana")
+    staff = auth("ombudsperson_staff", sub=staff_subject)
     for _ in range(4):
         filed = (await client.post("/v1/complaints", json=complaint_body())).json()
         read = await client.get(f"/v1/complaints/{filed['id']}", headers=staff)
@@ -102,10 +109,26 @@ async def trail(client: httpx.AsyncClient, auth: Any, database_url: str, setting
     return await seal_all(database_url, settings)
 
 
+@pytest.fixture
+def far_from_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The sealing process in another time zone: a seal must not depend on it."""
+    monkeypatch.setenv("TZ", "America/Sao_Paulo")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
 async def test_every_entry_is_sealed_into_an_intact_chain(
-    client: httpx.AsyncClient, auth: Any, db: Any, database_url: str, settings: Settings, cli: Any
+    client: httpx.AsyncClient,
+    auth: Any,
+    db: Any,
+    database_url: str,
+    settings: Settings,
+    cli: Any,
+    far_from_utc: None,
 ) -> None:
-    sealed = await trail(client, auth, database_url, settings)
+    sealed = await trail(client, auth, database_url, settings, staff_subject="zoë-ñ")
     rows = db.execute("SELECT * FROM audit_entries ORDER BY seq").fetchall()
     assert sealed == len(rows) >= 8
     assert [r["seq"] for r in rows] == list(range(1, len(rows) + 1))
@@ -123,14 +146,32 @@ async def test_every_entry_is_sealed_into_an_intact_chain(
     assert (await cli("audit", "verify"))[0] == 0
 
 
+EDITED = "does not match its seal: edited, moved, or inserted without the key"
+
+
 @pytest.mark.parametrize(
-    ("statements", "position", "words"),
+    ("statements", "position", "problem", "entry_at"),
     [
         # An entry's field edited.
-        (["UPDATE audit_entries SET object_id = 'another' WHERE seq = 3"], 3, "does not match"),
-        (["UPDATE audit_entries SET at = at - interval '1 day' WHERE seq = 5"], 5, "edited"),
-        # An entry deleted.
-        (["DELETE FROM audit_entries WHERE seq = 4"], 4, "missing"),
+        (
+            ["UPDATE audit_entries SET object_id = 'another' WHERE seq = 3"],
+            3,
+            f"the entry at position 3 {EDITED}",
+            3,
+        ),
+        (
+            ["UPDATE audit_entries SET at = at - interval '1 day' WHERE seq = 5"],
+            5,
+            f"the entry at position 5 {EDITED}",
+            5,
+        ),
+        # An entry deleted: the one found in its place is named.
+        (
+            ["DELETE FROM audit_entries WHERE seq = 4"],
+            4,
+            "the entry at position 4 is missing (the next one is at 5): deleted",
+            5,
+        ),
         # Two entries swapped in the chain.
         (
             [
@@ -139,7 +180,8 @@ async def test_every_entry_is_sealed_into_an_intact_chain(
                 "UPDATE audit_entries SET seq = 6 WHERE seq = -2",
             ],
             2,
-            "moved",
+            f"the entry at position 2 {EDITED}",
+            2,
         ),
         # Two entries' contents swapped, each keeping its place and its seal.
         (
@@ -150,9 +192,10 @@ async def test_every_entry_is_sealed_into_an_intact_chain(
                 "UPDATE audit_entries SET action = 'complaint.file' WHERE seq = 8",
             ],
             7,
-            "does not match",
+            f"the entry at position 7 {EDITED}",
+            7,
         ),
-        # A forged entry appended with a made-up seal.
+        # A forged entry appended with a made-up seal (-1: after the last).
         (
             [
                 "INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, "
@@ -160,7 +203,8 @@ async def test_every_entry_is_sealed_into_an_intact_chain(
                 "'complaint', 'x', max(seq) + 1, sha256('forged') FROM audit_entries"
             ],
             -1,
-            "inserted without the key",
+            f"the entry at position -1 {EDITED}",
+            -1,
         ),
     ],
 )
@@ -173,21 +217,43 @@ async def test_tampering_in_postgresql_is_found_and_located(
     cli: Any,
     statements: list[str],
     position: int,
-    words: str,
+    problem: str,
+    entry_at: int,
 ) -> None:
     entries = await trail(client, auth, database_url, settings)
     assert (await cli("audit", "verify"))[0] == 0
     Tamper(db)(*statements)
     code, out = await cli("audit", "verify")
     where = entries + 1 if position == -1 else position
+    problem = problem.replace("position -1", f"position {where}")
     assert code == 1
-    assert f"BROKEN at position {where}:" in out and words in out, out
-    # The auditor's API says the same.
+    assert f"BROKEN at position {where}: {problem}" in out, out
+    # The auditor's API says the same, and names the entry found where it broke.
+    entry_seq = entries + 1 if entry_at == -1 else entry_at
+    entry = db.execute("SELECT id FROM audit_entries WHERE seq = %s", (entry_seq,)).fetchone()
     response = await client.get("/v1/audit/verification", headers=auth("auditor"))
     assert response.status_code == 200
     body = response.json()
-    assert (body["intact"], body["broken_at"]) == (False, where)
-    assert words in body["problem"]
+    assert body == {
+        "intact": False,
+        "checked": where - 1,
+        "head_position": where - 1,
+        "head_hash": None,
+        "unsealed": 0,
+        "broken_at": where,
+        "problem": problem,
+        "entry_id": entry["id"],
+        "checkpoint": None,
+        "verified_at": body["verified_at"],
+    }
+    assert_recent(body["verified_at"])
+
+
+def assert_recent(stamp: str) -> None:
+    """An ISO time in UTC, within the last minute."""
+    at = datetime.fromisoformat(stamp)
+    assert at.utcoffset() == timedelta(0)
+    assert timedelta(0) <= datetime.now(UTC) - at < timedelta(minutes=1)
 
 
 # Every field the README says a seal covers, each changed alone (the position is the test above's
@@ -277,6 +343,101 @@ async def test_a_checkpoint_catches_removed_tails_and_rewrites_with_the_key(
     bad = tmp_path / "bad.json"
     bad.write_text('{"position": "x"}')
     assert (await cli("audit", "verify", "--checkpoint", str(bad)))[0] == 2
+
+
+async def test_a_verification_reports_the_head_the_checkpoint_and_what_awaits_its_seal(
+    client: httpx.AsyncClient, auth: Any, db: Any, database_url: str, settings: Settings
+) -> None:
+    auditor = auth("auditor")
+    # Nothing sealed yet: an intact, empty chain with no head.
+    empty = (await client.get("/v1/audit/verification", headers=auditor)).json()
+    assert {k: empty[k] for k in ("intact", "checked", "head_position", "head_hash")} == {
+        "intact": True,
+        "checked": 0,
+        "head_position": 0,
+        "head_hash": None,
+    }
+    entries = await trail(client, auth, database_url, settings)
+    hashes = {
+        r["seq"]: r["h"]
+        for r in db.execute(
+            "SELECT seq, encode(hash, 'hex') AS h FROM audit_entries WHERE seq IS NOT NULL"
+        )
+    }
+    # A filing after the seal: its audit entry waits for the next round, counted, not checked.
+    await client.post("/v1/complaints", json=complaint_body())
+    response = await client.get(
+        "/v1/audit/verification", params={"position": 3, "hash": hashes[3]}, headers=auditor
+    )
+    body = response.json()
+    assert body == {
+        "intact": True,
+        "checked": entries,
+        "head_position": entries,
+        "head_hash": hashes[entries],
+        "unsealed": 1,  # this verification's own entry is written after it
+        "broken_at": None,
+        "problem": None,
+        "entry_id": None,
+        "checkpoint": {"position": 3, "hash": hashes[3]},
+        "verified_at": body["verified_at"],
+    }
+    assert_recent(body["verified_at"])
+
+
+HEX64 = "ab" * 32
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "[1, 2]",
+        "{}",
+        f'{{"position": 0, "hash": "{HEX64}"}}',
+        f'{{"position": -3, "hash": "{HEX64}"}}',
+        f'{{"position": "4", "hash": "{HEX64}"}}',
+        f'{{"position": true, "hash": "{HEX64}"}}',
+        f'{{"position": 2.0, "hash": "{HEX64}"}}',
+        '{"position": 2}',
+        '{"position": 2, "hash": 7}',
+        f'{{"position": 2, "hash": "{"zz" * 32}"}}',
+        '{"position": 2, "hash": "abcd"}',
+        f'{{"position": 2, "hash": "{HEX64}00"}}',
+    ],
+)
+async def test_a_checkpoint_file_of_the_wrong_shape_is_refused_by_name(
+    cli: Any, tmp_path: Path, content: str
+) -> None:
+    bad = tmp_path / "checkpoint.json"
+    bad.write_text(content)
+    code, out = await cli("audit", "verify", "--checkpoint", str(bad))
+    assert code == 2
+    assert out.strip() == (
+        'cannot read the checkpoint: a checkpoint is {"position": <integer from 1>, '
+        '"hash": "<64 hex digits>"}'
+    )
+
+
+async def test_a_checkpoint_at_the_first_entry_in_capitals_holds(
+    client: httpx.AsyncClient,
+    auth: Any,
+    db: Any,
+    database_url: str,
+    settings: Settings,
+    cli: Any,
+    tmp_path: Path,
+) -> None:
+    await trail(client, auth, database_url, settings)
+    first = db.execute(
+        "SELECT encode(hash, 'hex') AS h FROM audit_entries WHERE seq = 1"
+    ).fetchone()
+    saved = tmp_path / "checkpoint.json"
+    saved.write_text(json.dumps({"position": 1, "hash": first["h"].upper()}))
+    code, out = await cli("audit", "verify", "--checkpoint", str(saved))
+    assert code == 0, out
+    saved.write_text(json.dumps({"position": 1, "hash": HEX64}))
+    code, out = await cli("audit", "verify", "--checkpoint", str(saved))
+    assert code == 1, out
 
 
 async def test_the_app_cannot_change_or_remove_audit_entries(

@@ -158,3 +158,44 @@ def test_inconsistent_sizes_are_refused() -> None:
         Settings(page_size_default=500, page_size_max=100)
     with pytest.raises(ValueError, match="POOL_MIN"):
         Settings(db_pool_min=10, db_pool_max=2)
+
+
+@pytest.mark.parametrize(
+    ("authorization", "detail"),
+    [
+        (None, "This route needs a bearer token."),
+        ("Basic YWxpY2U6c2VjcmV0", "This route needs a bearer token."),
+        ("Bearer two words", "The access token is not valid."),
+    ],
+)
+async def test_a_route_for_callers_says_what_is_wrong_with_the_authorization(
+    client: httpx.AsyncClient, authorization: str | None, detail: str
+) -> None:
+    from tests.conftest import refused
+
+    headers = {} if authorization is None else {"Authorization": authorization}
+    response = await client.get("/v1/complaints", headers=headers)
+    refused(response, 401, "unauthorized", detail=detail)
+    assert response.headers["www-authenticate"] == 'Bearer realm="ombuds"'
+
+
+@pytest.mark.parametrize(
+    ("authorization", "detail"),
+    [
+        ("Basic YWxpY2U6c2VjcmV0", "The Authorization header must be `Bearer <token>`."),
+        ("Bearer", "The Authorization header must be `Bearer <token>`."),
+        ("Bearer   ", "The Authorization header must be `Bearer <token>`."),
+        ("Bearer two words", "The access token is not valid."),
+        ("bearer a.b.c", "The access token is not valid."),
+    ],
+)
+async def test_filing_with_a_bad_authorization_is_refused_not_made_anonymous(
+    client: httpx.AsyncClient, db: Any, authorization: str, detail: str
+) -> None:
+    from tests.conftest import complaint_body, refused
+
+    response = await client.post(
+        "/v1/complaints", json=complaint_body(), headers={"Authorization": authorization}
+    )
+    refused(response, 401, "unauthorized", detail=detail)
+    assert db.execute("SELECT count(*) AS n FROM complaints").fetchone()["n"] == 0

@@ -55,7 +55,8 @@ async def test_assignment_is_idempotent_and_reassignment_needs_a_reason(
     client: httpx.AsyncClient, auth: Any, file_complaint: Any, db: Any
 ) -> None:
     filed = await file_complaint()
-    head = auth("ombudsperson")
+    head_subject = "head-7"
+    head = auth("ombudsperson", sub=head_subject)
     await client.put(
         _handler(filed["id"]), json={"handler": "alice"}, headers={**head, "If-Match": '"v1"'}
     )
@@ -63,18 +64,35 @@ async def test_assignment_is_idempotent_and_reassignment_needs_a_reason(
         _handler(filed["id"]), json={"handler": "alice"}, headers={**head, "If-Match": '"v2"'}
     )
     assert same.status_code == 200 and same.json()["entry"] is None
-    assert same.json()["version"] == 2
+    assert (same.json()["handler"], same.json()["version"]) == ("alice", 2)
     no_reason = await client.put(
         _handler(filed["id"]), json={"handler": "bob"}, headers={**head, "If-Match": '"v2"'}
     )
-    assert no_reason.status_code == 422
-    assert no_reason.json()["errors"][0]["field"] == "body.reason"
+    body = refused(no_reason, 422, "validation-error", field="body.reason")
+    assert body["detail"] == "Reassigning or unassigning needs a reason."
+    assert body["errors"] == [
+        {"field": "body.reason", "message": "required to reassign", "type": "missing"}
+    ]
     moved = await client.put(
         _handler(filed["id"]),
         json={"handler": "bob", "reason": "Alice is on leave."},
         headers={**head, "If-Match": '"v2"'},
     )
     assert moved.status_code == 200 and moved.json()["handler"] == "bob"
+    # What the answer says was recorded is what the timeline holds, field by field.
+    timeline = await client.get(f"/v1/complaints/{filed['id']}/timeline", headers=head)
+    recorded = timeline.json()["entries"][-1]
+    assert moved.json()["entry"] == recorded
+    assert {k: recorded[k] for k in recorded if k not in ("id", "at")} == {
+        "action": "assign",
+        "from_status": "submitted",
+        "to_status": "submitted",
+        "reason": "Alice is on leave.",
+        "actor_role": "ombudsperson",
+        "actor_subject": head_subject,
+        "visible_to_complainant": False,
+        "about_subject": "bob",
+    }
     cleared = await client.put(
         _handler(filed["id"]),
         json={"handler": None, "reason": "Back to the pool."},
@@ -194,14 +212,23 @@ async def test_only_heads_exclude_others_or_list_recusals(
         json={"subject": "grace", "reason": "I think she knows them."},
         headers=staff,
     )
-    assert response.status_code == 403
+    body = refused(response, 403, "forbidden")
+    assert body["detail"] == (
+        "Excluding someone from a complaint needs one of these roles: ombudsperson, oversight_head."
+    )
     assert (await client.get(_recusals(filed["id"]), headers=staff)).status_code == 403
     complainant = await receipt_headers(filed)
-    assert (
+    body = refused(
         await client.post(
             _recusals(filed["id"]), json={"reason": "I object to them."}, headers=complainant
-        )
-    ).status_code == 403
+        ),
+        403,
+        "forbidden",
+    )
+    assert body["detail"] == (
+        "This needs one of these roles: ombudsperson, ombudsperson_staff, oversight_head, "
+        "oversight_officer."
+    )
     for role in ("monitor", "admin", "oversight_officer"):
         outsider = auth(role)
         assert (

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import set_status
+from tests.conftest import refused, set_status
 
 # Guard -> a phrase of its refusal, by hand.
 SAYS = {
@@ -147,9 +147,9 @@ async def test_only_this_guard_fails(
     if action == "end_mediation":
         body["reason"] = "No settlement."
     headers = {**auth("ombudsperson_staff"), "If-Match": "*"}
-    refused = await client.post(f"/v1/complaints/{cid}/transitions", json=body, headers=headers)
-    assert refused.status_code == 409, refused.text
-    problem = refused.json()
+    refusal = await client.post(f"/v1/complaints/{cid}/transitions", json=body, headers=headers)
+    assert refusal.status_code == 409, refusal.text
+    problem = refusal.json()
     assert problem["type"].endswith("/guard-failed")
     assert SAYS[guard] in problem["detail"]
     others = [phrase for g, phrase in SAYS.items() if g != guard]
@@ -172,3 +172,127 @@ def test_every_guard_has_its_test() -> None:
     }
     assert tested == declared
     assert set(SAYS) == {guard for _, _, guard in declared}
+
+
+async def test_two_unmet_guards_are_both_named_in_order(
+    client: httpx.AsyncClient, auth: Any, file_complaint: Any, db: Any
+) -> None:
+    filed = await file_complaint()
+    set_status(db, filed["id"], "under_investigation")
+    response = await client.post(
+        f"/v1/complaints/{filed['id']}/transitions",
+        json={"action": "issue_findings"},
+        headers={**auth("ombudsperson_staff"), "If-Match": "*"},
+    )
+    refused(
+        response,
+        409,
+        "guard-failed",
+        detail="`issue_findings` needs: The investigation has at least one recorded step. "
+        "The findings have been written (PUT .../findings).",
+    )
+
+
+@pytest.mark.parametrize(
+    ("state", "body", "detail", "error"),
+    [
+        (
+            "acknowledged",
+            {"action": "give_feedback"},
+            "`give_feedback` needs a reason.",
+            {"field": "body.reason", "message": "required for this action", "type": "missing"},
+        ),
+        (
+            "under_assessment",
+            {"action": "refer", "reason": "Outside our mandate."},
+            "`refer`: name the competent body the complaint is referred to.",
+            {
+                "field": "body.referred_to",
+                "message": "name the competent body the complaint is referred to",
+                "type": "value_error",
+            },
+        ),
+        (
+            "submitted",
+            {"action": "acknowledge", "referred_to": "The regional ombudsperson"},
+            "`acknowledge`: only `refer` names a competent body.",
+            {
+                "field": "body.referred_to",
+                "message": "only `refer` names a competent body",
+                "type": "value_error",
+            },
+        ),
+    ],
+)
+async def test_what_an_action_takes_is_named_by_field(
+    state: str,
+    body: dict[str, Any],
+    detail: str,
+    error: dict[str, str],
+    client: httpx.AsyncClient,
+    auth: Any,
+    file_complaint: Any,
+    db: Any,
+) -> None:
+    filed = await file_complaint()
+    set_status(db, filed["id"], state)
+    response = await client.post(
+        f"/v1/complaints/{filed['id']}/transitions",
+        json=body,
+        headers={**auth("ombudsperson_staff"), "If-Match": "*"},
+    )
+    problem = refused(response, 422, "validation-error", detail=detail)
+    assert problem["errors"] == [error]
+    row = db.execute("SELECT status, version FROM complaints").fetchone()
+    assert row == {"status": state, "version": 1}
+
+
+async def test_a_transition_answers_with_the_entry_it_recorded(
+    client: httpx.AsyncClient, auth: Any, file_complaint: Any, db: Any
+) -> None:
+    filed = await file_complaint()
+    set_status(db, filed["id"], "under_assessment")
+    staff = auth("ombudsperson_staff", sub="tomas")
+    response = await client.post(
+        f"/v1/complaints/{filed['id']}/transitions",
+        json={
+            "action": "refer",
+            "reason": "A matter for the regional ombudsperson.",
+            "referred_to": "Regional ombudsperson",
+        },
+        headers={**staff, "If-Match": "*"},
+    )
+    assert response.status_code == 200, response.text
+    entry = response.json()["entry"]
+    timeline = (await client.get(f"/v1/complaints/{filed['id']}/timeline", headers=staff)).json()
+    assert entry == timeline["entries"][-1]
+    assert {k: entry[k] for k in entry if k not in ("id", "at")} == {
+        "action": "refer",
+        "from_status": "under_assessment",
+        "to_status": "referred",
+        "reason": "A matter for the regional ombudsperson.",
+        "actor_role": "ombudsperson_staff",
+        "actor_subject": "tomas",
+        "visible_to_complainant": True,
+        "about_subject": None,
+    }
+
+
+async def test_findings_count_as_issued_only_when_issued(
+    client: httpx.AsyncClient, auth: Any, file_complaint: Any, db: Any
+) -> None:
+    filed = await file_complaint()
+    cid = filed["id"]
+    set_status(db, cid, "under_investigation")
+    _step(db.execute, cid)
+    _findings(db.execute, cid)
+    db.execute("UPDATE findings SET issued_at = NULL WHERE complaint_id = %s", (cid,))
+    headers = {**auth("ombudsperson_staff"), "If-Match": "*"}
+    path = f"/v1/complaints/{cid}/transitions"
+    feedback = {"action": "give_feedback", "reason": "The investigation goes on."}
+    assert (await client.post(path, json=feedback, headers=headers)).status_code == 200
+    issued = "SELECT issued_at IS NOT NULL AS issued FROM findings WHERE complaint_id = %s"
+    assert db.execute(issued, (cid,)).fetchone() == {"issued": False}
+    done = await client.post(path, json={"action": "issue_findings"}, headers=headers)
+    assert done.status_code == 200, done.text
+    assert db.execute(issued, (cid,)).fetchone() == {"issued": True}

@@ -65,17 +65,23 @@ async def test_inquiry_rules(client: httpx.AsyncClient, auth: Any, db: Any) -> N
         json={**INQUIRY, "track": "ombudsperson"},
         headers=auth("oversight_officer"),
     )
-    assert wrong_track.status_code == 403
+    refused(
+        wrong_track, 403, "forbidden", detail="Your role does not work on the ombudsperson track."
+    )
     extra = await client.post(
         "/v1/inquiries", json={**INQUIRY, "status": "closed"}, headers=auth("ombudsperson_staff")
     )
     refused(extra, 422, "validation-error", field="body.status")
     handed = await client.post(
-        "/v1/inquiries", json={**INQUIRY, "handler": "omar"}, headers=auth("ombudsperson")
+        "/v1/inquiries",
+        json={**INQUIRY, "handler": "omar", "respondent": " housing "},
+        headers=auth("ombudsperson"),
     )
     assert handed.status_code == 201
-    assert db.execute("SELECT handler_subject FROM complaints").fetchone() == {
-        "handler_subject": "omar"
+    # The respondent names a configured department: the inquiry is addressed to it.
+    assert db.execute("SELECT handler_subject, department FROM complaints").fetchone() == {
+        "handler_subject": "omar",
+        "department": "Housing",
     }
     officer = await client.post(
         "/v1/inquiries",

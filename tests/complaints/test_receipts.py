@@ -37,7 +37,7 @@ async def test_login_reads_own_case_and_nothing_else(
 
 
 async def test_login_accepts_what_people_type(
-    client: httpx.AsyncClient, file_complaint: Any
+    client: httpx.AsyncClient, file_complaint: Any, db: Any
 ) -> None:
     filed = await file_complaint()
     typed = filed["receipt"].replace("-", " ").lower()
@@ -47,6 +47,19 @@ async def test_login_accepts_what_people_type(
     assert response.status_code == 200
     assert response.json()["token_type"] == "bearer"
     assert response.headers["cache-control"] == "no-store"
+    # The login is on the audit trail, against the complaint it opens.
+    logins = db.execute(
+        "SELECT actor_role, action, object_type, object_id FROM audit_entries "
+        "WHERE action LIKE 'auth.%'"
+    ).fetchall()
+    assert logins == [
+        {
+            "actor_role": "complainant",
+            "action": "auth.receipt",
+            "object_type": "complaint",
+            "object_id": filed["id"],
+        }
+    ]
 
 
 async def test_wrong_receipt_and_unknown_reference_look_the_same(
@@ -59,7 +72,7 @@ async def test_wrong_receipt_and_unknown_reference_look_the_same(
     unknown = await client.post(
         "/v1/auth/receipt", json={"reference": "HRC-1999-999999", "receipt": filed["receipt"]}
     )
-    assert wrong.status_code == unknown.status_code == 401
+    refused(wrong, 401, "unauthorized", detail="The reference and receipt do not match.")
     assert wrong.json() == unknown.json()
     assert wrong.headers["content-type"] == "application/problem+json"
 

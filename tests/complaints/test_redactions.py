@@ -40,20 +40,44 @@ async def test_irrelevant_data_is_removed_and_recorded(
 
 
 @pytest.mark.parametrize(
-    "body",
+    ("body", "field", "detail"),
     [
-        {"field": "description", "remove": "not in the text", "reason": "Irrelevant."},
-        {"field": "reference", "remove": "HRC", "reason": "Irrelevant."},
-        {"field": "incident_location", "remove": "Elsewhere", "reason": "Irrelevant."},
+        (
+            {"field": "description", "remove": "not in the text", "reason": "Irrelevant."},
+            "body.remove",
+            "The text to remove does not occur in description.",
+        ),
+        (
+            {"field": "reference", "remove": "HRC", "reason": "Irrelevant."},
+            "body.field",
+            "Invalid fields: body.field.",
+        ),
+        # The complaint names no place: there is nothing to remove, not even initials.
+        (
+            {"field": "incident_location", "remove": "XX", "reason": "Irrelevant."},
+            "body.remove",
+            "The text to remove does not occur in incident_location.",
+        ),
     ],
 )
 async def test_bad_redactions_are_422(
-    body: dict[str, Any], client: httpx.AsyncClient, auth: Any, file_complaint: Any, db: Any
+    body: dict[str, Any],
+    field: str,
+    detail: str,
+    client: httpx.AsyncClient,
+    auth: Any,
+    file_complaint: Any,
+    db: Any,
 ) -> None:
     filed = await file_complaint()
     response = await client.post(
         f"/v1/complaints/{filed['id']}/redactions", json=body, headers=auth("ombudsperson_staff")
     )
-    problem = refused(response, 422, "validation-error")
-    assert problem["errors"][0]["field"] in {"body.field", "body.remove"}
+    problem = refused(response, 422, "validation-error", field=field)
+    assert problem["detail"] == detail
+    if field == "body.remove":
+        assert problem["errors"] == [
+            {"field": "body.remove", "message": "not found in the field", "type": "value_error"}
+        ]
     assert db.execute("SELECT version FROM complaints").fetchone()["version"] == 1
+    assert db.execute("SELECT count(*) AS n FROM redactions").fetchone()["n"] == 0

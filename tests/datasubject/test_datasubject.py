@@ -137,14 +137,19 @@ async def test_an_erasure_is_recorded_due_in_a_month_then_executed_for_good(
     assert (due - received).days in (28, 29, 30, 31)  # one month (art. 12(3))
     assert request["status"] == "pending" and request["overdue"] is False
     again = await client.post(f"{path}/erasure-requests", json={"channel": "email"}, headers=staff)
-    refused(again, 409, "conflict", says="pending on this case already")
+    refused(again, 409, "conflict", detail="An erasure request is pending on this case already.")
     decision = f"{path}/erasure-requests/{request['id']}/decision"
     reason = "The complainant asked for it and nothing requires us to keep it."
     # An open case, and a legal hold, block it; a refusal needs its ground.
     response = await client.post(
         decision, json={"decision": "execute", "reason": reason}, headers=staff
     )
-    refused(response, 409, "conflict", says="The case is open")
+    refused(
+        response,
+        409,
+        "conflict",
+        detail="The case is open: withdraw or close it before erasing it.",
+    )
     await act(client, staff, cid, "withdraw")
     hold = await client.put(
         f"{path}/legal-hold", json={"reason": "Court proceedings are pending."}, headers=head
@@ -153,11 +158,24 @@ async def test_an_erasure_is_recorded_due_in_a_month_then_executed_for_good(
     response = await client.post(
         decision, json={"decision": "execute", "reason": reason}, headers=staff
     )
-    refused(response, 409, "conflict", says="legal hold")
+    refused(
+        response,
+        409,
+        "conflict",
+        detail="A legal hold is set on this case: it cannot be erased.",
+    )
     response = await client.post(
         decision, json={"decision": "refuse", "reason": reason}, headers=staff
     )
-    refused(response, 422, "validation-error", field="body.ground")
+    body = refused(
+        response,
+        422,
+        "validation-error",
+        detail="A refusal names its ground of GDPR art. 17(3).",
+    )
+    assert body["errors"] == [
+        {"field": "body.ground", "message": "required to refuse", "type": "missing"}
+    ]
     await client.post(
         f"{path}/legal-hold/release", json={"reason": "The proceedings ended."}, headers=head
     )
@@ -198,7 +216,7 @@ async def test_an_erasure_is_recorded_due_in_a_month_then_executed_for_good(
     response = await client.post(
         decision, json={"decision": "execute", "reason": reason}, headers=staff
     )
-    refused(response, 409, "conflict", says="executed already")
+    refused(response, 409, "conflict", detail="This request was executed already.")
     assert (await client.get(f"{path}/erasure-requests", headers=mine)).status_code == 403
 
 
@@ -219,6 +237,27 @@ async def test_a_refused_erasure_names_its_ground_and_keeps_the_data(
     due = {"kind": "erasure_request", "within_days": 40}
     listed = (await client.get("/v1/deadlines", params=due, headers=staff)).json()["items"]
     assert [(i["complaint_id"], i["item_id"]) for i in listed] == [(filed["id"], request["id"])]
+    # A ground goes with a refusal only; an unknown request is not found.
+    mixed = await client.post(
+        f"{path}/erasure-requests/{request['id']}/decision",
+        json={"decision": "execute", "ground": "legal_claims", "reason": "Both at once?"},
+        headers=staff,
+    )
+    body = refused(
+        mixed,
+        422,
+        "validation-error",
+        detail="A ground of art. 17(3) is a reason to refuse, not to erase.",
+    )
+    assert body["errors"] == [
+        {"field": "body.ground", "message": "only to refuse", "type": "value_error"}
+    ]
+    unknown = await client.post(
+        f"{path}/erasure-requests/987654/decision",
+        json={"decision": "refuse", "ground": "legal_claims", "reason": "No such request."},
+        headers=staff,
+    )
+    refused(unknown, 404, "not-found", detail="No erasure request with this id on this case.")
     response = await client.post(
         f"{path}/erasure-requests/{request['id']}/decision",
         json={

@@ -63,13 +63,13 @@ async def test_reschedule_and_cancel_with_reasons(
         json={"minutes": "Nothing to record here.", "outcome": "None."},
         headers=staff,
     )
-    assert again.status_code == 409
+    refused(again, 409, "conflict", detail="The hearing is cancelled: it no longer changes.")
     missing = await client.post(
         f"{_hearings(filed['id'])}/999999/cancel",
         json={"reason": "No such hearing."},
         headers=staff,
     )
-    assert missing.status_code == 404
+    refused(missing, 404, "not-found", detail="No hearing with this id belongs to this complaint.")
     timeline = await client.get(
         f"/v1/complaints/{filed['id']}/timeline", headers=await receipt_headers(filed)
     )

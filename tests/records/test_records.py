@@ -43,7 +43,7 @@ async def test_reporter_corrects_then_approves(
         json={"approve": True},
         headers=reporter,
     )
-    assert again.status_code == 409
+    refused(again, 409, "conflict", detail="The record is corrected: it no longer changes.")
     second = await client.post(
         _records(filed["id"]),
         headers=officer,

@@ -30,7 +30,9 @@ async def test_reporter_reports_retaliation_and_staff_grant_protection(
     officer = auth("oversight_officer")
     case = (await client.get(f"/v1/complaints/{new['id']}", headers=officer)).json()
     assert case["priority"] is True and case["retaliation_against"] == original["id"]
-    assert original["reference"] in case["summary"]
+    assert case["summary"] == f"Retaliation against the reporter of {original['reference']}"
+    assert case["remedy_sought"] == "Protection from retaliation and redress for it."
+    assert (case["description"], case["rights_affected"]) == (BODY["description"], ["work"])
     listed = await client.get("/v1/complaints", params={"priority": "true"}, headers=officer)
     assert [i["id"] for i in listed.json()["items"]] == [new["id"]]
     measures = (
@@ -52,7 +54,9 @@ async def test_reporter_reports_retaliation_and_staff_grant_protection(
         json={"decision": "refused", "note": "Changed."},
         headers=head,
     )
-    assert twice.status_code == 409
+    refused(
+        twice, 409, "conflict", detail="The protection measure is granted: it no longer changes."
+    )
     offered = await client.post(
         f"/v1/complaints/{new['id']}/protection-measures",
         json={"measure": "relocation_support"},

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -16,7 +16,7 @@ import pytest
 from psycopg.rows import dict_row
 
 from app.config import Settings, get_settings
-from tests.conftest import act, complaint_body, fold_all
+from tests.conftest import act, complaint_body, fold_all, refused
 
 
 async def finish(client: httpx.AsyncClient, staff: dict[str, str], cid: str) -> None:
@@ -74,6 +74,13 @@ async def test_past_retention_a_case_goes_with_everything_but_a_held_one_stays(
         headers={**staff, "content-type": "text/plain"},
     )
     assert upload.status_code == 201, upload.text
+    second = await client.post(
+        f"/v1/complaints/{expired['id']}/attachments",
+        content=b"The reply to the letter.",
+        params={"filename": "reply.txt", "attach_to": "complaint"},
+        headers={**staff, "content-type": "text/plain"},
+    )
+    assert second.status_code == 201, second.text
     message = await client.post(
         f"/v1/complaints/{expired['id']}/messages", json={"body": "We received it."}, headers=staff
     )
@@ -98,7 +105,16 @@ async def test_past_retention_a_case_goes_with_everything_but_a_held_one_stays(
     response = await client.put(path, json=reason, headers=head)
     assert response.status_code == 200
     assert response.json()["held"] is True and response.json()["set_by"] == "head"
-    assert (await client.put(path, json=reason, headers=head)).status_code == 409
+    shown = (await client.get(path, headers=staff)).json()
+    assert shown == {**response.json(), "reason": reason["reason"]}
+    set_at = datetime.fromisoformat(shown["set_at"])
+    assert timedelta(0) <= datetime.now(UTC) - set_at < timedelta(minutes=1)
+    refused(
+        await client.put(path, json=reason, headers=head),
+        409,
+        "conflict",
+        detail="A legal hold is set already.",
+    )
     timeline = (await client.get(f"/v1/complaints/{held['id']}/timeline", headers=staff)).json()
     assert timeline["entries"][-1]["action"] == "legal_hold_set"
 
@@ -118,7 +134,7 @@ async def test_past_retention_a_case_goes_with_everything_but_a_held_one_stays(
     file_path = root / name[-2:] / name[-4:-2] / name
     assert file_path.exists()
     assert await purge_cli() == 0
-    assert "purged 1 cases past their retention date (1 files)" in capsys.readouterr().out
+    assert "purged 1 cases past their retention date (2 files)" in capsys.readouterr().out
 
     assert (
         db.execute(
@@ -153,7 +169,17 @@ async def test_past_retention_a_case_goes_with_everything_but_a_held_one_stays(
     # Once the hold is lifted, the held case goes too.
     lifted = await client.post(f"{path}/release", json=reason, headers=head)
     assert lifted.status_code == 200 and lifted.json()["held"] is False
-    assert (await client.post(f"{path}/release", json=reason, headers=head)).status_code == 409
+    timeline = (await client.get(f"/v1/complaints/{held['id']}/timeline", headers=staff)).json()
+    assert [e["action"] for e in timeline["entries"][-2:]] == [
+        "legal_hold_set",
+        "legal_hold_lifted",
+    ]
+    refused(
+        await client.post(f"{path}/release", json=reason, headers=head),
+        409,
+        "conflict",
+        detail="No legal hold is set on this case.",
+    )
     assert await purge_cli() == 0
     assert "purged 1 cases" in capsys.readouterr().out
     assert {r["id"] for r in db.execute("SELECT id::text AS id FROM complaints")} == {
@@ -171,7 +197,7 @@ def test_retention_periods_follow_track_and_outcome(settings: Settings) -> None:
 
 
 async def test_orphaned_files_are_swept_but_young_and_attached_ones_stay(
-    client: httpx.AsyncClient, auth: Any, db: Any, settings: Settings
+    client: httpx.AsyncClient, auth: Any, db: Any, settings: Settings, tmp_path: Path
 ) -> None:
     from uuid import uuid4
 
@@ -198,6 +224,8 @@ async def test_orphaned_files_are_swept_but_young_and_attached_ones_stay(
         str(settings.database_url), autocommit=True, row_factory=dict_row
     ) as conn:
         assert await sweep_orphans(conn, storage) == 1
+        assert await sweep_orphans(conn, storage) == 0  # nothing old and unknown is left
+        assert await sweep_orphans(conn, LocalStorage(tmp_path)) == 0  # nothing stored at all
     assert not storage._path(old_orphan).exists()
     assert storage._path(young_orphan).exists()  # its row may still be on its way
     assert await storage.get(attached) == b"An attached file."

@@ -117,6 +117,21 @@ def assert_safe(table: dict[str, Any]) -> None:
         assert value is None or value == 0 or value >= K, (key, value)
     hidden = {key for key, value in entries.items() if value is None}
     assert not determined(hidden, equations), determined(hidden, equations)
+    assert not narrow_sums(entries, equations)
+
+
+def narrow_sums(entries: dict[Any, int | None], equations: list[list[Any]]) -> list[Any]:
+    """Groups under a shown total whose hidden parts sum to 1..k-1 (worked out from the shown
+    entries alone, as a reader would): each hidden part is then known to be below k."""
+    narrow = []
+    for group in equations:
+        *parts, total = group
+        if entries[total] is None or all(entries[p] is not None for p in parts):
+            continue
+        rest = entries[total] - sum(entries[p] or 0 for p in parts)
+        if 0 < rest < K:
+            narrow.append(group)
+    return narrow
 
 
 async def test_a_monitor_sees_disaggregated_exact_suppressed_counts(
@@ -596,6 +611,8 @@ def test_suppression_leaves_nothing_recoverable_in_random_tables(seed: int) -> N
     for key, value in values.items():
         assert key in hidden or value == 0 or value >= K, (key, value)
     assert not determined(hidden, equations)
+    shown: dict[Any, int | None] = {k: None if k in hidden else v for k, v in values.items()}
+    assert not narrow_sums(shown, equations)
     assert result.primary == {key for key, v in values.items() if 0 < v < K}
 
 

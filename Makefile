@@ -41,7 +41,8 @@ fuzz: $(STAMP)
 ## Each mutant of the modules in [tool.mutmut] runs the tests that reach it; see the README.
 mutation: $(STAMP)
 	rm -rf mutants
-	PATH="$(CURDIR)/$(BIN):$$PATH" OMBUDS_KEEP_TEST_TEMPLATE=1 $(BIN)/mutmut run
+	PATH="$(CURDIR)/$(BIN):$$PATH" OMBUDS_VAR_DIR="$(CURDIR)/var" OMBUDS_KEEP_TEST_TEMPLATE=1 \
+		$(BIN)/mutmut run
 	$(BIN)/python .ci/mutation_score.py
 
 migrate: $(STAMP)

@@ -26,10 +26,19 @@ KILLED = {"killed", "timeout", "caught by type check"}
 SURVIVED = {"survived", "no tests"}  # a mutant no selected test reaches survives too
 
 
+def normal(line: str) -> str:
+    """`+ code` with its whitespace collapsed: how the equivalents list writes a change."""
+    return line[0] + " " + " ".join(line[1:].split())
+
+
 def mutant_diff(name: str, module: str) -> list[str]:
     """The changed lines of a mutant, as `mutmut show` prints them."""
     shown = get_diff_for_mutant(name, path=module)
-    return [line for line in shown.splitlines() if line[:2] in ("- ", "+ ") and line[:4] != "+++ "]
+    return [
+        normal(line)
+        for line in shown.splitlines()
+        if line[:1] in ("-", "+") and line[:3] not in ("---", "+++")
+    ]
 
 
 def main() -> int:
@@ -64,7 +73,7 @@ def main() -> int:
             elif status in SURVIVED:
                 diff = mutant_diff(name, module)
                 entry = equivalents.get(name)
-                if entry is not None and entry["change"] in diff:
+                if entry is not None and normal(entry["change"]) in diff:
                     counts["equivalent"] += 1
                     continue
                 if entry is not None:
@@ -92,7 +101,7 @@ def main() -> int:
         for name, diff in listed:
             print(f"  {name}")
             for line in diff:
-                print(f"      {line.strip()}")
+                print(f"      {line}")
     if stale:
         print("\nequivalents that no longer match their mutant (the code moved):")
         for name in stale:

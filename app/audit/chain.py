@@ -114,7 +114,7 @@ class Verification:
             "checkpoint": None
             if self.checkpoint is None
             else {"position": self.checkpoint.position, "hash": self.checkpoint.hash},
-            "verified_at": (self.verified_at or datetime.now(UTC)).isoformat(),
+            "verified_at": self.verified_at.isoformat() if self.verified_at else None,
         }
 
 

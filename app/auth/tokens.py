@@ -91,6 +91,8 @@ def _principal(claims: dict[str, object]) -> Principal:
         roles = frozenset(Role(r) for r in raw_roles)
     except ValueError as exc:
         raise Unauthorized("The access token names an unknown role.") from exc
+    if not roles:
+        raise Unauthorized("The access token carries no ombuds role.")
     department = claims.get("department")
     if department is not None and not isinstance(department, str):
         raise Unauthorized("The access token is not valid.")

@@ -500,7 +500,8 @@ async def redact(
     await lock(conn, principal, complaint_id)
     cur = await conn.execute(queries.FIELD_VALUE[body.field], {"id": complaint_id})
     current = await cur.fetchone()
-    occurrences = (current["value"] or "").count(body.remove) if current else 0
+    assert current is not None  # the complaint is locked above
+    occurrences = (current["value"] or "").count(body.remove)
     if occurrences == 0:
         raise Unprocessable(
             f"The text to remove does not occur in {body.field}.",

@@ -80,7 +80,8 @@ class Principal:
         for need in needs:
             wanted |= {need} if isinstance(need, Permission) else need
         role = acting_role(self.roles, frozenset(wanted)) or acting_role(self.roles, frozenset())
-        return Actor(self.subject, role.value if role is not None else "unknown")
+        assert role is not None  # every principal holds a role: tokens without one are refused
+        return Actor(self.subject, role.value)
 
     @property
     def is_staff(self) -> bool:

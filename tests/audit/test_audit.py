@@ -310,12 +310,24 @@ async def test_a_checkpoint_catches_removed_tails_and_rewrites_with_the_key(
     Tamper(db)(f"DELETE FROM audit_entries WHERE seq = {int(entries)}")  # noqa: S608
     assert (await cli("audit", "verify"))[0] == 0
     code, out = await cli("audit", "verify", "--checkpoint", str(saved))
-    assert code == 1 and f"ends at position {entries - 1}" in out
+    removed = (
+        f"the trail ends at position {entries - 1}, before the checkpoint's {entries}: "
+        "entries were removed"
+    )
+    assert code == 1 and f"BROKEN at position {entries}: {removed}" in out, out
+    shortened = (
+        await client.get("/v1/audit/verification", params=checkpoint, headers=auth("auditor"))
+    ).json()
+    assert (shortened["broken_at"], shortened["problem"], shortened["entry_id"]) == (
+        entries,
+        removed,
+        None,
+    )
 
     # Someone with the database AND the key edits entry 2 and recomputes every seal after it.
     key = settings.audit_key.get_secret_value().encode()
     Tamper(db)("UPDATE audit_entries SET object_id = 'rewritten' WHERE seq = 2")
-    rows = db.execute("SELECT * FROM audit_entries ORDER BY seq").fetchall()
+    rows = db.execute("SELECT * FROM audit_entries WHERE seq IS NOT NULL ORDER BY seq").fetchall()
     previous = b"\x00" * 32
     updates = []
     for row in rows:
@@ -340,6 +352,10 @@ async def test_a_checkpoint_catches_removed_tails_and_rewrites_with_the_key(
     )
     assert verification.json()["intact"] is False
     assert verification.json()["broken_at"] == entries
+    assert verification.json()["problem"] == (
+        f"the entry at position {entries} no longer has the checkpoint's hash: "
+        "the trail was rewritten"
+    )
     bad = tmp_path / "bad.json"
     bad.write_text('{"position": "x"}')
     assert (await cli("audit", "verify", "--checkpoint", str(bad)))[0] == 2

@@ -146,9 +146,10 @@ async def test_provider_token_is_accepted(
 async def test_defective_provider_tokens_are_401(
     changes: dict[str, Any], oidc_client: httpx.AsyncClient
 ) -> None:
-    roles = changes.pop("roles", None)
+    # Not popped from `changes`: the parameter is shared by every run of this test in a process.
+    claims = {k: v for k, v in changes.items() if k != "roles"}
     response = await oidc_client.get(
-        "/v1/complaints", headers=_bearer(_token(roles=roles, **changes))
+        "/v1/complaints", headers=_bearer(_token(roles=changes.get("roles"), **claims))
     )
     assert response.status_code == 401
     assert response.headers["content-type"] == "application/problem+json"

@@ -64,6 +64,7 @@ def forged(settings: Settings) -> dict[str, str]:
         "wrong iss": _sign(settings, _claims(settings, iss="evil")),
         "unknown role": _sign(settings, _claims(settings, roles=["god"])),
         "roles not a list": _sign(settings, _claims(settings, roles="ombudsperson")),
+        "no role": _sign(settings, _claims(settings, roles=[])),
         "complainant without cid": _sign(settings, _claims(settings, roles=["complainant"])),
         "complainant plus staff": _sign(
             settings,

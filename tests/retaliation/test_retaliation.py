@@ -92,3 +92,16 @@ async def test_only_the_reporter_reports_retaliation(
         headers=await receipt_headers(original),
     )
     refused(bad, 422, "validation-error", field="body.measures.0")
+
+
+async def test_a_signed_in_reporter_finds_the_new_case_in_their_account(
+    client: httpx.AsyncClient, auth: Any, file_complaint: Any
+) -> None:
+    resident = auth("resident", sub="rosa")
+    original = await file_complaint(track="anti_corruption", headers=resident)
+    response = await client.post(
+        f"/v1/complaints/{original['id']}/retaliation", json=BODY, headers=resident
+    )
+    assert response.status_code == 201, response.text
+    mine = (await client.get("/v1/complaints", headers=resident)).json()["items"]
+    assert {i["id"] for i in mine} == {original["id"], response.json()["id"]}

@@ -12,7 +12,9 @@ from app.config import get_settings
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
 
+    from app.accesslog import log_config
     from app.db import libpq_url, resolve_database_url
     from app.migrate import upgrade
 
@@ -26,6 +28,8 @@ def _serve(args: argparse.Namespace) -> int:
         upgrade(url)
         _count_existing(libpq_url(url))
     port = args.port or int(os.environ.get("PORT", "8000"))
+    # Off unless asked for; when on, client addresses are truncated (app/accesslog.py).
+    logging = log_config() if args.access_log else LOGGING_CONFIG
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -37,6 +41,7 @@ def _serve(args: argparse.Namespace) -> int:
         log_level=args.log_level,
         access_log=args.access_log,
         server_header=False,  # do not advertise the stack
+        log_config=logging,
     )
     return 0
 
@@ -261,6 +266,12 @@ def main(argv: list[str] | None = None) -> int:
         "--with-worker", action="store_true", help="also run the worker in the server process"
     )
     serve.add_argument("--log-level", default="info")
+    serve.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log each request, client addresses truncated to /24 (IPv4) or /48 (IPv6); "
+        "off by default",
+    )
     serve.add_argument("--no-access-log", dest="access_log", action="store_false")
     serve.set_defaults(func=_serve)
 

@@ -5,12 +5,23 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import json
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field, PrivateAttr, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import (
+    AliasChoices,
+    Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Used only when OMBUDS_ENVIRONMENT=development (the default for `make run` and the tests).
 DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production-0000"  # noqa: S105
@@ -20,6 +31,7 @@ _DEVELOPMENT_IDENTITY_KEY = hashlib.sha256(b"ombuds development identity key").d
 DEVELOPMENT_IDENTITY_KEYS = "dev1:" + base64.b64encode(_DEVELOPMENT_IDENTITY_KEY).decode()
 
 Environment = Literal["development", "test", "production"]
+_SECRETS = ("jwt_secret", "receipt_key", "audit_key")
 
 
 class Settings(BaseSettings):
@@ -50,7 +62,20 @@ class Settings(BaseSettings):
     # `kid:base64key;kid2:base64key`, the first one seals, all of them open (key rotation).
     identity_keys: SecretStr = SecretStr(DEVELOPMENT_IDENTITY_KEYS)
 
-    # Intake.
+    # Intake. The Venice Principles (17) and the Directive (art. 6(2)) expect free access and
+    # leave anonymous reports to the city: both are declared here and shown by indicator S1.
+    anonymous_filing: bool = Field(
+        default=True,
+        description="Accept complaints with neither contact details nor an account.",
+    )
+    filing_fee: Decimal = Field(
+        default=Decimal(0),
+        ge=0,
+        max_digits=10,
+        decimal_places=2,
+        description="What the office charges to file, in the local currency (the service itself "
+        "takes no payment; anything above 0 makes indicator S1 false).",
+    )
     reference_prefix: str = Field(default="HRC", pattern=r"^[A-Z]{2,8}$")
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     page_size_default: int = Field(default=50, ge=1)
@@ -79,14 +104,14 @@ class Settings(BaseSettings):
     ombudsperson_acknowledge_days: int = Field(default=7, ge=1, le=90)
     ombudsperson_feedback_months: int = Field(default=3, ge=1, le=12)
     anti_corruption_acknowledge_days: int = Field(default=7, ge=1, le=7)
-    anti_corruption_feedback_months: int = Field(default=3, ge=1, le=6)
+    anti_corruption_feedback_months: int = Field(default=3, ge=1, le=3)
     # Target for the decision (findings, inadmissibility or referral), from the acknowledgement.
     ombudsperson_decision_months: int = Field(default=6, ge=1, le=36)
     anti_corruption_decision_months: int = Field(default=6, ge=1, le=36)
 
     # Municipal departments complaints are about (a JSON list). Statistics and monitoring events
     # name a department only from this list: any other respondent counts as "other".
-    departments: list[str] = Field(default_factory=list, max_length=500)
+    departments: Annotated[list[str], NoDecode] = Field(default_factory=list, max_length=500)
 
     # Statistics for monitoring bodies: counts of 1..k-1 are never published (k >= 5).
     statistics_min_cell: int = Field(default=10, ge=5, le=1000)
@@ -115,7 +140,7 @@ class Settings(BaseSettings):
     # How long a finished case is kept (GDPR art. 5(1)(e); Directive 2019/1937 art. 18), in years,
     # per track: "findings" for cases closed after findings, "other" for inadmissible, referred
     # and withdrawn ones. Then the purge removes it, unless a legal hold is set.
-    retention_years: dict[str, dict[str, int]] = Field(
+    retention_years: Annotated[dict[str, dict[str, int]], NoDecode] = Field(
         default_factory=lambda: {
             "ombudsperson": {"findings": 10, "other": 5},
             "anti_corruption": {"findings": 5, "other": 2},
@@ -126,33 +151,71 @@ class Settings(BaseSettings):
 
     _department_index: dict[str, str] = PrivateAttr(default_factory=dict)
 
-    @model_validator(mode="after")
-    def _monitoring(self) -> Settings:
+    @field_validator("departments", "retention_years", mode="before")
+    @classmethod
+    def _json(cls, value: Any) -> Any:
+        """JSON from the environment, decoded here so a bad value is one problem among others."""
+        if not isinstance(value, str):
+            return value
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            raise ValueError("is not valid JSON") from None
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _every_problem(cls, data: Any, handler: ModelWrapValidatorHandler[Settings]) -> Settings:
+        """Validate, then name every problem at once: the fields', and those across fields."""
+        problems = _secret_problems(data) if isinstance(data, dict) else []
+        try:
+            settings = handler(data)
+        except ValidationError as exc:
+            raise ValueError("\n".join([*field_problems(exc), *problems])) from None
+        problems += settings._cross_field_problems()
+        if problems:
+            raise ValueError("\n".join(problems))
+        return settings
+
+    def _cross_field_problems(self) -> list[str]:
+        problems: list[str] = []
         self._department_index = {name.strip().casefold(): name for name in self.departments}
         if self.monitoring_url is not None:
             from app.outbox.signing import webhook_key
             from app.outbox.target import check_url
 
-            check_url(self.monitoring_url, allow_private=self.monitoring_allow_private)
+            try:
+                check_url(self.monitoring_url, allow_private=self.monitoring_allow_private)
+            except ValueError as exc:
+                problems.append(f"OMBUDS_MONITORING_URL: {exc}")
             if self.monitoring_secret is None:
-                raise ValueError("OMBUDS_MONITORING_URL needs OMBUDS_MONITORING_SECRET")
-            webhook_key(self.monitoring_secret.get_secret_value())
+                problems.append("OMBUDS_MONITORING_SECRET: needed with OMBUDS_MONITORING_URL")
+            else:
+                try:
+                    webhook_key(self.monitoring_secret.get_secret_value())
+                except ValueError as exc:
+                    problems.append(f"OMBUDS_MONITORING_SECRET: {exc}")
         if self.dp_epsilon_max_per_release > self.dp_epsilon_per_month:
-            raise ValueError("OMBUDS_DP_EPSILON_MAX_PER_RELEASE exceeds the monthly budget")
-        return self
-
-    @model_validator(mode="after")
-    def _retention(self) -> Settings:
+            problems.append(
+                "OMBUDS_DP_EPSILON_MAX_PER_RELEASE: exceeds the monthly budget "
+                "(OMBUDS_DP_EPSILON_PER_MONTH)"
+            )
         for track in ("ombudsperson", "anti_corruption"):
             periods = self.retention_years.get(track, {})
             if set(periods) != {"findings", "other"} or not all(
                 1 <= years <= 100 for years in periods.values()
             ):
-                raise ValueError(
-                    "OMBUDS_RETENTION_YEARS needs, for each track, `findings` and `other`, "
+                problems.append(
+                    "OMBUDS_RETENTION_YEARS: needs, for each track, `findings` and `other`, "
                     "each 1 to 100 years"
                 )
-        return self
+                break
+        if (self.oidc_issuer is None) != (self.oidc_jwks_url is None):
+            problems.append("OMBUDS_OIDC_ISSUER and OMBUDS_OIDC_JWKS_URL: set both or neither")
+        if self.page_size_default > self.page_size_max:
+            problems.append("OMBUDS_PAGE_SIZE_DEFAULT: must not exceed OMBUDS_PAGE_SIZE_MAX")
+        if self.db_pool_min > self.db_pool_max:
+            problems.append("OMBUDS_DB_POOL_MIN: must not exceed OMBUDS_DB_POOL_MAX")
+        return problems
 
     def retention_for(self, track: str, findings: bool) -> int:
         return self.retention_years[track]["findings" if findings else "other"]
@@ -163,55 +226,9 @@ class Settings(BaseSettings):
             return None
         return self._department_index.get(respondent.strip().casefold())
 
-    @model_validator(mode="after")
-    def _oidc_complete(self) -> Settings:
-        if (self.oidc_issuer is None) != (self.oidc_jwks_url is None):
-            raise ValueError("OMBUDS_OIDC_ISSUER and OMBUDS_OIDC_JWKS_URL go together")
-        return self
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Settings:
-        self.identity_keyring()  # well-formed in every environment
-        if self.page_size_default > self.page_size_max:
-            raise ValueError("OMBUDS_PAGE_SIZE_DEFAULT must not exceed OMBUDS_PAGE_SIZE_MAX")
-        if self.db_pool_min > self.db_pool_max:
-            raise ValueError("OMBUDS_DB_POOL_MIN must not exceed OMBUDS_DB_POOL_MAX")
-        return self
-
-    @model_validator(mode="after")
-    def _refuse_weak_secrets_outside_development(self) -> Settings:
-        if self.environment == "development":
-            return self
-        for name in ("jwt_secret", "receipt_key", "audit_key"):
-            value = getattr(self, name).get_secret_value()
-            if value.startswith(DEVELOPMENT_SECRET) or len(value) < MIN_SECRET_LENGTH:
-                raise ValueError(
-                    f"OMBUDS_{name.upper()} must be set to a secret of at least "
-                    f"{MIN_SECRET_LENGTH} characters outside development"
-                )
-        secrets = [self.jwt_secret, self.receipt_key, self.audit_key]
-        if len({secret.get_secret_value() for secret in secrets}) != len(secrets):
-            raise ValueError(
-                "OMBUDS_JWT_SECRET, OMBUDS_RECEIPT_KEY and OMBUDS_AUDIT_KEY must all differ"
-            )
-        _, keys = self.identity_keyring()
-        if _DEVELOPMENT_IDENTITY_KEY in keys.values():
-            raise ValueError("OMBUDS_IDENTITY_KEYS must be set outside development")
-        return self
-
     def identity_keyring(self) -> tuple[str, dict[str, bytes]]:
         """(the key id that seals, every key id -> 32-byte key)."""
-        keys: dict[str, bytes] = {}
-        for part in self.identity_keys.get_secret_value().split(";"):
-            kid, _, encoded = part.strip().partition(":")
-            try:
-                key = base64.b64decode(encoded, validate=True)
-            except binascii.Error as exc:
-                raise ValueError(f"identity key {kid!r} is not base64") from exc
-            if not kid or len(key) != 32:
-                raise ValueError("each identity key is `kid:base64` of 32 bytes")
-            keys[kid] = key
-        return next(iter(keys)), keys
+        return parse_keyring(self.identity_keys.get_secret_value())
 
     def decision_months(self, track: str) -> int:
         return int(getattr(self, f"{track}_decision_months"))
@@ -224,6 +241,91 @@ class Settings(BaseSettings):
         )
 
 
+def _plain(value: object) -> str:
+    return value.get_secret_value() if isinstance(value, SecretStr) else str(value)
+
+
+def parse_keyring(text: str) -> tuple[str, dict[str, bytes]]:
+    """`kid:base64;kid2:base64` -> (the first key id, every key id -> 32-byte key)."""
+    keys: dict[str, bytes] = {}
+    for number, part in enumerate(text.split(";"), start=1):
+        kid, _, encoded = part.strip().partition(":")
+        try:
+            key = base64.b64decode(encoded, validate=True)
+        except binascii.Error:
+            raise ValueError(f"key number {number} is not base64") from None
+        if not kid or len(key) != 32:
+            raise ValueError("each key is `kid:base64` of 32 bytes")
+        keys[kid] = key
+    return next(iter(keys)), keys
+
+
+def _secret_problems(data: dict[str, Any]) -> list[str]:
+    """What is wrong with the secrets as given (raw input, so even when other fields fail)."""
+    problems: list[str] = []
+    try:
+        _, keys = parse_keyring(_plain(data.get("identity_keys", DEVELOPMENT_IDENTITY_KEYS)))
+    except ValueError as exc:
+        problems.append(f"OMBUDS_IDENTITY_KEYS: {exc}")
+        keys = {}
+    if _plain(data.get("environment", "development")) == "development":
+        return problems
+    strong = []
+    for name in _SECRETS:
+        value = _plain(data.get(name, DEVELOPMENT_SECRET))
+        if value.startswith(DEVELOPMENT_SECRET) or len(value) < MIN_SECRET_LENGTH:
+            problems.append(
+                f"OMBUDS_{name.upper()}: must be set to a secret of at least "
+                f"{MIN_SECRET_LENGTH} characters outside development"
+            )
+        else:
+            strong.append(value)
+    if len(set(strong)) != len(strong):
+        problems.append(
+            "OMBUDS_JWT_SECRET, OMBUDS_RECEIPT_KEY and OMBUDS_AUDIT_KEY: must all differ"
+        )
+    if _DEVELOPMENT_IDENTITY_KEY in keys.values():
+        problems.append("OMBUDS_IDENTITY_KEYS: must be set outside development")
+    return problems
+
+
+def env_name(field: str) -> str:
+    """The environment variable that sets a field."""
+    if field == "DATABASE_URL" or field == "database_url":
+        return "DATABASE_URL"
+    return field if field.startswith("OMBUDS_") else f"OMBUDS_{field.upper()}"
+
+
+def field_problems(exc: ValidationError) -> list[str]:
+    """One line per invalid field, naming its variable and never its value."""
+    problems = []
+    for error in exc.errors(include_input=False, include_url=False, include_context=False):
+        location = error["loc"]
+        if not location:  # a problem across fields, already phrased by the model
+            problems.extend(str(error["msg"]).removeprefix("Value error, ").splitlines())
+            continue
+        message = str(error["msg"]).removeprefix("Value error, ")
+        problems.append(f"{env_name(str(location[0]))}: {message}")
+    return problems
+
+
+class ConfigurationError(SystemExit):
+    """The settings are not usable: exits non-zero with one message naming every problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  - {problem}" for problem in problems)
+        super().__init__(f"ombuds: the configuration is not valid:\n{lines}")
+
+
+def load_settings() -> Settings:
+    """The settings from the environment, or a ConfigurationError naming every problem."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise ConfigurationError(field_problems(exc)) from None
+
+
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    return load_settings()

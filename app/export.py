@@ -22,7 +22,7 @@ from app.findings import service as findings
 from app.findings.schemas import FindingsOut
 from app.hearings import service as hearings
 from app.hearings.schemas import Hearings
-from app.kit.access import allow
+from app.kit.access import allow, reach
 from app.kit.errors import CASE_READ, LIST_READ, NotFound
 from app.kit.http import Tx
 from app.kit.permissions import Permission as P
@@ -149,7 +149,8 @@ async def _export(
             "the identities and details of other people named in the complaint",
         ],
     )
-    await audit(tx, principal.actor, "complaint.export", "complaint", complaint_id)
+    case = await reach(tx, principal, complaint_id)
+    await audit(tx, case.actor(principal), "complaint.export", "complaint", complaint_id)
     return result
 
 

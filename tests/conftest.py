@@ -413,15 +413,37 @@ def set_status(db: psycopg.Connection[Any], complaint_id: str, status: str) -> N
     db.execute("UPDATE complaints SET status = %s WHERE id = %s", (status, complaint_id))
 
 
+def tables_holding(db: psycopg.Connection[Any], needle: str) -> dict[str, int]:
+    """Every table of the schema, scanned whole row by row (each row as text, every column),
+    with the number of rows in which `needle` occurs; only tables where it does."""
+    names = [
+        r["tablename"]
+        for r in db.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+        )
+    ]
+    found: dict[str, int] = {}
+    for name in names:
+        query = sql.SQL("SELECT count(*) AS n FROM {t} WHERE strpos({t}::text, %s) > 0").format(
+            t=sql.Identifier(name)
+        )
+        row = db.execute(query, (needle,)).fetchone()
+        if row and row["n"]:
+            found[name] = row["n"]
+    return found
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def live_server(database_url: str, settings: Settings) -> Iterator[str]:
-    """A real `ombuds serve` on a loopback port, on the test database; its base URL."""
+@contextlib.contextmanager
+def serving(
+    settings: Settings, database_url: str, *flags: str, **stderr: Any
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A real `ombuds serve` on a loopback port, on the test database: (base URL, process)."""
     port = free_port()
     env = process_env(
         settings,
@@ -430,9 +452,8 @@ def live_server(database_url: str, settings: Settings) -> Iterator[str]:
         OMBUDS_RATE_LIMIT_INTAKE_PER_MINUTE="1000000",
         OMBUDS_RATE_LIMIT_RECEIPT_PER_MINUTE="1000000",
     )
-    command = [sys.executable, "-m", "app.cli", "serve", "--port", str(port)]
-    command += ["--log-level", "warning", "--no-access-log"]
-    proc = subprocess.Popen(command, env=env)  # noqa: S603 (our own server, fixed arguments)
+    command = [sys.executable, "-m", "app.cli", "serve", "--port", str(port), *flags]
+    proc = subprocess.Popen(command, env=env, **stderr)  # noqa: S603 (our own server)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 20
@@ -445,10 +466,17 @@ def live_server(database_url: str, settings: Settings) -> Iterator[str]:
             if time.monotonic() > deadline:
                 raise RuntimeError("the server did not become ready")
             time.sleep(0.1)
-        yield base
+        yield base, proc
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def live_server(database_url: str, settings: Settings) -> Iterator[str]:
+    """A real `ombuds serve` on a loopback port, on the test database; its base URL."""
+    with serving(settings, database_url, "--log-level", "warning") as (base, _):
+        yield base
 
 
 # Arranging a case for what a test is about (the API does the writing; `set_status` only stands

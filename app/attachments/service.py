@@ -130,7 +130,7 @@ async def upload(
                 "sha256": hashlib.sha256(file.data).digest(),
                 "visible": visible,
                 "staff": principal.is_staff,
-                **principal.actor.params,
+                **case.actor(principal).params,
             },
             AttachmentOut,
         )
@@ -156,7 +156,7 @@ async def list_attachments(
 async def download(
     conn: Conn, storage: Storage, principal: Principal, complaint_id: UUID, attachment_id: UUID
 ) -> Download:
-    await reach(conn, principal, complaint_id)
+    case = await reach(conn, principal, complaint_id)
     found = await one(
         conn,
         compose(queries.SELECT, extra=queries.ONE),
@@ -168,5 +168,5 @@ async def download(
     data = await storage.get(attachment_id)
     if hashlib.sha256(data).hexdigest() != found.sha256:
         raise AppError("The stored file does not match its checksum; it was not served.")
-    await audit(conn, principal.actor, "attachment.download", "attachment", attachment_id)
+    await audit(conn, case.actor(principal), "attachment.download", "attachment", attachment_id)
     return Download(found.filename, found.content_type, found.sha256, data)

@@ -113,6 +113,9 @@ class Complaint(SQLModel, table=True):
     language: str = text_field()
     anonymous: bool = column(sa.Boolean)
     complainant_subject: str | None = text_field(nullable=True)
+    # Anti-corruption track: the reporter's pseudonym ("Reporter 3F9A1C", keyed on the case), the
+    # name under which everything the reporter does on the case is recorded and shown.
+    reporter_alias: str | None = text_field(nullable=True)
     handler_subject: str | None = text_field(nullable=True)
     received_at: datetime = moment(now=True)
     acknowledge_by: datetime = moment()

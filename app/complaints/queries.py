@@ -25,14 +25,15 @@ c AS (
   INSERT INTO complaints (
     id, reference, receipt_hash, track, status, summary, description, rights_affected,
     discrimination_grounds, respondent, department, incident_from, incident_to, incident_location,
-    remedy_sought, language, anonymous, complainant_subject, acknowledge_by, feedback_by)
+    remedy_sought, language, anonymous, complainant_subject, reporter_alias, acknowledge_by,
+    feedback_by)
   SELECT
     %(id)s, %(prefix)s || '-' || to_char(now() AT TIME ZONE 'UTC', 'YYYY') || '-'
       || lpad(b.n::text, greatest(6, length(b.n::text)), '0'),
     %(receipt_hash)s, b.track, 'submitted', b.summary, b.description, b.rights_affected,
     b.discrimination_grounds, b.respondent, %(department)s, (b.incident->>'date_from')::date,
     (b.incident->>'date_to')::date, b.incident->>'location', b.remedy_sought, b.language,
-    %(anonymous)s, %(complainant_subject)s,
+    %(anonymous)s, %(complainant_subject)s, %(reporter_alias)s,
     now() + make_interval(days => %(ack_days)s),
     now() + make_interval(days => %(ack_days)s) + make_interval(months => %(feedback_months)s)
   FROM b
@@ -155,6 +156,7 @@ GET = compose(
     """
 SELECT c.id, c.reference, c.origin, c.track, c.status, c.version,
   CASE WHEN %(staff)s THEN c.handler_subject END AS handler,
+  CASE WHEN %(staff)s THEN c.reporter_alias END AS reporter,
   c.referred_to, c.priority, c.retaliation_against, c.summary, c.description,
   c.rights_affected, c.discrimination_grounds, c.respondent,
   json_build_object('date_from', c.incident_from, 'date_to', c.incident_to,

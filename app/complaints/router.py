@@ -71,7 +71,9 @@ Reader = Annotated[Principal, allow_on_case(P.complaint_read)]
     tags=["residents"],
     summary="File a complaint (no account needed)",
     description=(
-        "Anyone may file, free of charge. Omit `contact` to file anonymously. The response holds "
+        "Anyone may file, free of charge. Omit `contact` to file anonymously (unless the office "
+        "set `OMBUDS_ANONYMOUS_FILING=false`: then a complaint without contact or account is "
+        "refused with 422 `anonymous_not_accepted`). The response holds "
         "the `receipt`, shown only once: with the `reference` it lets the complainant follow the "
         "case. A resident token links the complaint to the resident's account."
     ),

@@ -60,7 +60,7 @@ from app.kit.http import check_version
 from app.kit.ids import uuid7
 from app.kit.pagination import decode_cursor, encode_cursor
 from app.kit.permissions import Permission, Role
-from app.kit.principals import Actor, Principal, actor_of
+from app.kit.principals import Actor, Principal, actor_of, reporter_actor
 from app.kit.sealed import ContactOut, open_sealed
 from app.kit.sql import Conn, all_rows, compose, conditions, one
 from app.kit.trail import CaseEvent, audit
@@ -69,9 +69,27 @@ from app.taxonomy import Track
 _CURSOR: TypeAdapter[tuple[datetime, UUID]] = TypeAdapter(tuple[datetime, UUID])
 
 
+def _resident(principal: Principal | None) -> str | None:
+    return principal.subject if principal and Role.resident in principal.roles else None
+
+
 async def file_complaint(
     conn: Conn, settings: Settings, sealer: Sealer, body: ComplaintIn, principal: Principal | None
 ) -> Filed:
+    """A new complaint, from anyone; anonymous unless the office turned that off."""
+    if body.contact is None and _resident(principal) is None and not settings.anonymous_filing:
+        message = "This office does not accept anonymous complaints: give a way to reach you."
+        raise Unprocessable(
+            message,
+            [{"field": "body.contact", "message": message, "type": "anonymous_not_accepted"}],
+        )
+    return await _file(conn, settings, sealer, body, principal)
+
+
+async def _file(
+    conn: Conn, settings: Settings, sealer: Sealer, body: ComplaintIn, principal: Principal | None
+) -> Filed:
+    resident = _resident(principal)
     receipt = receipts.new_receipt()
     complaint_id = uuid7()
     contact_key, contact_sealed = (None, None)
@@ -84,7 +102,7 @@ async def file_complaint(
         named = NamedPersons(body.named_persons).model_dump_json(exclude_none=True).encode()
         named_key, named_sealed = sealer.seal(named, complaint_id, NAMED_PERSONS)
     ack_days, feedback_months = settings.deadlines(body.track)
-    resident = principal.subject if principal and Role.resident in principal.roles else None
+    alias = pseudonym(settings, complaint_id) if body.track is Track.anti_corruption else None
     sql = queries.file_sql(
         contact=contact_sealed is not None,
         named=named_sealed is not None,
@@ -105,10 +123,11 @@ async def file_complaint(
             ),
             "anonymous": body.contact is None and resident is None,
             "complainant_subject": resident,
+            "reporter_alias": alias,
             "department": settings.department_of(body.respondent),
             "ack_days": ack_days,
             "feedback_months": feedback_months,
-            **actor_of(principal).params,
+            **reporter_actor(actor_of(principal), alias).params,
         },
     )
     row = await cur.fetchone()
@@ -131,7 +150,7 @@ async def report_retaliation(
     cur = await conn.execute(queries.ORIGINAL, {"id": original_id})
     original = await cur.fetchone()
     assert original is not None  # the complaint was found just above
-    filed = await file_complaint(
+    filed = await _file(  # never refused as anonymous: the reporter is known to the original
         conn,
         settings,
         sealer,
@@ -249,15 +268,7 @@ async def get_complaint(
             NamedPersons,
         ).root
         await audit(conn, actor, "complaint.read_named_persons", "complaint", complaint_id)
-    confidential = staff and row["track"] == Track.anti_corruption
-    return ComplaintOut.model_validate(
-        {
-            **row,
-            "contact": contact,
-            "named_persons": named,
-            "reporter": pseudonym(settings, complaint_id) if confidential else None,
-        }
-    )
+    return ComplaintOut.model_validate({**row, "contact": contact, "named_persons": named})
 
 
 async def transition(
@@ -301,7 +312,7 @@ async def transition(
             raise GuardFailed(
                 f"`{action}` needs: " + " ".join(GUARD_DESCRIPTIONS[g] for g in unmet)
             )
-    actor = principal.acting_for(needed)
+    actor = case.actor(principal, needed)
     _, feedback_months = settings.deadlines(case.track)
     cur = await conn.execute(
         queries.TRANSITION,

@@ -6,7 +6,7 @@ from app.kit.sql import compose
 from app.kit.trail import audit_cte
 
 TRACK_AND_SEAL = """
-SELECT c.track, ct.key_id, ct.sealed FROM complaints c
+SELECT c.track, c.complainant_subject AS account, ct.key_id, ct.sealed FROM complaints c
 LEFT JOIN complainant_contacts ct ON ct.complaint_id = c.id
 WHERE c.id = %(id)s
 """

@@ -8,13 +8,18 @@ from uuid import UUID
 from fastapi import APIRouter, Request, Response, status
 
 from app.identity import service
-from app.identity.schemas import DecisionIn, RevealRequestIn, RevealRequestOut, RevealRequests
+from app.identity.schemas import (
+    DecisionIn,
+    RevealedIdentity,
+    RevealRequestIn,
+    RevealRequestOut,
+    RevealRequests,
+)
 from app.kit.access import allow_on_case
 from app.kit.errors import CASE_WRITE, created, problem_responses
 from app.kit.http import Tx
 from app.kit.permissions import Permission as P
 from app.kit.principals import Principal
-from app.kit.sealed import ContactOut
 
 router = APIRouter(prefix="/v1/complaints/{complaint_id}/identity-requests", tags=["oversight"])
 Requester = Annotated[Principal, allow_on_case(P.identity_request)]
@@ -65,6 +70,6 @@ async def post_decision(
 )
 async def get_identity(
     complaint_id: UUID, request_id: int, request: Request, tx: Tx, principal: Requester
-) -> ContactOut:
+) -> RevealedIdentity:
     sealer = request.app.state.sealer
     return await service.reveal(tx, sealer, principal, complaint_id, request_id)

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from annotated_types import Len
 from pydantic import BaseModel, Field, model_validator
 
+from app.kit.sealed import ContactOut
 from app.kit.text import TEXT, Strict
 
 
@@ -61,6 +62,15 @@ class DisclosureOut(BaseModel):
     seen_by: str
     seen_role: str
     seen_at: datetime
+
+
+class RevealedIdentity(ContactOut):
+    """What the custodian procedure discloses: the contact details the reporter gave, and the
+    account they filed with, if they were signed in (shown nowhere else)."""
+
+    account: str | None = Field(
+        default=None, description="The resident account the report was filed with, if any."
+    )
 
 
 class RevealRequests(BaseModel):

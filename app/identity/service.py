@@ -13,7 +13,13 @@ from uuid import UUID
 
 from app.crypto import CONTACT, Sealer
 from app.identity import queries
-from app.identity.schemas import DecisionIn, RevealRequestIn, RevealRequestOut, RevealRequests
+from app.identity.schemas import (
+    DecisionIn,
+    RevealedIdentity,
+    RevealRequestIn,
+    RevealRequestOut,
+    RevealRequests,
+)
 from app.kit.access import lock, reach
 from app.kit.errors import Conflict, Forbidden, NotFound
 from app.kit.permissions import Permission
@@ -39,7 +45,7 @@ async def ask(
     conn: Conn, principal: Principal, complaint_id: UUID, body: RevealRequestIn
 ) -> RevealRequestOut:
     row = await _confidential(conn, principal, complaint_id, write=True)
-    if row["sealed"] is None:
+    if row["sealed"] is None and row["account"] is None:
         raise Conflict("The report is anonymous: there is no identity on record.")
     created = await one(
         conn,
@@ -99,14 +105,19 @@ async def list_requests(conn: Conn, principal: Principal, complaint_id: UUID) ->
 
 async def reveal(
     conn: Conn, sealer: Sealer, principal: Principal, complaint_id: UUID, request_id: int
-) -> ContactOut:
+) -> RevealedIdentity:
     row = await _confidential(conn, principal, complaint_id, write=False)
     request = await _one(conn, complaint_id, request_id)
     if request.status != "approved":
         raise Conflict(f"The request is {request.status}: nothing is disclosed.")
     if principal.subject != request.requested_by and not principal.may(Permission.identity_decide):
         raise Forbidden("Only the requester and the custodian see a disclosed identity.")
-    identity = open_sealed(sealer, row["key_id"], row["sealed"], complaint_id, CONTACT, ContactOut)
+    contact = (
+        ContactOut()
+        if row["sealed"] is None
+        else open_sealed(sealer, row["key_id"], row["sealed"], complaint_id, CONTACT, ContactOut)
+    )
+    identity = RevealedIdentity(**contact.model_dump(), account=row["account"])
     await conn.execute(
         queries.DISCLOSE,
         {"request_id": request_id, "id": str(complaint_id), **principal.actor.params},

@@ -18,7 +18,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.kit.errors import Conflict, NotFound, Unauthorized
 from app.kit.permissions import Permission, Role
-from app.kit.principals import Principal
+from app.kit.principals import Actor, Principal, reporter_actor
 from app.kit.sql import Conn, Params, compose, one
 
 
@@ -132,10 +132,19 @@ class CaseRef:
     version: int
     handler_subject: str | None
     updated_at: datetime
+    reporter_alias: str | None = None
+
+    def actor(self, principal: Principal, *needs: frozenset[Permission] | Permission) -> Actor:
+        """Who an entry about this case names for what the caller does on it: on the
+        confidential track the reporter is recorded under the case's pseudonym, never their
+        account (EU Directive 2019/1937 art. 16)."""
+        actor = principal.acting_for(*needs) if needs else principal.actor
+        return reporter_actor(actor, self.reporter_alias)
 
 
 _CASE = (
-    "SELECT c.id, c.track, c.status, c.version, c.handler_subject, c.updated_at "
+    "SELECT c.id, c.track, c.status, c.version, c.handler_subject, c.updated_at, "
+    "c.reporter_alias "
     "FROM complaints c WHERE c.id = %(id)s AND ({visible}){lock}"
 )
 NOT_IN_REACH = "No complaint with this id is within your reach."

@@ -88,6 +88,18 @@ class Principal:
         return bool(self.tracks)
 
 
+# The roles a person acting on their own case holds; on the confidential track they are recorded
+# under the case's pseudonym and, whichever of the two they hold, as the complainant.
+_REPORTER_ROLES = frozenset({Role.complainant.value, Role.resident.value})
+
+
+def reporter_actor(actor: Actor, alias: str | None) -> Actor:
+    """The actor as recorded on a case whose reporter goes by `alias` (None: no pseudonym)."""
+    if alias is not None and actor.role in _REPORTER_ROLES:
+        return Actor(alias, Role.complainant.value)
+    return actor
+
+
 def actor_of(principal: Principal | None) -> Actor:
     """The actor of a write that anyone may make (filing): anonymous without a token."""
     return PUBLIC if principal is None else principal.actor

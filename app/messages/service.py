@@ -45,7 +45,7 @@ async def post(conn: Conn, principal: Principal, complaint_id: UUID, body: Messa
             "kind": kind.value,
             "body": body.body,
             "staff": principal.is_staff,
-            **principal.acting_for(permission).params,
+            **case.actor(principal, permission).params,
         },
         MessageOut,
     )

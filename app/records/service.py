@@ -44,7 +44,7 @@ async def respond(
             "new_status": "approved" if body.approve else "corrected",
             "comment": body.corrections,
             "status": case.status,
-            **principal.actor.params,
+            **case.actor(principal).params,
         },
         RecordOut,
     )

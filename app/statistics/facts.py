@@ -25,7 +25,7 @@ COUNTERS: tuple[str, ...] = (
     "decided_on_time",
     "remedies_recommended",
     "remedies_responded",
-    "remedies_complied",
+    "remedies_implemented",
 )
 # Durations in days, kept as histograms (stat_cells.<name>_hist) on one-dimension cells.
 DURATIONS: dict[str, str] = {
@@ -90,7 +90,7 @@ SELECT c.id AS complaint_id,
   coalesce(c.decided_at <= c.decide_by, false)::int AS decided_on_time,
   coalesce(r.recommended, 0) AS remedies_recommended,
   coalesce(r.responded, 0) AS remedies_responded,
-  coalesce(r.complied, 0) AS remedies_complied,
+  coalesce(r.implemented, 0) AS remedies_implemented,
   CASE WHEN c.origin = 'complaint' AND c.acknowledged_at IS NOT NULL
        THEN {days_to_ack} END AS days_to_ack,
   CASE WHEN f.issued_at IS NOT NULL THEN {days_to_findings} END AS days_to_findings,
@@ -102,8 +102,7 @@ LEFT JOIN LATERAL (
   -- Remedies count once recommended (the case is in follow-up or closed after it).
   SELECT count(*)::int AS recommended,
          count(*) FILTER (WHERE x.response IS NOT NULL)::int AS responded,
-         count(*) FILTER (WHERE x.response = 'accepted' OR x.assessment = 'implemented')::int
-           AS complied
+         count(*) FILTER (WHERE x.assessment = 'implemented')::int AS implemented
   FROM remedies x
   WHERE x.complaint_id = c.id AND c.status IN ('remedy_follow_up', 'closed')
 ) r ON true

@@ -191,10 +191,12 @@ async def indicators(
             code="S1",
             name="Complaint mechanism open to everyone, free, anonymous if wished",
             kind=IndicatorKind.structural,
-            value=True,
+            value=settings.anonymous_filing and settings.filing_fee == 0,
             unit="yes/no",
-            description="Anyone may file without an account, anonymously, at no cost "
-            "(Venice Principles 17; EU Directive 2019/1937 art. 6(2)).",
+            description="From this office's configuration: anonymous filing "
+            f"{'accepted' if settings.anonymous_filing else 'not accepted'}; "
+            f"fee to file {'none' if settings.filing_fee == 0 else settings.filing_fee}; "
+            "no account needed (Venice Principles 17; EU Directive 2019/1937 art. 6(2)).",
         ),
         Indicator(
             code="S2",
@@ -210,8 +212,8 @@ async def indicators(
             kind=IndicatorKind.structural,
             value=settings.anti_corruption_feedback_months,
             unit="months",
-            description="EU Directive 2019/1937 art. 9(1)(f): at most 3 months "
-            "(6 in duly justified cases).",
+            description="Months from acknowledgement; EU Directive 2019/1937 art. 9(1)(f) "
+            "allows at most 3 for internal channels.",
         ),
         Indicator(
             code="S4",
@@ -275,10 +277,10 @@ async def indicators(
         process(
             "O1",
             "Remedy compliance rate",
-            c["remedies_complied"],
+            c["remedies_implemented"],
             c["remedies_recommended"],
-            "Remedies accepted or implemented, of those recommended (UN Basic Principles "
-            "on the Right to a Remedy).",
+            "Remedies the office assessed as implemented, of those recommended; a remedy "
+            "merely accepted does not count (UN Basic Principles on the Right to a Remedy).",
             IndicatorKind.outcome,
         ),
         process(

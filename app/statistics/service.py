@@ -357,7 +357,7 @@ def measures_of(sums: Sums, k: int) -> Measures:
             c["remedies_recommended"] if c["remedies_recommended"] >= k else None
         ),
         "remedy_response_rate": _share(c["remedies_responded"], c["remedies_recommended"], k),
-        "remedy_compliance_rate": _share(c["remedies_complied"], c["remedies_recommended"], k),
+        "remedy_compliance_rate": _share(c["remedies_implemented"], c["remedies_recommended"], k),
     }
     names = {"ack": "acknowledgement", "findings": "findings", "finish": "finish"}
     for measure, label in names.items():

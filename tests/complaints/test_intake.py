@@ -135,6 +135,51 @@ async def test_track_deadlines_are_configurable(settings: Settings, server_url: 
     )
 
 
+async def test_an_office_may_turn_anonymous_filing_off_and_says_so_in_s1(
+    settings: Settings, auth: Any, db: Any
+) -> None:
+    from decimal import Decimal
+
+    from app.main import create_app
+
+    custom = settings.model_copy(update={"anonymous_filing": False, "filing_fee": Decimal("5")})
+    app = create_app(custom)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+            anonymous = await c.post("/v1/complaints", json=complaint_body())
+            refused(
+                anonymous,
+                422,
+                "validation-error",
+                field="body.contact",
+                detail="This office does not accept anonymous complaints: give a way to reach you.",
+            )
+            assert _count(db) == 0
+            reachable = complaint_body(contact={"name": "Ana", "email": "ana@example.org"})
+            assert (await c.post("/v1/complaints", json=reachable)).status_code == 201
+            resident = auth("resident", sub="resident-7")
+            signed_in = await c.post("/v1/complaints", json=complaint_body(), headers=resident)
+            assert signed_in.status_code == 201
+            s1 = next(
+                i
+                for i in (await c.get("/v1/indicators", headers=auth("monitor"))).json()[
+                    "indicators"
+                ]
+                if i["code"] == "S1"
+            )
+    assert _count(db) == 2
+    assert s1["value"] is False
+    assert "anonymous filing not accepted; fee to file 5" in s1["description"]
+
+
+def test_anti_corruption_feedback_cannot_exceed_three_months(settings: Settings) -> None:
+    """Directive 2019/1937 art. 9(1)(f): three months at most on internal channels."""
+    with pytest.raises(ValueError, match="OMBUDS_ANTI_CORRUPTION_FEEDBACK_MONTHS"):
+        Settings(**{**settings.model_dump(), "anti_corruption_feedback_months": 4})
+    assert Settings(**{**settings.model_dump(), "anti_corruption_feedback_months": 3})
+
+
 BAD_BODIES = [
     ({"unknown_field": 1}, "body.unknown_field"),
     ({"status": "closed"}, "body.status"),

@@ -522,9 +522,14 @@ async def test_annual_report_and_indicators_of_a_year(
         db.execute(
             "INSERT INTO remedies (complaint_id, form, department, description, "
             "response_due_at, response, response_reasons, responded_at, responded_by, "
-            "created_by) VALUES (%s, 'restitution', 'Housing', 'Rehouse the family.', now(), "
-            "%s, 'No flats available.', now(), 'clerk', 'head')",
-            (cid, "accepted" if n < 10 else "rejected"),
+            "created_by, assessment) VALUES (%s, 'restitution', 'Housing', 'Rehouse the family.', "
+            "now(), %s, 'No flats available.', now(), 'clerk', 'head', %s)",
+            (
+                cid,
+                "accepted" if n < 10 else "rejected",
+                # 6 implemented, 2 partly: only the 6 count as complied with.
+                "implemented" if n < 6 else "partially_implemented" if n < 8 else None,
+            ),
         )
     rebuild(database_url)
     monitor = auth("monitor")
@@ -548,7 +553,7 @@ async def test_annual_report_and_indicators_of_a_year(
     assert figures[("outcomes", "settled")] == 0
     assert figures[("remedies", "recommended")] == 15
     assert figures[("remedies", "response_rate")] == 1.0
-    assert figures[("remedies", "compliance_rate")] == 0.6667
+    assert figures[("remedies", "compliance_rate")] == 0.4
     assert figures[("deadlines", "acknowledged_on_time_share")] == 1.0
     assert report["metadata"]["months"] == ["2026-01", "2026-12"]
 
@@ -575,10 +580,14 @@ async def test_annual_report_and_indicators_of_a_year(
     assert {i["kind"] for i in indicators["indicators"]} == {"structural", "process", "outcome"}
     assert by_code["P1"]["value"] == round(15 / 31, 4)
     assert (by_code["P1"]["numerator"], by_code["P1"]["denominator"]) == (15, 31)
-    assert by_code["O1"]["value"] == 0.6667
+    assert (by_code["O1"]["numerator"], by_code["O1"]["denominator"]) == (6, 15)
+    assert by_code["O1"]["value"] == 0.4
     assert by_code["O2"]["value"] == 1.0
     assert by_code["P5"] == {**by_code["P5"], "value": None, "suppressed": True}
     assert by_code["S2"]["value"] == 7
+    assert by_code["S3"]["value"] == 3
+    assert by_code["S1"]["value"] is True
+    assert "anonymous filing accepted; fee to file none" in by_code["S1"]["description"]
 
 
 @pytest.mark.parametrize("seed", range(40))

@@ -168,8 +168,8 @@ class World:
         if erasure:
             case.children["erasure_request"] = one(
                 "INSERT INTO erasure_requests (complaint_id, due_at, channel, recorded_by, "
-                "status) VALUES (%s, now() + interval '1 month', 'written', 'staff', 'pending') "
-                "RETURNING id"
+                "recorded_role, status) VALUES (%s, now() + interval '1 month', 'written', "
+                "'staff', 'ombudsperson_staff', 'pending') RETURNING id"
             )
         return case
 

@@ -19,7 +19,7 @@ from app.auth.jwks import JwksCache
 from app.config import Settings
 from app.kit.errors import Unauthorized
 from app.kit.permissions import Role
-from app.kit.principals import Principal
+from app.kit.principals import Principal, account_pseudonym
 
 ALGORITHM = "HS256"
 _REQUIRED = ("exp", "iat", "sub", "aud", "iss")
@@ -79,10 +79,16 @@ def verify(settings: Settings, token: str) -> Principal:
         )
     except JWTError as exc:
         raise Unauthorized("The access token is not valid or has expired.") from exc
-    return _principal(claims)
+    return _principal(settings, claims)
 
 
-def _principal(claims: dict[str, object]) -> Principal:
+def _pseudonym(settings: Settings, subject: str, roles: frozenset[Role]) -> str | None:
+    if Role.resident not in roles:
+        return None
+    return account_pseudonym(settings.receipt_key.get_secret_value(), subject)
+
+
+def _principal(settings: Settings, claims: dict[str, object]) -> Principal:
     raw_roles = claims.get("roles")
     subject = claims.get("sub")
     if not isinstance(raw_roles, list) or not isinstance(subject, str) or not subject:
@@ -107,7 +113,13 @@ def _principal(claims: dict[str, object]) -> Principal:
             raise Unauthorized("The access token is not valid.")
     if Role.respondent in roles and not department:
         raise Unauthorized("A respondent token needs a department.")
-    return Principal(subject=subject, roles=roles, department=department, complaint_id=complaint_id)
+    return Principal(
+        subject=subject,
+        roles=roles,
+        department=department,
+        complaint_id=complaint_id,
+        pseudonym=_pseudonym(settings, subject, roles),
+    )
 
 
 class Verifier:
@@ -180,4 +192,5 @@ def _oidc_principal(settings: Settings, claims: dict[str, Any]) -> Principal:
         subject=subject,
         roles=roles,
         department=department if isinstance(department, str) else None,
+        pseudonym=_pseudonym(settings, subject, roles),
     )

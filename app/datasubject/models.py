@@ -20,7 +20,8 @@ ERASURE_GROUND = code_domain(
 
 class ErasureRequest(SQLModel, table=True):
     """A data subject's request to erase their personal data (GDPR art. 17), answered within a
-    month (art. 12(3)): executed, or refused on a ground of art. 17(3)."""
+    month (art. 12(3); extendable once by two months, with reasons): executed or refused on a
+    ground of art. 17(3) by a head of office other than whoever recorded it."""
 
     __tablename__ = "erasure_requests"
     __table_args__ = (
@@ -40,8 +41,12 @@ class ErasureRequest(SQLModel, table=True):
     due_at: datetime = moment()
     channel: str = text_field()
     recorded_by: str = text_field()
+    recorded_role: str = text_field()
     status: str = code(ERASURE_STATUS)
     ground: str | None = code(ERASURE_GROUND, nullable=True)
     decision_reason: str | None = text_field(nullable=True)
     decided_by: str | None = text_field(nullable=True)
     decided_at: datetime | None = moment(nullable=True)
+    extended_at: datetime | None = moment(nullable=True)
+    extended_by: str | None = text_field(nullable=True)
+    extension_reason: str | None = text_field(nullable=True)

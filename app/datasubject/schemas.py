@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from annotated_types import Len
 from pydantic import BaseModel, Field
@@ -35,7 +35,20 @@ class Decision(StrEnum):
 
 
 class ErasureRequestIn(Strict):
-    channel: Channel = Field(description="How the request reached the office.")
+    channel: Channel | None = Field(
+        default=None,
+        description="How the request reached the office: staff recording it must say; a "
+        "complainant asking here makes an `online` request.",
+    )
+
+
+class ErasureExtensionIn(Strict):
+    months: Literal[1, 2] = Field(
+        description="Further months to answer (GDPR art. 12(3): two at most, once)."
+    )
+    reason: Annotated[str, Len(10, 2000), *TEXT] = Field(
+        description="Why more time is needed: the data subject is told, with the new date."
+    )
 
 
 class ErasureDecisionIn(Strict):
@@ -51,15 +64,20 @@ class ErasureDecisionIn(Strict):
 class ErasureRequestOut(BaseModel):
     id: int
     received_at: datetime
-    due_at: datetime = Field(description="One month after receipt (GDPR art. 12(3)).")
+    due_at: datetime = Field(
+        description="One month after receipt, or three once extended (GDPR art. 12(3))."
+    )
     overdue: bool
     channel: Channel
     recorded_by: str
+    recorded_role: str
     status: str
     ground: ErasureGround | None
     decision_reason: str | None
     decided_by: str | None
     decided_at: datetime | None
+    extended_at: datetime | None
+    extension_reason: str | None
 
 
 class ErasureRequests(BaseModel):

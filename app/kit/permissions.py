@@ -58,7 +58,9 @@ class Permission(StrEnum):
     retaliation_report = "retaliation.report"
     deadline_read = "deadline.read"
     retention_read = "retention.read"  # when a case may be purged, and its legal hold
-    erasure_handle = "erasure.handle"  # record, execute or refuse an erasure request
+    erasure_handle = "erasure.handle"  # record an erasure request, extend its deadline
+    erasure_request = "erasure.request"  # ask for the erasure of one's own data, see the answer
+    erasure_decide = "erasure.decide"  # execute or refuse it (not whoever recorded it)
     data_export = "data.export"  # one's own data on a case (GDPR art. 15 and 20)
     account_export = "account.export"  # one's own data on every case of one's account
     identity_request = "identity.request"
@@ -104,7 +106,8 @@ _HANDLING = frozenset(
     }
 )
 # What the head of an office adds: decide who handles a case, keep a named person away from it,
-# reopen finished cases, set legal holds, and read the anonymized statistics of the office.
+# reopen finished cases, set legal holds, decide erasure requests, and read the anonymized
+# statistics of the office.
 _HEAD = frozenset(
     {
         P.complaint_assign,
@@ -112,6 +115,7 @@ _HEAD = frozenset(
         P.complaint_reopen,
         P.complaint_hold,
         P.statistics_read,
+        P.erasure_decide,
     }
 )
 
@@ -128,6 +132,7 @@ _COMPLAINANT = frozenset(
         P.record_read,
         P.record_respond,
         P.data_export,
+        P.erasure_request,
     }
 )
 

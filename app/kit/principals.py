@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass, field, replace
 from typing import Any
 from uuid import UUID
@@ -24,11 +26,17 @@ class Actor:
 
     subject: str
     role: str
+    # What the audit trail names instead of `subject`: a resident's keyed account pseudonym.
+    audit_subject: str | None = None
 
     @property
     def params(self) -> dict[str, Any]:
         """The query parameters every writer of entries reads."""
-        return {"actor_subject": self.subject, "actor_role": self.role}
+        return {
+            "actor_subject": self.subject,
+            "actor_role": self.role,
+            "audit_subject": self.audit_subject or self.subject,
+        }
 
 
 # Filing without an account, and the service's own work (the purge).
@@ -42,6 +50,9 @@ class Principal:
     roles: frozenset[Role]
     department: str | None = None
     complaint_id: UUID | None = None  # set only for receipt (complainant) tokens
+    # A resident's keyed account pseudonym (app.auth.tokens.account_pseudonym): what the audit
+    # trail records for what they do, so the trail never holds a resident's account id.
+    pseudonym: str | None = None
     # What the route being called needs (any one of them), as it declared (app.kit.access.allow).
     needs: frozenset[Permission] = frozenset()
     permissions: frozenset[Permission] = field(init=False)
@@ -81,6 +92,8 @@ class Principal:
             wanted |= {need} if isinstance(need, Permission) else need
         role = acting_role(self.roles, frozenset(wanted)) or acting_role(self.roles, frozenset())
         assert role is not None  # every principal holds a role: tokens without one are refused
+        if role is Role.resident:
+            return Actor(self.subject, role.value, self.pseudonym)
         return Actor(self.subject, role.value)
 
     @property
@@ -91,6 +104,13 @@ class Principal:
 # The roles a person acting on their own case holds; on the confidential track they are recorded
 # under the case's pseudonym and, whichever of the two they hold, as the complainant.
 _REPORTER_ROLES = frozenset({Role.complainant.value, Role.resident.value})
+
+
+def account_pseudonym(key: str, subject: str) -> str:
+    """A resident's account as the audit trail and erased cases name it: keyed (HMAC-SHA256 with
+    the receipt key), so only who holds the key can tell whether it stands for a given account."""
+    digest = hmac.new(key.encode(), b"account:" + subject.encode(), hashlib.sha256).hexdigest()
+    return f"resident-{digest[:16]}"
 
 
 def reporter_actor(actor: Actor, alias: str | None) -> Actor:

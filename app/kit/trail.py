@@ -4,7 +4,8 @@ Every change writes its entries in the statement (or at least the transaction) t
 Writes that are one statement embed the CTEs built here; the rest call `audit`. Nothing else in
 the code inserts into `timeline_entries` or `audit_entries` (a test checks it), so what an entry
 holds is decided once: the actor is always the `actor_subject`/`actor_role` parameters
-(`Actor.params`), and audit entries hold ids and codes, never personal data.
+(`Actor.params`), and audit entries hold ids and codes, never personal data: for a resident the
+audit trail names the keyed account pseudonym (`audit_subject`), never the account id.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ class CaseEvent(StrEnum):
 
 _AUDIT_CTE = """{name} AS (
   INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id)
-  SELECT %(actor_subject)s, %(actor_role)s, {action}, {object_type}, ({object_id})::text
+  SELECT %(audit_subject)s, %(actor_role)s, {action}, {object_type}, ({object_id})::text
   FROM {source}
 )"""
 
@@ -114,7 +115,7 @@ def timeline_cte(
 
 _AUDIT = """
 INSERT INTO audit_entries (actor_subject, actor_role, action, object_type, object_id, outcome)
-VALUES (%(actor_subject)s, %(actor_role)s, %(action)s, %(object_type)s, %(object_id)s,
+VALUES (%(audit_subject)s, %(actor_role)s, %(action)s, %(object_type)s, %(object_id)s,
         %(outcome)s)
 """
 

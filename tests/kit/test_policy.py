@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from typing import Any
 
 import httpx
@@ -9,6 +11,7 @@ import pytest
 
 from app.kit.permissions import PERMISSIONS, STAFF_TRACKS, Role
 from app.taxonomy import Track
+from tests.conftest import TEST_SECRETS, tables_holding
 
 MINTED = [r for r in Role if r is not Role.complainant]
 OMBUDSPERSON, ANTI_CORRUPTION = Track.ombudsperson, Track.anti_corruption
@@ -129,16 +132,26 @@ async def test_several_roles_add_up(
 async def test_a_signed_in_filing_is_attributed_to_the_account(
     client: httpx.AsyncClient, auth: Any, file_complaint: Any, db: Any
 ) -> None:
-    await file_complaint(headers=auth("resident", sub="rhea"))
+    """The case's timeline names the account; the audit trail names its keyed pseudonym:
+    "resident-" and the first 16 hex digits of HMAC-SHA256(receipt key, "account:" + id)."""
+    filed = await file_complaint(headers=auth("resident", sub="rhea-41"))
     await file_complaint()
     rows = db.execute(
         "SELECT actor_subject, actor_role FROM audit_entries WHERE action = 'complaint.file' "
         "ORDER BY id"
     ).fetchall()
+    key = TEST_SECRETS["receipt_key"].encode()
+    pseudonym = "resident-" + hmac.new(key, b"account:rhea-41", hashlib.sha256).hexdigest()[:16]
     assert rows == [
-        {"actor_subject": "rhea", "actor_role": "resident"},
+        {"actor_subject": pseudonym, "actor_role": "resident"},
         {"actor_subject": "anonymous", "actor_role": "public"},
     ]
+    timeline = db.execute(
+        "SELECT actor_subject, actor_role FROM timeline_entries WHERE complaint_id = %s",
+        (filed["id"],),
+    ).fetchall()
+    assert timeline == [{"actor_subject": "rhea-41", "actor_role": "resident"}]
+    assert tables_holding(db, "rhea-41") == {"complaints": 1, "timeline_entries": 1}
 
 
 async def test_contact_details_only_for_staff_and_read_is_audited(

@@ -84,12 +84,21 @@ ROUTES: dict[tuple[str, str], Spec] = {
         headers={"content-type": "text/plain"},
     ),
     ("GET", f"{C}/attachments/{{attachment_id}}"): spec(FILERS | HANDLERS),
-    ("GET", f"{C}/erasure-requests"): spec(HANDLERS),
+    ("GET", f"{C}/erasure-requests"): spec(FILERS | HANDLERS),
     ("POST", f"{C}/erasure-requests"): spec(
-        HANDLERS, ok=201, status="closed", body={"channel": "written"}, world={"erasure": False}
+        FILERS | HANDLERS,
+        ok=201,
+        status="closed",
+        body={"channel": "online"},
+        world={"erasure": False},
+    ),
+    ("POST", f"{C}/erasure-requests/{{request_id}}/extension"): spec(
+        HANDLERS,
+        request_id="erasure_request",
+        body={"months": 2, "reason": "The case file is archived off site."},
     ),
     ("POST", f"{C}/erasure-requests/{{request_id}}/decision"): spec(
-        HANDLERS,
+        HEADS,
         status="closed",
         request_id="erasure_request",
         body={
@@ -393,6 +402,7 @@ async def world(client: httpx.AsyncClient, db: Any, auth: Any, settings: Any) ->
 CHILDREN = {
     f"{C}/attachments/{{attachment_id}}": ("attachment", "attachments"),
     f"{C}/erasure-requests/{{request_id}}/decision": ("erasure_request", "erasure_requests"),
+    f"{C}/erasure-requests/{{request_id}}/extension": ("erasure_request", "erasure_requests"),
     f"{C}/hearings/{{hearing_id}}/cancel": ("hearing", "hearings"),
     f"{C}/hearings/{{hearing_id}}/record": ("hearing", "hearings"),
     f"{C}/hearings/{{hearing_id}}/reschedule": ("hearing", "hearings"),

@@ -137,6 +137,9 @@ class Settings(BaseSettings):
     # A statistics snapshot is pushed this often (0: never); delivered events are kept this long.
     statistics_snapshot_hours: float = Field(default=24.0, ge=0, le=24 * 366)
     outbox_keep_days: int = Field(default=30, ge=1, le=3650)
+    # An open case nothing has changed on for this long is flagged for review (the deadlines view,
+    # kind `stale_case`) and may be closed as stale, which gives it its retention date.
+    stale_after_months: int = Field(default=12, ge=1, le=120)
     # How long a finished case is kept (GDPR art. 5(1)(e); Directive 2019/1937 art. 18), in years,
     # per track: "findings" for cases closed after findings, "other" for inadmissible, referred
     # and withdrawn ones. Then the purge removes it, unless a legal hold is set.

@@ -7,7 +7,7 @@ same functions their routes use, so the export and the API can never disagree.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Request
@@ -50,6 +50,50 @@ _TRAITS = (
 )
 
 
+# Who received something of the case (GDPR art. 15(1)(c)): the departments it was addressed to,
+# the competent body it was referred to, and, on the confidential track, every look at the
+# reporter's identity through the custodian procedure.
+_RECIPIENTS = """
+SELECT 'department' AS kind, s.department AS name, s.created_at AS at,
+       'An information request about your complaint.' AS what
+FROM investigation_steps s
+WHERE s.complaint_id = %(id)s AND s.department IS NOT NULL
+UNION ALL
+SELECT 'department', r.department, r.created_at,
+       'A recommended remedy, with the findings it rests on.'
+FROM remedies r WHERE r.complaint_id = %(id)s
+UNION ALL
+SELECT 'competent_body', c.referred_to, c.decided_at,
+       'Your complaint, referred as outside this office''s mandate.'
+FROM complaints c WHERE c.id = %(id)s AND c.referred_to IS NOT NULL
+UNION ALL
+SELECT 'identity_disclosure', d.seen_role, d.seen_at,
+       'Your identity, disclosed on the legal basis: ' || q.legal_basis
+FROM identity_disclosures d JOIN identity_reveal_requests q ON q.id = d.request_id
+WHERE q.complaint_id = %(id)s
+ORDER BY 3, 1, 2
+"""
+_RETENTION = "SELECT track, retention_until FROM complaints WHERE id = %(id)s"
+
+PURPOSES = [
+    "Handling your complaint: assessing it, investigating it, deciding on it, recommending "
+    "remedies and following them up (the office's mandate; GDPR art. 6(1)(e)).",
+    "Keeping the record of the case the law requires for the retention period, then deleting it "
+    "(EU Directive 2019/1937 art. 18; GDPR art. 5(1)(e)).",
+    "Anonymized statistics for the office's annual report and the monitoring body: counts of "
+    "cases, never a person or a text (GDPR art. 89).",
+]
+
+
+class Recipient(BaseModel):
+    kind: Literal["department", "competent_body", "identity_disclosure", "monitoring_body"]
+    name: str = Field(
+        description="The department or body; for a disclosure, the role of who saw it."
+    )
+    at: datetime | None
+    what: str
+
+
 class DataExport(BaseModel):
     exported_at: datetime
     complaint: ComplaintOut
@@ -65,6 +109,14 @@ class DataExport(BaseModel):
     hearings: Hearings
     mediation: Attempts
     records: Records
+    purposes: list[str] = Field(description="Why the office holds this data (art. 15(1)(a)).")
+    recipients: list[Recipient] = Field(
+        description="Who received something of it (art. 15(1)(c)), in order."
+    )
+    retention_until: datetime | None = Field(
+        description="When the case will be deleted (art. 15(1)(d)); set when it finishes."
+    )
+    retention: str = Field(description="The rule the retention date follows.")
     not_included: list[str]
 
 
@@ -129,8 +181,34 @@ async def _export(
         decision: FindingsOut | None = await findings.get(tx, principal, complaint_id)
     except NotFound:
         decision = None
+    cur = await tx.execute(_RECIPIENTS, {"id": complaint_id})
+    recipients = [Recipient(**row) for row in await cur.fetchall()]
+    if settings.monitoring_url is not None:
+        recipients.append(
+            Recipient(
+                kind="monitoring_body",
+                name="The independent monitoring body",
+                at=None,
+                what="Codes and dates of the case (track, state, rights, month), never your "
+                "identity, characteristics or any text.",
+            )
+        )
+    cur = await tx.execute(_RETENTION, {"id": complaint_id})
+    kept = await cur.fetchone()
+    assert kept is not None  # the complaint was read above
+    findings_years = settings.retention_for(kept["track"], findings=True)
+    other_years = settings.retention_for(kept["track"], findings=False)
     result = DataExport(
         exported_at=datetime.now(UTC),
+        purposes=PURPOSES,
+        recipients=recipients,
+        retention_until=kept["retention_until"],
+        retention=(
+            f"Kept {findings_years} years after the case closes with findings, {other_years} "
+            "years after any other ending (inadmissible, referred, withdrawn), unless a legal "
+            "hold is set; then deleted. A case nobody touches for "
+            f"{settings.stale_after_months} months is reviewed and closed as stale."
+        ),
         complaint=complaint,
         contact=await _contact(tx, sealer, complaint_id),
         characteristics=dict(traits) if traits else None,

@@ -357,12 +357,20 @@ def receipt_headers(client: httpx.AsyncClient) -> Callable[..., Any]:
     return login
 
 
-async def act(client: httpx.AsyncClient, headers: dict[str, str], cid: str, action: str) -> None:
+async def act(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    cid: str,
+    action: str,
+    reason: str | None = None,
+) -> None:
     """Apply a workflow action through the API (with the ETag it needs, and a reason and a
     competent body where the action asks for them)."""
     etag = (await client.get(f"/v1/complaints/{cid}", headers=headers)).headers["etag"]
     body: dict[str, Any] = {"action": action}
-    if action in ("declare_inadmissible", "refer"):
+    if reason is not None:
+        body["reason"] = reason
+    elif action in ("declare_inadmissible", "refer"):
         body["reason"] = "Outside the mandate of the office."
     if action == "refer":
         body["referred_to"] = "National Ombudsperson"

@@ -84,6 +84,14 @@ class Complaint(SQLModel, table=True):
             "complainant_subject",
             postgresql_where=sa.text("complainant_subject IS NOT NULL"),
         ),
+        # Open cases by their last change: the deadlines view's stale cases.
+        sa.Index(
+            "ix_complaints_open_updated",
+            "updated_at",
+            postgresql_where=sa.text(
+                "status NOT IN ('inadmissible', 'referred', 'closed', 'withdrawn')"
+            ),
+        ),
         # What the purge looks for: expired, not held (no entry while a case is open).
         sa.Index(
             "ix_complaints_retention",

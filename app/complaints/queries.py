@@ -384,7 +384,9 @@ SELECT
    WHERE m.complaint_id = %(id)s AND m.recorded_at >= (
      SELECT coalesce(max(t.at), '-infinity') FROM timeline_entries t
      WHERE t.complaint_id = %(id)s AND t.action = 'start_mediation')
-   ORDER BY m.id DESC LIMIT 1) IS NOT DISTINCT FROM 'failed' AS mediation_failed
+   ORDER BY m.id DESC LIMIT 1) IS NOT DISTINCT FROM 'failed' AS mediation_failed,
+  (SELECT c.updated_at < now() - make_interval(months => %(stale_months)s)
+   FROM complaints c WHERE c.id = %(id)s) AS untouched
 """
 
 MARK_FINDINGS_ISSUED = "UPDATE findings SET issued_at = now() WHERE complaint_id = %(id)s"

@@ -304,7 +304,9 @@ async def transition(
             [{"field": "body.referred_to", "message": message, "type": "value_error"}],
         )
     if step.guards:
-        cur = await conn.execute(queries.GUARDS, {"id": complaint_id})
+        cur = await conn.execute(
+            queries.GUARDS, {"id": complaint_id, "stale_months": settings.stale_after_months}
+        )
         met = await cur.fetchone()
         assert met is not None  # a SELECT of constants
         unmet = [g for g in step.guards if not met[g.value]]
@@ -331,7 +333,8 @@ async def transition(
             "investigates": step.target is Status.under_investigation,
             "finishes": step.target in TERMINAL,
             "retention_years": settings.retention_for(
-                case.track, findings=step.target is Status.closed
+                case.track,
+                findings=step.target is Status.closed and action is not Action.close_as_stale,
             ),
             "decision_months": settings.decision_months(case.track),
             "referred_to": body.referred_to,

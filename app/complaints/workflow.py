@@ -42,6 +42,7 @@ class Action(StrEnum):
     recommend_remedies = "recommend_remedies"
     give_feedback = "give_feedback"
     close = "close"
+    close_as_stale = "close_as_stale"
     withdraw = "withdraw"
     reopen = "reopen"
 
@@ -86,6 +87,7 @@ class Guard(StrEnum):
     hearing_held = "hearing_held"
     mediation_settled = "mediation_settled"
     mediation_failed = "mediation_failed"
+    untouched = "untouched"
 
 
 GUARD_DESCRIPTIONS: dict[Guard, str] = {
@@ -98,6 +100,7 @@ GUARD_DESCRIPTIONS: dict[Guard, str] = {
     Guard.hearing_held: "No hearing is pending: each was held (with minutes) or cancelled.",
     Guard.mediation_settled: "This mediation ended in a settlement (POST .../mediation-attempts).",
     Guard.mediation_failed: "This mediation was recorded as failed (POST .../mediation-attempts).",
+    Guard.untouched: "Nothing has changed on the case for OMBUDS_STALE_AFTER_MONTHS months.",
 }
 
 
@@ -234,6 +237,20 @@ def _rows() -> list[Transition]:
     # A complainant may withdraw an open case at any time; staff may record it on their behalf.
     for source in sorted(OPEN):
         rows.append(Transition(source, A.withdraw, S.withdrawn, P.complaint_withdraw))
+    # A case nobody has moved for OMBUDS_STALE_AFTER_MONTHS (the complainant unreachable, the
+    # matter gone): closed as stale, with reasons the complainant sees; it then gets its
+    # retention date like any finished case, and can be reopened.
+    for source in sorted(OPEN):
+        rows.append(
+            Transition(
+                source,
+                A.close_as_stale,
+                S.closed,
+                P.complaint_close,
+                reason_required=True,
+                guards=(Guard.untouched,),
+            )
+        )
     # Reopening a finished case is a decision of the head of office.
     for source in sorted(TERMINAL):
         rows.append(
@@ -267,12 +284,13 @@ def mermaid() -> str:
     lines = ["stateDiagram-v2", f"    [*] --> {Status.submitted.value}"]
     edges: dict[tuple[Status, Status], list[str]] = {}
     for t in TRANSITIONS.values():
-        if t.target is not t.source and t.action is not Action.withdraw:
+        if t.target is not t.source and t.action not in (Action.withdraw, Action.close_as_stale):
             label = t.action.value + (" *" if t.guards else "")
             edges.setdefault((t.source, t.target), []).append(label)
     for (source, target), labels in edges.items():
         lines.append(f"    {source.value} --> {target.value}: {', '.join(labels)}")
     lines.append("    note right of withdrawn: withdraw, from every open state")
+    lines.append("    note right of closed: also close_as_stale *, from every open state")
     for state in sorted(TERMINAL):
         if state is not Status.withdrawn:
             lines.append(f"    {state.value} --> [*]")

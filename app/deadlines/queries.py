@@ -76,6 +76,17 @@ _KINDS = (
         "e.id",
         "NULL::text",
     ),
+    (
+        # An open case nothing has changed on for OMBUDS_STALE_AFTER_MONTHS: due for review.
+        "stale_case",
+        "",
+        "c.status NOT IN ('inadmissible', 'referred', 'closed', 'withdrawn') "
+        "AND c.updated_at < %(until)s - make_interval(months => %(stale_months)s)",
+        "(c.updated_at + make_interval(months => %(stale_months)s))",
+        "c.id::text",
+        "NULL::bigint",
+        "NULL::text",
+    ),
 )
 
 

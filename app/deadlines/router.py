@@ -25,7 +25,9 @@ router = APIRouter(prefix="/v1")
     description=(
         "Staff, for the complaints within their reach. Soonest first; `overdue=true` for what is "
         "late, otherwise what falls due within `within_days`. Filter by `kind`, `track`, "
-        "`handler` (`me` for yourself). Cursor-paginated."
+        "`handler` (`me` for yourself). Kind `stale_case`: an open case nothing has changed on "
+        "for `OMBUDS_STALE_AFTER_MONTHS`, due for review (and `close_as_stale`) from then. "
+        "Cursor-paginated."
     ),
     responses=LIST_READ,
 )
@@ -36,4 +38,5 @@ async def get_deadlines(
 ) -> DeadlinePage:
     size = page_limit(request.app.state.settings, query.limit)
     async with single_statement(request) as conn:
-        return await service.list_deadlines(conn, principal, query, size)
+        stale_months = request.app.state.settings.stale_after_months
+        return await service.list_deadlines(conn, principal, query, size, stale_months)

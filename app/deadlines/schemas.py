@@ -20,11 +20,12 @@ DeadlineKind = Literal[
     "remedy_response",
     "remedy_implementation",
     "erasure_request",
+    "stale_case",
 ]
 
 
 class DeadlineQuery(Strict):
-    kind: list[DeadlineKind] | None = Field(default=None, max_length=7)
+    kind: list[DeadlineKind] | None = Field(default=None, max_length=8)
     track: Track | None = None
     handler: Annotated[str, Len(1, 200), *TEXT] | None = Field(
         default=None, description="A handler's subject, or `me`."

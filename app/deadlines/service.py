@@ -18,7 +18,7 @@ _CURSOR: TypeAdapter[tuple[datetime, str, str]] = TypeAdapter(tuple[datetime, st
 
 
 async def list_deadlines(
-    conn: Conn, principal: Principal, query: DeadlineQuery, limit: int
+    conn: Conn, principal: Principal, query: DeadlineQuery, limit: int, stale_months: int
 ) -> DeadlinePage:
     visible, params = visibility(principal)
     filters = []
@@ -45,6 +45,7 @@ async def list_deadlines(
             "after_kind": after[1],
             "after_key": after[2],
             "limit": limit + 1,
+            "stale_months": stale_months,
         },
     )
     rows = await cur.fetchall()

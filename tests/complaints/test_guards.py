@@ -25,6 +25,7 @@ SAYS = {
     "hearing_held": "No hearing is pending",
     "mediation_settled": "ended in a settlement",
     "mediation_failed": "recorded as failed",
+    "untouched": "Nothing has changed on the case for OMBUDS_STALE_AFTER_MONTHS months",
 }
 
 Run = Callable[[str, tuple[Any, ...]], Any]
@@ -98,6 +99,11 @@ def _mediation(result: str) -> Callable[[Run, str], None]:
     return record
 
 
+def _untouched(run: Run, cid: str) -> None:
+    # Thirteen months: past the default of twelve (OMBUDS_STALE_AFTER_MONTHS).
+    run("UPDATE complaints SET updated_at = now() - interval '13 months' WHERE id = %s", (cid,))
+
+
 # (state, action, the guard that fails, what else holds, what then makes it pass), by hand.
 CASES = [
     ("under_investigation", "schedule_hearing", "hearing_scheduled", [], _hearing),
@@ -123,6 +129,19 @@ CASES = [
         [_findings, _communicated, _remedy],
         _assessed,
     ),
+    *(
+        (state, "close_as_stale", "untouched", [], _untouched)
+        for state in (
+            "submitted",
+            "acknowledged",
+            "under_assessment",
+            "under_investigation",
+            "hearing",
+            "mediation",
+            "findings_issued",
+            "remedy_follow_up",
+        )
+    ),
 ]
 
 
@@ -144,8 +163,8 @@ async def test_only_this_guard_fails(
     for arrange in holds:
         arrange(db.execute, cid)
     body: dict[str, Any] = {"action": action}
-    if action == "end_mediation":
-        body["reason"] = "No settlement."
+    if action in ("end_mediation", "close_as_stale"):
+        body["reason"] = "No settlement." if action == "end_mediation" else "Unreachable."
     headers = {**auth("ombudsperson_staff"), "If-Match": "*"}
     refusal = await client.post(f"/v1/complaints/{cid}/transitions", json=body, headers=headers)
     assert refusal.status_code == 409, refusal.text

@@ -94,6 +94,10 @@ WRITTEN: set[tuple[str, str, str, tuple[str, ...], str]] = {
         for s in ("submitted", *OPEN_BUT_SUBMITTED)
     ),
     *(
+        (s, "close_as_stale", "closed", ("untouched",), "complaint.close")
+        for s in ("submitted", *OPEN_BUT_SUBMITTED)
+    ),
+    *(
         (s, "reopen", "under_assessment", (), "complaint.reopen")
         for s in ("inadmissible", "referred", "closed", "withdrawn")
     ),
@@ -153,10 +157,11 @@ def test_every_action_is_used() -> None:
     assert {a for _, a in TRANSITIONS} == set(Action)
 
 
-def test_acknowledge_is_the_only_way_out_of_submitted_besides_withdraw() -> None:
+def test_acknowledge_is_the_only_way_out_of_submitted_besides_withdraw_and_staleness() -> None:
     assert {a for s, a in TRANSITIONS if s is Status.submitted} == {
         Action.acknowledge,
         Action.withdraw,
+        Action.close_as_stale,
     }
 
 
@@ -288,5 +293,6 @@ def test_readme_diagram_is_generated_from_the_table() -> None:
     block = readme.split("<!-- workflow:start -->")[1].split("<!-- workflow:end -->")[0]
     assert block.strip() == f"```mermaid\n{mermaid()}\n```", "run `ombuds workflow`"
     for (source, action), t in TRANSITIONS.items():
-        if t.target is not source and action is not Action.withdraw:
+        if t.target is not source and action not in (Action.withdraw, Action.close_as_stale):
             assert f"{source.value} --> {t.target.value}: " in block
+    assert "note right of closed: also close_as_stale *, from every open state" in block

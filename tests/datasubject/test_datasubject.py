@@ -80,6 +80,49 @@ async def test_a_complainant_exports_what_is_held_about_them(
     assert (await client.get(f"{path}/export", headers=auth("monitor"))).status_code == 403
 
 
+async def test_the_export_names_purposes_recipients_disclosures_and_retention(
+    client: httpx.AsyncClient, auth: Any, db: Any, settings: Any
+) -> None:
+    """GDPR art. 15(1): (a) purposes, (c) recipients, here the department an information request
+    and a remedy went to and the officer who saw the reporter's identity, (d) the retention."""
+    from app.attachments.storage import LocalStorage
+    from app.taxonomy import Track
+    from tests.world import OWNER, World
+
+    world = World(client, db, auth, LocalStorage(settings.attachments_dir))
+    case = await world.case(Track.anti_corruption, "closed", reveal="approved")
+    cid = case.id
+    db.execute(
+        "UPDATE complaints SET retention_until = '2031-06-30T00:00:00Z' WHERE id = %s", (cid,)
+    )
+    look = await client.get(
+        f"/v1/complaints/{cid}/identity-requests/{case.children['identity_request']}/identity",
+        headers=auth("oversight_officer", sub="oversight_officer"),
+    )
+    assert look.status_code == 200, look.text
+    export = await client.get(f"/v1/complaints/{cid}/export", headers=auth("resident", sub=OWNER))
+    assert export.status_code == 200, export.text
+    body = export.json()
+    assert [(r["kind"], r["name"]) for r in body["recipients"]] == [
+        ("department", "housing"),  # the information request
+        ("department", "housing"),  # the remedy
+        ("identity_disclosure", "oversight_officer"),
+    ]
+    assert body["recipients"][2]["what"] == (
+        "Your identity, disclosed on the legal basis: Court order 12/2026"
+    )
+    assert body["retention_until"].startswith("2031-06-30")
+    assert body["retention"].startswith(
+        "Kept 5 years after the case closes with findings, 2 years after any other ending"
+    )
+    assert [p.split(":")[0] for p in body["purposes"]] == [
+        "Handling your complaint",
+        "Keeping the record of the case the law requires for the retention period, then "
+        "deleting it (EU Directive 2019/1937 art. 18; GDPR art. 5(1)(e)).",
+        "Anonymized statistics for the office's annual report and the monitoring body",
+    ]
+
+
 async def test_a_resident_exports_a_complaint_they_filed(
     client: httpx.AsyncClient, auth: Any
 ) -> None:

@@ -323,3 +323,47 @@ async def test_retention_years_by_track_and_outcome_end_to_end(
     until = datetime.fromisoformat(hold["retention_until"])
     finished = datetime.fromisoformat(hold["finished_at"])
     assert until.replace(year=until.year - years) == finished
+
+
+@pytest.mark.parametrize(("track", "years"), [("ombudsperson", 5), ("anti_corruption", 2)])
+async def test_a_case_nobody_moves_is_flagged_then_closed_as_stale_with_a_retention_date(
+    track: str, years: int, client: httpx.AsyncClient, auth: Any, db: Any
+) -> None:
+    """A case that would never finish: after twelve months untouched it shows for review among
+    the deadlines; closed as stale, it gets the retention of a case ended without findings
+    (5 and 2 years by default), and the complainant sees why."""
+    staff = auth("ombudsperson_staff" if track == "ombudsperson" else "oversight_officer")
+    filed = (await client.post("/v1/complaints", json=complaint_body(track=track))).json()
+    cid = filed["id"]
+    fresh = (await client.get(f"/v1/complaints/{cid}/legal-hold", headers=staff)).json()
+    assert fresh["retention_until"] is None
+    review = {"kind": "stale_case", "overdue": "true"}
+    listed = (await client.get("/v1/deadlines", params=review, headers=staff)).json()["items"]
+    assert listed == []
+    db.execute(
+        "UPDATE complaints SET updated_at = now() - interval '12 months 1 day' WHERE id = %s",
+        (cid,),
+    )
+    listed = (await client.get("/v1/deadlines", params=review, headers=staff)).json()["items"]
+    assert [(i["complaint_id"], i["kind"], i["overdue"]) for i in listed] == [
+        (cid, "stale_case", True)
+    ]
+    reason = "No answer to three letters and two calls since last year."
+    await act(client, staff, cid, "close_as_stale", reason=reason)
+    hold = (await client.get(f"/v1/complaints/{cid}/legal-hold", headers=staff)).json()
+    until = datetime.fromisoformat(hold["retention_until"])
+    finished = datetime.fromisoformat(hold["finished_at"])
+    assert until.replace(year=until.year - years) == finished
+    listed = (await client.get("/v1/deadlines", params=review, headers=staff)).json()["items"]
+    assert listed == []
+    mine = await client.post(
+        "/v1/auth/receipt", json={"reference": filed["reference"], "receipt": filed["receipt"]}
+    )
+    timeline = await client.get(
+        f"/v1/complaints/{cid}/timeline",
+        headers={"Authorization": f"Bearer {mine.json()['access_token']}"},
+    )
+    assert [(e["action"], e["reason"]) for e in timeline.json()["entries"]][-1] == (
+        "close_as_stale",
+        reason,
+    )

@@ -159,11 +159,13 @@ def _audit(args: argparse.Namespace) -> int:
 def _purge(_: argparse.Namespace) -> int:
     """Remove every case past its retention date (and not held) now."""
     import asyncio
+    from datetime import UTC, datetime
 
     import psycopg
     from psycopg.rows import dict_row
 
     from app.attachments.storage import LocalStorage
+    from app.audit.chain import roll_up
     from app.db import libpq_url, resolve_database_url
     from app.retention.service import purge, sweep_orphans
 
@@ -171,7 +173,7 @@ def _purge(_: argparse.Namespace) -> int:
     url = libpq_url(resolve_database_url(settings))
     storage = LocalStorage(settings.attachments_dir)
 
-    async def run() -> tuple[int, int, int]:
+    async def run() -> tuple[int, int, int, int]:
         complaints = files = 0
         conn = await psycopg.AsyncConnection.connect(url, autocommit=True, row_factory=dict_row)
         async with conn:
@@ -179,11 +181,14 @@ def _purge(_: argparse.Namespace) -> int:
                 complaints += len(done.complaints)
                 files += done.files
             orphans = await sweep_orphans(conn, storage)
-        return complaints, files, orphans
+            key = settings.audit_key.get_secret_value().encode()
+            rolled = await roll_up(conn, key, settings.audit_cutoff(datetime.now(UTC)))
+        return complaints, files, orphans, rolled
 
-    complaints, files, orphans = asyncio.run(run())
+    complaints, files, orphans, rolled = asyncio.run(run())
     print(f"purged {complaints} cases past their retention date ({files} files)")
     print(f"removed {orphans} orphaned files (stored, but no attachment refers to them)")
+    print(f"rolled {rolled} audit entries past the longest retention into an anchor")
     return 0
 
 
@@ -301,7 +306,9 @@ def main(argv: list[str] | None = None) -> int:
     audit.set_defaults(func=_audit)
 
     purge = sub.add_parser(
-        "purge", help="remove the cases past their retention date (not those under legal hold)"
+        "purge",
+        help="remove the cases past their retention date (not those under legal hold), and roll "
+        "audit entries past the longest retention into an anchor",
     )
     purge.set_defaults(func=_purge)
 

@@ -6,6 +6,7 @@ import base64
 import binascii
 import hashlib
 import json
+from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -219,6 +220,14 @@ class Settings(BaseSettings):
         if self.db_pool_min > self.db_pool_max:
             problems.append("OMBUDS_DB_POOL_MIN: must not exceed OMBUDS_DB_POOL_MAX")
         return problems
+
+    def audit_cutoff(self, now: datetime) -> datetime:
+        """Audit entries older than this are past the longest retention of any case."""
+        years = max(y for periods in self.retention_years.values() for y in periods.values())
+        try:
+            return now.replace(year=now.year - years)
+        except ValueError:  # 29 February
+            return now.replace(year=now.year - years, day=28)
 
     def retention_for(self, track: str, findings: bool) -> int:
         return self.retention_years[track]["findings" if findings else "other"]

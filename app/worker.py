@@ -22,7 +22,7 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
 from app.attachments.storage import LocalStorage
-from app.audit.chain import seal
+from app.audit.chain import roll_up, seal
 from app.config import Settings
 from app.kit.sql import Conn
 from app.outbox import relay
@@ -63,6 +63,7 @@ class Round:
     snapshots: int = 0
     forgotten: int = 0
     purged: int = 0
+    rolled_up: int = 0  # audit entries past the longest retention, rolled into an anchor
     # Tasks that raised this round (their names); the others ran all the same.
     errors: list[str] = field(default_factory=list)
 
@@ -157,15 +158,17 @@ class Worker:
         return added
 
     async def forget_if_due(self, done: Round) -> None:
-        done.forgotten = await self._forget()
+        done.forgotten = await self._forget(done)
 
-    async def _forget(self) -> int:
+    async def _forget(self, done: Round) -> int:
         now = datetime.now(UTC)
         if now < self.next_forget:
             return 0
         self.next_forget = now + timedelta(minutes=10)
         async with self.pool.connection() as conn:
             await sweep_orphans(conn, self.storage)
+            key = self.settings.audit_key.get_secret_value().encode()
+            done.rolled_up = await roll_up(conn, key, self.settings.audit_cutoff(now))
             cur = await conn.execute(
                 _FORGET,
                 {

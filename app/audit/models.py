@@ -40,3 +40,22 @@ class AuditEntry(SQLModel, table=True):
     outcome: str = column(sa.Text, server_default="success")
     seq: int | None = column(sa.BigInteger, nullable=True)
     hash: bytes | None = column(sa.LargeBinary, nullable=True)
+
+
+class AuditAnchor(SQLModel, table=True):
+    """Where the chain now starts: entries past the longest retention, rolled up.
+
+    The entries up to `seq` were verified, then deleted (the trigger allows deleting exactly
+    those); the anchor keeps the last one's hash, so the chain goes on verifying from it, and is
+    itself sealed with the audit key (`seal`), so nobody without the key can forge one to hide a
+    deletion.
+    """
+
+    __tablename__ = "audit_anchors"
+
+    seq: int = column(sa.BigInteger, primary_key=True)
+    hash: bytes = column(sa.LargeBinary)
+    entries: int = column(sa.BigInteger)
+    through_at: datetime = moment()
+    seal: bytes = column(sa.LargeBinary)
+    created_at: datetime = moment(now=True)

@@ -52,7 +52,11 @@ class CheckpointOut(BaseModel):
 
 class VerificationOut(BaseModel):
     intact: bool
-    checked: int = Field(description="Entries verified, from position 1.")
+    checked: int = Field(description="Entries verified, from the one after `anchored_at`.")
+    anchored_at: int = Field(
+        description="Entries up to this position, past the longest retention, were rolled into "
+        "a sealed anchor the chain starts from (0: none yet)."
+    )
     head_position: int
     head_hash: str | None = Field(description="Export it with its position: a checkpoint.")
     unsealed: int = Field(description="Entries written but not sealed yet (the worker seals).")

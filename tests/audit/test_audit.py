@@ -240,6 +240,7 @@ async def test_tampering_in_postgresql_is_found_and_located(
         "head_position": where - 1,
         "head_hash": None,
         "unsealed": 0,
+        "anchored_at": 0,
         "broken_at": where,
         "problem": problem,
         "entry_id": entry["id"],
@@ -392,6 +393,7 @@ async def test_a_verification_reports_the_head_the_checkpoint_and_what_awaits_it
         "head_position": entries,
         "head_hash": hashes[entries],
         "unsealed": 1,  # this verification's own entry is written after it
+        "anchored_at": 0,
         "broken_at": None,
         "problem": None,
         "entry_id": None,
@@ -512,3 +514,118 @@ async def test_the_auditor_reads_the_trail_and_nothing_else(
         assert response.headers["content-type"] == "application/problem+json"
     half = await client.get("/v1/audit/verification", params={"position": 1}, headers=auditor)
     refused(half, 422, "validation-error", field="query.hash")
+
+
+def _forget_unsealed(db: Any) -> None:
+    """Test setup only: the entries written so far, gone (the trigger switched off)."""
+    with db.transaction():
+        db.execute("SET LOCAL session_replication_role = replica")
+        db.execute("DELETE FROM audit_entries WHERE seq IS NULL")
+
+
+OLD_ENTRY = (
+    "INSERT INTO audit_entries (at, actor_subject, actor_role, action, object_type, object_id) "
+    "VALUES (now() - interval '11 years', 'hana', 'ombudsperson_staff', 'complaint.read_contact', "
+    "'complaint', %s)"
+)
+
+
+async def test_entries_past_the_longest_retention_roll_into_a_sealed_anchor(
+    client: httpx.AsyncClient, auth: Any, db: Any, database_url: str, settings: Settings
+) -> None:
+    """Eleven years back (the longest retention is ten): five entries about cases long gone,
+    then one about a case still held, then today's. The five go into an anchor; verification
+    starts from it and still passes; the anchor cannot be forged or dropped unseen."""
+    from uuid import uuid4
+
+    from app.audit.chain import roll_up
+
+    kept = (await client.post("/v1/complaints", json=complaint_body())).json()
+    _forget_unsealed(db)  # so the trail starts with the old entries
+    for _ in range(5):
+        db.execute(OLD_ENTRY, (str(uuid4()),))
+    db.execute(OLD_ENTRY, (kept["id"],))
+    total = await trail(client, auth, database_url, settings)
+    hashes = {
+        r["seq"]: r["h"]
+        for r in db.execute("SELECT seq, encode(hash, 'hex') AS h FROM audit_entries")
+    }
+    key = settings.audit_key.get_secret_value().encode()
+    async with await psycopg.AsyncConnection.connect(
+        database_url, autocommit=True, row_factory=dict_row
+    ) as conn:
+        cutoff = settings.audit_cutoff(datetime.now(UTC))
+        assert await roll_up(conn, key, cutoff) == 5
+        assert await roll_up(conn, key, cutoff) == 0  # the next is about a case still held
+    positions = [r["seq"] for r in db.execute("SELECT seq FROM audit_entries ORDER BY seq")]
+    assert positions == list(range(6, total + 1))
+    anchor = db.execute("SELECT seq, encode(hash, 'hex') AS h, entries FROM audit_anchors")
+    assert anchor.fetchall() == [{"seq": 5, "h": hashes[5], "entries": 5}]
+
+    auditor = auth("auditor")
+    body = (await client.get("/v1/audit/verification", headers=auditor)).json()
+    assert {k: body[k] for k in ("intact", "anchored_at", "checked", "head_position")} == {
+        "intact": True,
+        "anchored_at": 5,
+        "checked": total - 5,
+        "head_position": total,
+    }
+    # A checkpoint exported before: at the anchor, its hash is the anchor's; before it, the
+    # position was rolled up (the sealed anchor vouches for it).
+    for position, digest, intact in ((5, hashes[5], True), (5, HEX64, False), (2, HEX64, True)):
+        checked = await client.get(
+            "/v1/audit/verification",
+            params={"position": position, "hash": digest},
+            headers=auditor,
+        )
+        assert checked.json()["intact"] is intact, (position, checked.json())
+
+    # The app cannot remove what the anchor does not cover, nor touch the anchor.
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):
+        db.execute("DELETE FROM audit_entries WHERE seq = 6")
+    for statement in ("UPDATE audit_anchors SET entries = 4", "DELETE FROM audit_anchors"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="insert-only"):
+            db.execute(statement)
+
+    # Someone holding the database forges the anchor, then drops it.
+    def tamper(statement: str) -> None:
+        with db.transaction():
+            db.execute("ALTER TABLE audit_anchors DISABLE TRIGGER audit_anchors_insert_only")
+            db.execute(statement)
+            db.execute("ALTER TABLE audit_anchors ENABLE TRIGGER audit_anchors_insert_only")
+
+    tamper("UPDATE audit_anchors SET entries = 4")
+    forged = (await client.get("/v1/audit/verification", headers=auditor)).json()
+    assert (forged["intact"], forged["broken_at"], forged["problem"]) == (
+        False,
+        5,
+        "the anchor at position 5 does not match its seal: forged or edited",
+    )
+    tamper("DELETE FROM audit_anchors")
+    dropped = (await client.get("/v1/audit/verification", headers=auditor)).json()
+    assert (dropped["intact"], dropped["broken_at"], dropped["problem"]) == (
+        False,
+        1,
+        "the entry at position 1 is missing (the next one is at 6): deleted",
+    )
+
+
+async def test_a_broken_chain_is_never_rolled_up(
+    client: httpx.AsyncClient, auth: Any, db: Any, database_url: str, settings: Settings
+) -> None:
+    from uuid import uuid4
+
+    from app.audit.chain import roll_up
+
+    _forget_unsealed(db)
+    for _ in range(3):
+        db.execute(OLD_ENTRY, (str(uuid4()),))
+    await trail(client, auth, database_url, settings)
+    Tamper(db)("UPDATE audit_entries SET actor_subject = 'someone' WHERE seq = 2")
+    key = settings.audit_key.get_secret_value().encode()
+    async with await psycopg.AsyncConnection.connect(
+        database_url, autocommit=True, row_factory=dict_row
+    ) as conn:
+        assert await roll_up(conn, key, settings.audit_cutoff(datetime.now(UTC))) == 0
+    assert db.execute("SELECT count(*) AS n FROM audit_anchors").fetchone()["n"] == 0
+    assert db.execute("SELECT min(seq) AS s FROM audit_entries").fetchone()["s"] == 1

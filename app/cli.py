@@ -62,11 +62,13 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _count_existing(url: str) -> None:
-    """After the upgrade that adds the statistics, count the complaints already there."""
+    """After an upgrade that empties the statistics, count the complaints already there."""
+    from app.crypto import Sealer
     from app.statistics.folding import needs_rebuild, rebuild
 
     if needs_rebuild(url):
-        print(f"statistics: counted {rebuild(url)} complaints")
+        counted = rebuild(url, Sealer.from_settings(get_settings()))
+        print(f"statistics: counted {counted} complaints")
 
 
 def _worker(args: argparse.Namespace) -> int:
@@ -193,11 +195,13 @@ def _purge(_: argparse.Namespace) -> int:
 
 
 def _statistics(args: argparse.Namespace) -> int:
+    from app.crypto import Sealer
     from app.db import libpq_url, resolve_database_url
     from app.statistics.folding import rebuild
 
-    url = libpq_url(resolve_database_url(get_settings()))
-    print(f"statistics: counted {rebuild(url)} complaints")
+    settings = get_settings()
+    url = libpq_url(resolve_database_url(settings))
+    print(f"statistics: counted {rebuild(url, Sealer.from_settings(settings))} complaints")
     return 0
 
 

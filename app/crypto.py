@@ -47,8 +47,15 @@ class Sealer:
 
 CONTACT = b"contact"
 NAMED_PERSONS = b"named_persons"
-# Sealed tables and the purpose their values are bound to (for rotation).
-SEALED_TABLES = {"complainant_contacts": CONTACT, "named_persons": NAMED_PERSONS}
+CHARACTERISTICS = b"characteristics"
+# Sealed columns, (table, key id column, sealed column), and the purpose their values are bound
+# to (for rotation). stat_facts keeps a copy of the characteristics the statistics counted.
+SEALED_TABLES = {
+    ("complainant_contacts", "key_id", "sealed"): CONTACT,
+    ("named_persons", "key_id", "sealed"): NAMED_PERSONS,
+    ("complainant_characteristics", "key_id", "sealed"): CHARACTERISTICS,
+    ("stat_facts", "traits_key", "traits_sealed"): CHARACTERISTICS,
+}
 
 
 def rotate_contacts(database_url: str, sealer: Sealer, batch: int = 500) -> int:
@@ -60,23 +67,27 @@ def rotate_contacts(database_url: str, sealer: Sealer, batch: int = 500) -> int:
     import psycopg
     from psycopg import sql
 
-    select = "SELECT complaint_id, key_id, sealed FROM {table} WHERE key_id <> %s "
+    select = "SELECT complaint_id, {key}, {sealed} FROM {table} WHERE {key} <> %s "
     select += "ORDER BY complaint_id LIMIT %s FOR UPDATE SKIP LOCKED"
-    update = "UPDATE {table} SET key_id = %s, sealed = %s WHERE complaint_id = %s"
+    update = "UPDATE {table} SET {key} = %s, {sealed} = %s WHERE complaint_id = %s"
     done = 0
     with psycopg.connect(database_url) as conn:
-        for table, purpose in SEALED_TABLES.items():
+        for (table, key_column, sealed_column), purpose in SEALED_TABLES.items():
+            names = {
+                "table": sql.Identifier(table),
+                "key": sql.Identifier(key_column),
+                "sealed": sql.Identifier(sealed_column),
+            }
             while True:
                 with conn.transaction():
-                    name = sql.Identifier(table)
                     rows = conn.execute(
-                        sql.SQL(select).format(table=name), (sealer.active, batch)
+                        sql.SQL(select).format(**names), (sealer.active, batch)
                     ).fetchall()
                     for complaint_id, key_id, sealed in rows:
                         opened = sealer.open(key_id, sealed, complaint_id, purpose)
                         new_key, new_sealed = sealer.seal(opened, complaint_id, purpose)
                         conn.execute(
-                            sql.SQL(update).format(table=name),
+                            sql.SQL(update).format(**names),
                             (new_key, new_sealed, complaint_id),
                         )
                 done += len(rows)

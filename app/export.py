@@ -16,8 +16,8 @@ from pydantic import BaseModel, Field
 from app.attachments import service as attachments
 from app.attachments.schemas import Attachments
 from app.complaints import service as complaints
-from app.complaints.schemas import ComplaintOut, Timeline
-from app.crypto import CONTACT, Sealer
+from app.complaints.schemas import Characteristics, ComplaintOut, Timeline
+from app.crypto import CHARACTERISTICS, CONTACT, Sealer
 from app.findings import service as findings
 from app.findings.schemas import FindingsOut
 from app.hearings import service as hearings
@@ -44,10 +44,7 @@ me_router = APIRouter(prefix="/v1/me", tags=["residents"])
 
 _MINE = "SELECT id FROM complaints WHERE complainant_subject = %(subject)s ORDER BY received_at, id"
 _CONTACT = "SELECT key_id, sealed FROM complainant_contacts WHERE complaint_id = %(id)s"
-_TRAITS = (
-    "SELECT sex_gender, age_band, disability, migration_status, ethnicity "
-    "FROM complainant_characteristics WHERE complaint_id = %(id)s"
-)
+_TRAITS = "SELECT key_id, sealed FROM complainant_characteristics WHERE complaint_id = %(id)s"
 
 
 # Who received something of the case (GDPR art. 15(1)(c)): the departments it was addressed to,
@@ -211,7 +208,16 @@ async def _export(
         ),
         complaint=complaint,
         contact=await _contact(tx, sealer, complaint_id),
-        characteristics=dict(traits) if traits else None,
+        characteristics=None
+        if traits is None
+        else open_sealed(
+            sealer,
+            traits["key_id"],
+            traits["sealed"],
+            complaint_id,
+            CHARACTERISTICS,
+            Characteristics,
+        ).model_dump(mode="json"),
         timeline=await complaints.timeline(tx, principal, complaint_id),
         messages=thread.items,
         attachments=Attachments(

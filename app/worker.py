@@ -24,6 +24,7 @@ from psycopg_pool import AsyncConnectionPool
 from app.attachments.storage import LocalStorage
 from app.audit.chain import roll_up, seal
 from app.config import Settings
+from app.crypto import Sealer
 from app.kit.sql import Conn
 from app.outbox import relay
 from app.retention.service import purge, sweep_orphans
@@ -80,11 +81,13 @@ class Worker:
     next_snapshot_check: datetime = field(default_factory=lambda: datetime.min.replace(tzinfo=UTC))
     next_forget: datetime = field(default_factory=lambda: datetime.min.replace(tzinfo=UTC))
     storage: LocalStorage = field(init=False)
+    sealer: Sealer = field(init=False)
     # Failures per task since the worker started (the logs say which and why).
     failures: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.storage = LocalStorage(self.settings.attachments_dir)
+        self.sealer = Sealer.from_settings(self.settings)
 
     async def round(self) -> Round:
         """One pass over every task. Each runs on its own: one that fails (a broken seal, a
@@ -114,7 +117,7 @@ class Worker:
 
     async def fold(self, done: Round) -> None:
         async with self.pool.connection() as conn:
-            done.folded = await fold(conn, self.settings.worker_batch_size)
+            done.folded = await fold(conn, self.sealer, self.settings.worker_batch_size)
 
     async def deliver(self, done: Round) -> None:
         if self.settings.monitoring_url is not None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import json
 import os
 import socket
 import subprocess
@@ -34,10 +35,13 @@ sys.path.insert(0, str(ROOT))
 
 from app.auth.tokens import issue  # noqa: E402
 from app.config import Settings  # noqa: E402
+from app.crypto import CHARACTERISTICS as SEALED_TRAITS  # noqa: E402
+from app.crypto import Sealer  # noqa: E402
 from app.db import libpq_url, start_embedded_postgres, with_database  # noqa: E402
 from app.kit.permissions import Role  # noqa: E402
 from app.migrate import upgrade  # noqa: E402
 from app.statistics.folding import fold, rebuild  # noqa: E402
+from app.statistics.traits import TRAITS  # noqa: E402
 from app.taxonomy import CHARACTERISTICS, DISCRIMINATION_GROUNDS, RIGHTS  # noqa: E402
 from app.worker import Worker, http_client, make_pool  # noqa: E402
 
@@ -64,6 +68,7 @@ DEPARTMENTS = [
     "Procurement",
 ]
 SECRET = "whsec_" + base64.b64encode(b"b" * 32).decode()
+SEALER = Sealer.from_settings(Settings())  # the development keys, as the served process has
 
 LOAD = """
 CREATE TEMP TABLE gen AS
@@ -116,14 +121,17 @@ CROSS JOIN LATERAL (
     u_status < 0.30 OR (u_status >= 0.70 AND u_status < 0.86) AS investigated
 ) AS s;
 
-INSERT INTO complainant_characteristics (complaint_id, sex_gender, age_band, disability,
-                                         migration_status, ethnicity)
-SELECT id,
-  (%(sex)s::text[])[1 + floor(power(random(), 1.5) * cardinality(%(sex)s::text[]))::int],
-  (%(age)s::text[])[1 + floor(random() * cardinality(%(age)s::text[]))::int],
-  (%(disability)s::text[])[1 + floor(random() ^ 3 * cardinality(%(disability)s::text[]))::int],
-  (%(migration)s::text[])[1 + floor(power(random(), 2) * cardinality(%(migration)s::text[]))::int],
+CREATE TABLE bench_clear_traits AS
+SELECT id AS complaint_id,
+  (%(sex)s::text[])[1 + floor(power(random(), 1.5) * cardinality(%(sex)s::text[]))::int]
+    AS sex_gender,
+  (%(age)s::text[])[1 + floor(random() * cardinality(%(age)s::text[]))::int] AS age_band,
+  (%(disability)s::text[])[1 + floor(random() ^ 3 * cardinality(%(disability)s::text[]))::int]
+    AS disability,
+  (%(migration)s::text[])[1 + floor(power(random(), 2) * cardinality(%(migration)s::text[]))::int]
+    AS migration_status,
   (%(ethnicity)s::text[])[1 + floor(power(random(), 2) * cardinality(%(ethnicity)s::text[]))::int]
+    AS ethnicity
 FROM complaints WHERE random() < 0.7;
 
 INSERT INTO findings (complaint_id, outcome, rights_affected, public_summary, internal_reasoning,
@@ -164,7 +172,7 @@ QUERIES: list[tuple[str, dict[str, Any], str]] = [
         "right x sex, last 12 months",
         {"group_by": ["right", "sex_gender"]},
         "SELECT r, coalesce(ch.sex_gender::text, 'not_stated'), count(*) FROM complaints c "
-        "LEFT JOIN complainant_characteristics ch ON ch.complaint_id = c.id, "
+        "LEFT JOIN bench_clear_traits ch ON ch.complaint_id = c.id, "
         f"unnest(c.rights_affected) r WHERE c.received_at >= {MONTH_12} GROUP BY 1, 2",
     ),
     (
@@ -184,7 +192,7 @@ QUERIES: list[tuple[str, dict[str, Any], str]] = [
         {"group_by": ["outcome", "disability"]},
         "SELECT f.outcome, ch.disability, count(*) FROM complaints c "
         "LEFT JOIN findings f ON f.complaint_id = c.id "
-        "LEFT JOIN complainant_characteristics ch ON ch.complaint_id = c.id GROUP BY 1, 2",
+        "LEFT JOIN bench_clear_traits ch ON ch.complaint_id = c.id GROUP BY 1, 2",
     ),
 ]
 
@@ -198,6 +206,18 @@ def free_port() -> int:
 def server_url() -> str:
     server = os.environ.get("DATABASE_URL")
     return libpq_url(server) if server else start_embedded_postgres(Settings().var_dir)
+
+
+def seal_traits(conn: psycopg.Connection[Any]) -> None:
+    """The characteristics, sealed as intake seals them; the clear copy (bench_clear_traits)
+    stays only for the plain GROUP BY the service is compared with."""
+    rows = conn.execute("SELECT * FROM bench_clear_traits").fetchall()
+    with conn.cursor().copy(
+        "COPY complainant_characteristics (complaint_id, key_id, sealed) FROM STDIN"
+    ) as copy:
+        for complaint_id, *values in rows:
+            plain = json.dumps(dict(zip(TRAITS, values, strict=True))).encode()
+            copy.write_row((complaint_id, *SEALER.seal(plain, complaint_id, SEALED_TRAITS)))
 
 
 def prepare(server: str, name: str, n: int) -> tuple[str, float, float]:
@@ -225,10 +245,11 @@ def prepare(server: str, name: str, n: int) -> tuple[str, float, float]:
         for statement in LOAD.split(";\n\n"):
             names = {k: v for k, v in params.items() if f"%({k})s" in statement}
             conn.execute(statement, names)  # type: ignore[arg-type]
+        seal_traits(conn)
         conn.execute("VACUUM ANALYZE")
     loaded = time.perf_counter() - started
     started = time.perf_counter()
-    rebuild(url)
+    rebuild(url, SEALER)
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE stat_cells")
     return url, loaded, time.perf_counter() - started
@@ -330,7 +351,7 @@ async def fold_rate(url: str, changes: int) -> float:
     ) as conn:
         started = time.perf_counter()
         total = 0
-        while n := await fold(conn, 200):
+        while n := await fold(conn, SEALER, 200):
             total += n
         elapsed = time.perf_counter() - started
     return total / elapsed if elapsed else 0.0

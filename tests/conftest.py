@@ -398,13 +398,15 @@ async def fold_all(database_url: str, batch: int = 100) -> int:
     """Fold every pending outbox event into the statistics, as the worker does; how many."""
     from psycopg.rows import dict_row
 
+    from app.crypto import Sealer
     from app.statistics.folding import fold
 
+    sealer = Sealer.from_settings(Settings(**TEST_SECRETS))
     total = 0
     async with await psycopg.AsyncConnection.connect(
         database_url, autocommit=True, row_factory=dict_row
     ) as conn:
-        while n := await fold(conn, batch):
+        while n := await fold(conn, sealer, batch):
             total += n
         # The folder skips events another transaction holds (SKIP LOCKED): a count that comes
         # back short says so here, with what was left, rather than as a puzzling total.

@@ -23,7 +23,7 @@ from app.kit.columns import (
     texts,
 )
 from app.kit.trail import CaseEvent
-from app.taxonomy import CHARACTERISTICS, Track
+from app.taxonomy import Track
 
 reference_seq = sa.Sequence("complaint_reference_seq", metadata=SQLModel.metadata)
 STATUS = code_domain("complaint_status", Status)
@@ -34,9 +34,6 @@ ORIGIN = code_domain("complaint_origin", ["complaint", "own_initiative"])
 REDACTABLE_FIELD = code_domain(
     "redactable_field", ["summary", "description", "remedy_sought", "incident_location"]
 )
-CHARACTERISTIC = {
-    name: code_domain(f"{name}_option", opts) for name, opts in CHARACTERISTICS.items()
-}
 
 
 class Complaint(SQLModel, table=True):
@@ -177,16 +174,15 @@ class NamedPersons(SQLModel, table=True):
 
 
 class ComplainantCharacteristics(SQLModel, table=True):
-    """Self-identified characteristics (special-category data): only ever read in aggregate."""
+    """Self-identified characteristics (special-category data, GDPR art. 9), sealed like contact
+    details (AES-256-GCM, bound to the complaint): opened only by the statistics fold, which
+    counts them in aggregate, and by the data subject's own export."""
 
     __tablename__ = "complainant_characteristics"
 
     complaint_id: uuid.UUID = complaint_ref(primary_key=True)
-    sex_gender: str | None = code(CHARACTERISTIC["sex_gender"], nullable=True)
-    age_band: str | None = code(CHARACTERISTIC["age_band"], nullable=True)
-    disability: str | None = code(CHARACTERISTIC["disability"], nullable=True)
-    migration_status: str | None = code(CHARACTERISTIC["migration_status"], nullable=True)
-    ethnicity: str | None = code(CHARACTERISTIC["ethnicity"], nullable=True)
+    key_id: str = text_field()
+    sealed: bytes = column(sa.LargeBinary)
 
 
 class Recusal(SQLModel, table=True):

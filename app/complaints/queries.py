@@ -19,7 +19,7 @@ WITH b AS MATERIALIZED (
   FROM jsonb_to_record(%(body)s::jsonb) AS x(
     track text, summary text, description text, rights_affected text[],
     discrimination_grounds text[], respondent text, incident jsonb, remedy_sought text,
-    language text, characteristics jsonb)
+    language text)
 ),
 c AS (
   INSERT INTO complaints (
@@ -53,12 +53,9 @@ _FILE_NAMED = """named AS (
 ),
 """
 _FILE_TRAITS = """traits AS (
-  INSERT INTO complainant_characteristics (complaint_id, sex_gender, age_band, disability,
-                                           migration_status, ethnicity)
-  SELECT c.id, t.sex_gender, t.age_band, t.disability, t.migration_status, t.ethnicity
-  FROM c, b, jsonb_to_record(b.characteristics) AS t(sex_gender text, age_band text,
-                                                     disability text, migration_status text,
-                                                     ethnicity text)
+  -- Special-category data, sealed by the service like the contact: never in clear here.
+  INSERT INTO complainant_characteristics (complaint_id, key_id, sealed)
+  SELECT c.id, %(traits_key)s::text, %(traits_sealed)s::bytea FROM c
 ),
 """
 _FILED_TRAIL = ",\n".join(

@@ -45,7 +45,7 @@ from app.complaints.workflow import (
     transition_for,
 )
 from app.config import Settings
-from app.crypto import CONTACT, NAMED_PERSONS, Sealer
+from app.crypto import CHARACTERISTICS, CONTACT, NAMED_PERSONS, Sealer
 from app.kit.access import NOT_IN_REACH, lock, reach, visibility
 from app.kit.errors import (
     Conflict,
@@ -101,6 +101,10 @@ async def _file(
     if body.named_persons:
         named = NamedPersons(body.named_persons).model_dump_json(exclude_none=True).encode()
         named_key, named_sealed = sealer.seal(named, complaint_id, NAMED_PERSONS)
+    traits_key, traits_sealed = (None, None)
+    if body.characteristics is not None:
+        traits = body.characteristics.model_dump_json(exclude_none=True).encode()
+        traits_key, traits_sealed = sealer.seal(traits, complaint_id, CHARACTERISTICS)
     ack_days, feedback_months = settings.deadlines(body.track)
     alias = pseudonym(settings, complaint_id) if body.track is Track.anti_corruption else None
     sql = queries.file_sql(
@@ -112,11 +116,13 @@ async def _file(
         sql,
         {
             "id": complaint_id,
-            "body": body.model_dump_json(exclude={"contact", "named_persons"}),
+            "body": body.model_dump_json(exclude={"contact", "named_persons", "characteristics"}),
             "contact_key": contact_key,
             "contact_sealed": contact_sealed,
             "named_key": named_key,
             "named_sealed": named_sealed,
+            "traits_key": traits_key,
+            "traits_sealed": traits_sealed,
             "prefix": settings.reference_prefix,
             "receipt_hash": receipts.receipt_hash(
                 settings.receipt_key.get_secret_value().encode(), receipt

@@ -28,16 +28,22 @@ from app.outbox.target import TargetRefused, check_resolved
 
 log = logging.getLogger("ombuds.relay")
 
+# The batch is chosen once (a MATERIALIZED CTE): as a subquery in UPDATE ... FROM, the planner
+# may scan it again on the inner side of a join, and a second scan with SKIP LOCKED can pick
+# other rows, so a claim could take more than its limit, and two workers the same events
+# (seen as a batch of 25 for a limit of 10, and events sent twice, when the table's statistics
+# made the planner choose that join).
 CLAIM = """
-UPDATE outbox_events e
-SET next_attempt_at = now() + make_interval(secs => %(lease)s)
-FROM (
+WITH due AS MATERIALIZED (
   SELECT id FROM outbox_events
   WHERE status = 'pending' AND next_attempt_at <= now()
   ORDER BY next_attempt_at, id
   LIMIT %(limit)s
   FOR UPDATE SKIP LOCKED
-) AS due
+)
+UPDATE outbox_events e
+SET next_attempt_at = now() + make_interval(secs => %(lease)s)
+FROM due
 WHERE e.id = due.id
 RETURNING e.id, e.type, e.payload, e.attempts
 """

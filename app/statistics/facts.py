@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from app.kit.sql import compose, literal
 from app.outbox.events import department_code
+from app.statistics.traits import TRAITS, relation
 
 # Counters summed per cell (stat_facts holds 0/1 or small counts, stat_cells their sums).
 COUNTERS: tuple[str, ...] = (
@@ -56,7 +57,21 @@ FACT_COLUMNS: tuple[str, ...] = (
     *COUNTERS,
     *DURATIONS.values(),
 )
+# What stat_facts stores: the facts, the characteristics only as their sealed copy.
+STORED_COLUMNS: tuple[str, ...] = (
+    *(c for c in FACT_COLUMNS if c not in TRAITS),
+    "traits_key",
+    "traits_sealed",
+)
 _KEY = ("dim_a", "dim_b", "month", "track", "val_a", "val_b")
+
+
+def _counted(alias: str) -> str:
+    """The facts last counted, from stat_facts `alias` and the opened characteristics `t`."""
+    return ", ".join(
+        f"coalesce(t.{c}, 'not_stated') AS {c}" if c in TRAITS else f"{alias}.{c}"
+        for c in FACT_COLUMNS
+    )
 
 
 def _days(later: str) -> str:
@@ -67,7 +82,8 @@ def _trait(name: str) -> str:
     return f"coalesce(ch.{name}::text, 'not_stated') AS {name}"
 
 
-# A complaint's facts now, for the complaints `{where}` selects (over alias c).
+# A complaint's facts now, for the complaints `{where}` selects (over alias c); its
+# characteristics come opened from the relation `opened_traits` (app.statistics.traits).
 _CURRENT_FACTS = """
 SELECT c.id AS complaint_id,
   date_trunc('month', c.received_at AT TIME ZONE 'UTC')::date AS month,
@@ -94,9 +110,11 @@ SELECT c.id AS complaint_id,
   CASE WHEN c.origin = 'complaint' AND c.acknowledged_at IS NOT NULL
        THEN {days_to_ack} END AS days_to_ack,
   CASE WHEN f.issued_at IS NOT NULL THEN {days_to_findings} END AS days_to_findings,
-  CASE WHEN c.finished_at IS NOT NULL THEN {days_to_finish} END AS days_to_finish
+  CASE WHEN c.finished_at IS NOT NULL THEN {days_to_finish} END AS days_to_finish,
+  cs.key_id AS traits_key, cs.sealed AS traits_sealed
 FROM complaints c
-LEFT JOIN complainant_characteristics ch ON ch.complaint_id = c.id
+LEFT JOIN opened_traits ch ON ch.complaint_id = c.id
+LEFT JOIN complainant_characteristics cs ON cs.complaint_id = c.id
 LEFT JOIN findings f ON f.complaint_id = c.id
 LEFT JOIN LATERAL (
   -- Remedies count once recommended (the case is in follow-up or closed after it).
@@ -111,10 +129,7 @@ WHERE {{where}}
 CURRENT_FACTS = compose(
     _CURRENT_FACTS,
     department=department_code("c"),
-    traits=", ".join(
-        _trait(name)
-        for name in ("sex_gender", "age_band", "disability", "migration_status", "ethnicity")
-    ),
+    traits=", ".join(_trait(name) for name in TRAITS),
     days_to_ack=_days("c.acknowledged_at"),
     days_to_findings=_days("f.issued_at"),
     days_to_finish=_days("c.finished_at"),
@@ -212,8 +227,13 @@ _ROLLUP_COLUMNS = ", ".join(("dim", "unit", "period", "track", "val", *_HISTS))
 
 
 _FOLD = """
-WITH cur AS MATERIALIZED ({current}),
-old AS (DELETE FROM stat_facts WHERE complaint_id = ANY(%(ids)s) RETURNING *),
+WITH {opened_cur},
+{opened_old},
+cur AS MATERIALIZED ({current}),
+old_raw AS (DELETE FROM stat_facts WHERE complaint_id = ANY(%(ids)s) RETURNING *),
+old AS (
+  SELECT {counted} FROM old_raw o LEFT JOIN opened_old t ON t.complaint_id = o.complaint_id
+),
 ins AS (INSERT INTO stat_facts ({facts}) SELECT {facts} FROM cur),
 signed AS (
   SELECT 1 AS sign, {cur_columns} FROM cur
@@ -238,8 +258,11 @@ def fold_sql() -> str:
     """Recount the complaints `%(ids)s`: replace their facts and apply the differences."""
     return compose(
         _FOLD,
+        opened_cur=relation("opened_traits", "cur"),
+        opened_old=relation("opened_old", "old"),
+        counted=_counted("o"),
         current=compose(CURRENT_FACTS, where="c.id = ANY(%(ids)s)"),
-        facts=", ".join(FACT_COLUMNS),
+        facts=", ".join(STORED_COLUMNS),
         cur_columns=_columns("cur"),
         old_columns=_columns("old"),
         deltas=deltas("signed"),
@@ -258,9 +281,13 @@ def fold_sql() -> str:
 
 
 _KEYED = """FROM stat_facts s
+LEFT JOIN opened_traits t ON t.complaint_id = s.complaint_id
 CROSS JOIN LATERAL stat_keys(s.status, s.origin, s.rights, s.grounds, s.department, s.outcome,
-                             s.sex_gender, s.age_band, s.disability, s.migration_status,
-                             s.ethnicity, s.finished_month) k"""
+                             coalesce(t.sex_gender, 'not_stated'),
+                             coalesce(t.age_band, 'not_stated'),
+                             coalesce(t.disability, 'not_stated'),
+                             coalesce(t.migration_status, 'not_stated'),
+                             coalesce(t.ethnicity, 'not_stated'), s.finished_month) k"""
 _REBUILD_HIST_BRANCH = (
     "SELECT s.month, s.track, k.dim_a, k.val_a, {measure} AS measure, "
     "stat_bucket(s.{column}) AS bucket {keyed} "
@@ -289,9 +316,10 @@ WHERE (c.dim_a, c.dim_b, c.month, c.track, c.val_a, c.val_b)
 
 def rebuild_sql() -> list[str]:
     """Count every complaint from scratch (stat_facts and stat_cells must be empty): the facts,
-    then the counters, then the histograms, each a hash aggregate PostgreSQL does in one pass."""
+    then the counters, then the histograms, each a hash aggregate PostgreSQL does in one pass.
+    The characteristics are read from the temporary table `opened_traits`."""
     fragments = {
-        "facts": ", ".join(FACT_COLUMNS),
+        "facts": ", ".join(STORED_COLUMNS),
         "current": compose(CURRENT_FACTS, where="true"),
         "counters": ", ".join(COUNTERS),
         "counter_sums": ", ".join(f"sum(s.{name})" for name in COUNTERS),
@@ -316,10 +344,13 @@ def rebuild_sql() -> list[str]:
 
 
 _TAIL = """
-WITH ids AS (SELECT DISTINCT complaint_id FROM outbox_events WHERE complaint_id IS NOT NULL),
+WITH ids AS (SELECT unnest(%(ids)s::uuid[]) AS complaint_id),
+{opened_cur},
+{opened_old},
 cur AS MATERIALIZED ({current}),
 old AS MATERIALIZED (
-  SELECT * FROM stat_facts WHERE complaint_id IN (SELECT complaint_id FROM ids)),
+  SELECT {counted} FROM stat_facts o LEFT JOIN opened_old t ON t.complaint_id = o.complaint_id
+  WHERE o.complaint_id IN (SELECT complaint_id FROM ids)),
 signed AS (
   SELECT 1 AS sign, {cur_columns} FROM cur
   UNION ALL SELECT -1, {old_columns} FROM old
@@ -330,9 +361,13 @@ SELECT * FROM delta
 
 
 def tail_sql() -> str:
-    """The differences not folded yet (complaints with pending events), as stat_cells rows."""
+    """The differences not folded yet (the complaints `%(ids)s`, which have pending events), as
+    stat_cells rows."""
     return compose(
         _TAIL,
+        opened_cur=relation("opened_traits", "cur"),
+        opened_old=relation("opened_old", "old"),
+        counted=_counted("o"),
         current=compose(CURRENT_FACTS, where="c.id IN (SELECT complaint_id FROM ids)"),
         cur_columns=_columns("cur"),
         old_columns=_columns("old"),

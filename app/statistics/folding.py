@@ -8,6 +8,8 @@ import psycopg
 from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 
+from app.crypto import Sealer
+from app.statistics import traits
 from app.statistics.facts import fold_sql, rebuild_sql
 
 _CLAIM = """
@@ -26,7 +28,7 @@ _FOLDED = "UPDATE outbox_events SET complaint_id = NULL WHERE id = ANY(%(events)
 _FOLD = fold_sql()
 
 
-async def fold(conn: AsyncConnection[Any], limit: int) -> int:
+async def fold(conn: AsyncConnection[Any], sealer: Sealer, limit: int) -> int:
     """Fold up to `limit` pending events; returns how many. Safe to run in several workers."""
     async with conn.transaction():
         cur = await conn.execute(_CLAIM, {"limit": limit})
@@ -35,12 +37,38 @@ async def fold(conn: AsyncConnection[Any], limit: int) -> int:
             return 0
         ids = sorted({e["complaint_id"] for e in events})
         await conn.execute(_LOCK, {"ids": ids})
-        await conn.execute(_FOLD, {"ids": ids})
+        opened = await traits.opened_params(conn, sealer, ids)
+        await conn.execute(_FOLD, {"ids": ids, **opened})
         await conn.execute(_FOLDED, {"events": [e["id"] for e in events]})
     return len(events)
 
 
-def rebuild(database_url: str) -> int:
+_OPENED_TABLE = """
+CREATE TEMPORARY TABLE opened_traits (
+  complaint_id uuid PRIMARY KEY, sex_gender text, age_band text, disability text,
+  migration_status text, ethnicity text
+) ON COMMIT DROP
+"""
+_COPY_OPENED = (
+    "COPY opened_traits (complaint_id, sex_gender, age_band, disability, migration_status, "
+    "ethnicity) FROM STDIN"
+)
+
+
+def _open_all(conn: psycopg.Connection[Any], sealer: Sealer, batch: int = 10_000) -> None:
+    """Every complaint's characteristics, opened into the temporary table `opened_traits`."""
+    conn.execute(_OPENED_TABLE)
+    with conn.cursor(name="seals", row_factory=dict_row) as seals:
+        seals.execute(traits.ALL_SEALS)
+        # A batch read, opened, then copied in: the connection does one thing at a time.
+        while rows := seals.fetchmany(batch):
+            with conn.cursor().copy(_COPY_OPENED) as copy:
+                for values in traits.opened(sealer, rows):
+                    copy.write_row(values)
+    conn.execute("ANALYZE opened_traits")
+
+
+def rebuild(database_url: str, sealer: Sealer) -> int:
     """Recount everything from the case records (after an upgrade, or a change of the configured
     departments). Folders wait meanwhile; readers keep the old figures until the last step, which
     rewrites the aggregate in the order reads use it (a few seconds at 1M complaints)."""
@@ -52,6 +80,7 @@ def rebuild(database_url: str) -> int:
         conn.execute("DELETE FROM stat_cells")
         conn.execute("DELETE FROM stat_facts")
         conn.execute("UPDATE outbox_events SET complaint_id = NULL WHERE complaint_id IS NOT NULL")
+        _open_all(conn, sealer)
         for statement in rebuild_sql():
             conn.execute(statement)
         # Rows of one grouping side by side on disk: a read touches a few pages, not one per row.

@@ -26,11 +26,10 @@ class StatFact(SQLModel, table=True):
     grounds: list[str] = texts()
     department: str = text_field()
     outcome: str = text_field()
-    sex_gender: str = text_field()
-    age_band: str = text_field()
-    disability: str = text_field()
-    migration_status: str = text_field()
-    ethnicity: str = text_field()
+    # The characteristics counted, as sealed on the case (a copy: the fold opens it to subtract
+    # them, even after the case's own copy was erased). Never in clear.
+    traits_key: str | None = text_field(nullable=True)
+    traits_sealed: bytes | None = column(sa.LargeBinary, nullable=True)
     finished_month: date | None = column(sa.Date, nullable=True)
     outside_mandate: int = counter()
     investigated: int = counter()

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from app.config import Settings
+from app.crypto import Sealer
 from app.findings.models import FindingOutcome
 from app.kit.sql import Conn
 from app.statistics import disclosure
@@ -73,7 +74,7 @@ async def annual(
 ) -> AnnualReport:
     k = settings.statistics_min_cell
     scope = year_scope(year, tracks)
-    reader = Reader(conn, scope, PeriodUnit.year)
+    reader = Reader(conn, scope, PeriodUnit.year, Sealer.from_settings(settings))
     await reader.begin()
     total = (await reader.sums([])).get((), Sums())
     by_outcome = await reader.sums([Dimension.outcome], durations=False)
@@ -153,7 +154,7 @@ async def indicators(
     k = settings.statistics_min_cell
     year = year or datetime.now(UTC).year
     scope = year_scope(year, tracks)
-    reader = Reader(conn, scope, PeriodUnit.year)
+    reader = Reader(conn, scope, PeriodUnit.year, Sealer.from_settings(settings))
     await reader.begin()
     total = (await reader.sums([])).get((), Sums())
     by_outcome = await reader.sums([Dimension.outcome], durations=False)

@@ -17,11 +17,12 @@ from typing import Any
 
 from app.complaints.workflow import Status
 from app.config import Settings
+from app.crypto import Sealer
 from app.findings.models import FindingOutcome
 from app.kit.errors import Unprocessable
 from app.kit.principals import Principal
 from app.kit.sql import Conn, compose, literal
-from app.statistics import disclosure, privacy
+from app.statistics import disclosure, privacy, traits
 from app.statistics.facts import COUNTERS, DURATIONS, tail_sql
 from app.statistics.schemas import (
     Dimension,
@@ -230,24 +231,28 @@ def _cell_dimensions(dimensions: Sequence[Dimension]) -> tuple[str, str]:
     return padded[0], padded[1]
 
 
+_PENDING = "SELECT DISTINCT complaint_id FROM outbox_events WHERE complaint_id IS NOT NULL"
+_TAIL = tail_sql()
+
+
 class Reader:
     """Reads groupings of the aggregate in one snapshot, the unfolded tail included."""
 
-    def __init__(self, conn: Conn, scope: Scope, unit: PeriodUnit) -> None:
+    def __init__(self, conn: Conn, scope: Scope, unit: PeriodUnit, sealer: Sealer) -> None:
         self.conn = conn
         self.scope = scope
         self.unit = unit
+        self.sealer = sealer
         self.tail: list[dict[str, Any]] | None = None
 
     async def begin(self) -> None:
         await self.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        cur = await self.conn.execute(
-            "SELECT EXISTS (SELECT 1 FROM outbox_events WHERE complaint_id IS NOT NULL) AS p"
-        )
-        pending = await cur.fetchone()
+        cur = await self.conn.execute(_PENDING)
+        ids = [row["complaint_id"] for row in await cur.fetchall()]
         self.tail = []
-        if pending and pending["p"]:
-            cur = await self.conn.execute(tail_sql())
+        if ids:
+            opened = await traits.opened_params(self.conn, self.sealer, ids)
+            cur = await self.conn.execute(_TAIL, {"ids": ids, **opened})
             self.tail = list(await cur.fetchall())
 
     async def sums(
@@ -453,7 +458,7 @@ async def table(
     """The table of a plan; `privacy_info` is the budget already spent for a DP release."""
     dims, domains, scope, unit = plan.dims, plan.domains, plan.scope, plan.unit
     k = settings.statistics_min_cell
-    reader = Reader(conn, scope, unit)
+    reader = Reader(conn, scope, unit, Sealer.from_settings(settings))
     await reader.begin()
 
     # Cells, then each one-way total, then the grand total.

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -7,6 +8,7 @@ import httpx
 import pytest
 
 from app.config import Settings
+from app.crypto import Sealer
 from tests.conftest import complaint_body, refused
 
 REFERENCE = r"^HRC-\d{4}-\d{6,}$"
@@ -64,7 +66,7 @@ async def test_references_are_unique_and_sequential(file_complaint: Any) -> None
 
 
 async def test_contact_and_characteristics_are_kept_apart(
-    client: httpx.AsyncClient, db: Any
+    client: httpx.AsyncClient, db: Any, settings: Settings
 ) -> None:
     body = complaint_body(
         contact={"name": "Amina", "email": "amina@example.org", "preferred_channel": "email"},
@@ -82,14 +84,19 @@ async def test_contact_and_characteristics_are_kept_apart(
     assert b"Amina" not in sealed["sealed"] and b"amina@" not in sealed["sealed"]
     # The body stored with the complaint leaves the contact out entirely.
     assert "amina" not in str(db.execute("SELECT * FROM complaints").fetchone()).lower()
+    # The characteristics (special-category data) are sealed the same way, bound to the case.
     traits = db.execute(
-        "SELECT sex_gender, age_band, disability, ethnicity FROM complainant_characteristics"
+        "SELECT complaint_id, key_id, sealed FROM complainant_characteristics"
     ).fetchone()
-    assert traits == {
+    assert set(traits) == {"complaint_id", "key_id", "sealed"}  # no column in clear
+    assert traits["key_id"] == "test2" and b"woman" not in traits["sealed"]
+    opened = Sealer.from_settings(settings).open(
+        "test2", traits["sealed"], traits["complaint_id"], b"characteristics"
+    )
+    assert json.loads(opened) == {
         "sex_gender": "woman",
         "age_band": "prefer_not_to_say",
         "disability": "yes",
-        "ethnicity": None,
     }
     assert "Amina" not in response.text
 

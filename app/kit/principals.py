@@ -50,7 +50,7 @@ class Principal:
     roles: frozenset[Role]
     department: str | None = None
     complaint_id: UUID | None = None  # set only for receipt (complainant) tokens
-    # A resident's keyed account pseudonym (app.auth.tokens.account_pseudonym): what the audit
+    # A resident's keyed account pseudonym (`account_pseudonym` below): what the audit
     # trail records for what they do, so the trail never holds a resident's account id.
     pseudonym: str | None = None
     # What the route being called needs (any one of them), as it declared (app.kit.access.allow).

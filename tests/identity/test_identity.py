@@ -13,8 +13,8 @@ from uuid import UUID
 import httpx
 
 from app.config import Settings
-from app.crypto import CONTACT, Sealer
-from tests.conftest import TEST_SECRETS
+from app.crypto import CHARACTERISTICS, CONTACT, Sealer
+from tests.conftest import TEST_SECRETS, fold_all, tables_holding
 
 CONTACT_BODY = {"name": "Amina", "email": "amina@example.org", "phone": "+33 1 23 45 67"}
 
@@ -82,14 +82,25 @@ async def test_rotation_reseals_under_the_active_key(
     settings: Settings,
     database_url: str,
 ) -> None:
-    filed = await file_complaint(contact=CONTACT_BODY)
+    filed = await file_complaint(
+        contact=CONTACT_BODY, characteristics={"ethnicity": "indigenous", "age_band": "75_plus"}
+    )
+    await fold_all(database_url)  # the statistics keep a sealed copy of the characteristics
     # Seal it as an older deployment would have, under the retiring key `test1`.
     _, keys = settings.identity_keyring()
     old = Sealer("test1", keys)
-    key_id, sealed = old.seal(
-        b'{"name": "Amina", "email": "amina@example.org"}', UUID(filed["id"]), CONTACT
-    )
+    cid = UUID(filed["id"])
+    key_id, sealed = old.seal(b'{"name": "Amina", "email": "amina@example.org"}', cid, CONTACT)
     db.execute("UPDATE complainant_contacts SET key_id = %s, sealed = %s", (key_id, sealed))
+    traits = b'{"ethnicity": "indigenous", "age_band": "75_plus"}'
+    for table, columns in (
+        ("complainant_characteristics", "key_id = %s, sealed = %s"),
+        ("stat_facts", "traits_key = %s, traits_sealed = %s"),
+    ):
+        db.execute(
+            f"UPDATE {table} SET {columns}",  # noqa: S608 (names written above)
+            old.seal(traits, cid, CHARACTERISTICS),
+        )
     staff = auth("ombudsperson_staff")
     assert (await client.get(f"/v1/complaints/{filed['id']}", headers=staff)).json()["contact"][
         "name"
@@ -107,12 +118,19 @@ async def test_rotation_reseals_under_the_active_key(
         env=env,
         check=True,
     )
-    assert "re-sealed 1 identity records under key test2" in out.stdout
+    assert "re-sealed 3 identity records under key test2" in out.stdout
     assert db.execute("SELECT key_id FROM complainant_contacts").fetchone()["key_id"] == "test2"
     # Once re-sealed, the old key can be retired.
     only_new = Sealer("test2", {"test2": keys["test2"]})
     row = db.execute("SELECT key_id, sealed FROM complainant_contacts").fetchone()
-    assert b"Amina" in only_new.open(row["key_id"], row["sealed"], UUID(filed["id"]), CONTACT)
+    assert b"Amina" in only_new.open(row["key_id"], row["sealed"], cid, CONTACT)
+    for query in (
+        "SELECT key_id, sealed FROM complainant_characteristics",
+        "SELECT traits_key AS key_id, traits_sealed AS sealed FROM stat_facts",
+    ):
+        row = db.execute(query).fetchone()
+        assert row["key_id"] == "test2"
+        assert b"indigenous" in only_new.open(row["key_id"], row["sealed"], cid, CHARACTERISTICS)
 
 
 async def test_named_persons_are_sealed_and_seen_by_staff_of_the_track(
@@ -144,3 +162,37 @@ async def test_named_persons_are_sealed_and_seen_by_staff_of_the_track(
     assert audited == [
         {"actor_role": "oversight_officer", "object_type": "complaint", "object_id": filed["id"]}
     ]
+
+
+async def test_special_categories_are_in_clear_in_no_table_about_a_person(
+    client: httpx.AsyncClient, auth: Any, file_complaint: Any, db: Any, database_url: str
+) -> None:
+    """GDPR art. 9: after filing, folding into the statistics and a read by staff, no table that
+    holds rows about a complaint (every table with a complaint id, and the complaints) has the
+    characteristics in clear; only the aggregate counts name the values, with no person."""
+    values = ("non_binary", "75_plus", "refugee_or_asylum_seeker", "indigenous")
+    filed = await file_complaint(
+        characteristics={
+            "sex_gender": values[0],
+            "age_band": values[1],
+            "migration_status": values[2],
+            "ethnicity": values[3],
+            "disability": "yes",
+        }
+    )
+    await fold_all(database_url)
+    staff = auth("ombudsperson_staff")
+    case = await client.get(f"/v1/complaints/{filed['id']}", headers=staff)
+    assert case.status_code == 200 and "indigenous" not in case.text
+    about_people = {
+        r["table_name"]
+        for r in db.execute(
+            "SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' "
+            "AND column_name = 'complaint_id'"
+        )
+    } | {"complaints"}
+    for value in values:
+        found = set(tables_holding(db, value))
+        assert found & about_people == set(), value
+        # The scan does see a value where it stands in clear: in the counts per value.
+        assert found == {"stat_cells"}, value

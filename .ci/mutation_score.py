@@ -102,6 +102,18 @@ def main() -> int:
             print(f"  {name}")
             for line in diff:
                 print(f"      {line}")
+    surviving = {
+        name
+        for codes in results.values()
+        for name, code in codes.items()
+        if status_by_exit_code[code] in SURVIVED
+    }
+    unused = sorted(name for name in equivalents if name not in surviving)
+    if unused and not totals["not run"]:
+        print("\nequivalents whose mutant no longer survives (killed now, or renamed): remove them")
+        for name in unused:
+            print(f"  {name}")
+        failed = True
     if stale:
         print("\nequivalents that no longer match their mutant (the code moved):")
         for name in stale:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -42,6 +43,7 @@ from app.audit.queries import (
     WALK,
 )
 
+log = logging.getLogger("ombuds.audit")
 GENESIS = b"\x00" * 32
 _SEAL_LOCK = 7217
 
@@ -104,6 +106,7 @@ async def roll_up(conn: AsyncConnection[Any], key: bytes, cutoff: datetime) -> i
             return 0
         checked = await _walk(conn, key, anchor, until=through)
         if checked.broken_at is not None:
+            log.error("audit entries not rolled up, the chain is broken: %s", checked.problem)
             return 0
         cur = await conn.execute(ENTRY_AT, {"seq": through})
         last = await cur.fetchone()

@@ -176,3 +176,16 @@ async def test_tampered_file_is_not_served(
     response = await client.get(f"{_files(filed['id'])}/{meta['id']}", headers=staff)
     assert response.status_code == 500
     assert b"tampered" not in response.content
+
+
+async def test_a_file_is_recorded_in_the_role_the_route_needs(
+    client: httpx.AsyncClient, auth: Any, file_complaint: Any, db: Any
+) -> None:
+    """Several roles on one token: the upload is recorded in the role that may upload (staff),
+    not in the narrowest role the token holds (monitor)."""
+    filed = await file_complaint()
+    both = auth("ombudsperson_staff", "monitor", sub="lee")
+    upload = await _upload(client, filed["id"], both)
+    assert upload.status_code == 201, upload.text
+    row = db.execute("SELECT uploaded_by, uploaded_role FROM attachments").fetchone()
+    assert row == {"uploaded_by": "lee", "uploaded_role": "ombudsperson_staff"}

@@ -629,3 +629,98 @@ async def test_a_broken_chain_is_never_rolled_up(
         assert await roll_up(conn, key, settings.audit_cutoff(datetime.now(UTC))) == 0
     assert db.execute("SELECT count(*) AS n FROM audit_anchors").fetchone()["n"] == 0
     assert db.execute("SELECT min(seq) AS s FROM audit_entries").fetchone()["s"] == 1
+
+
+def _old_entries(db: Any, count: int, years: float) -> None:
+    for _ in range(count):
+        db.execute(
+            "INSERT INTO audit_entries (at, actor_subject, actor_role, action, object_type, "
+            "object_id) VALUES (now() - make_interval(days => %s), 'hana', "
+            "'ombudsperson_staff', 'complaint.read_contact', 'complaint', gen_random_uuid())",
+            (int(years * 365.25),),
+        )
+
+
+async def _roll_up(database_url: str, settings: Settings, cutoff: datetime) -> int:
+    from app.audit.chain import roll_up
+
+    key = settings.audit_key.get_secret_value().encode()
+    async with await psycopg.AsyncConnection.connect(
+        database_url, autocommit=True, row_factory=dict_row
+    ) as conn:
+        return await roll_up(conn, key, cutoff)
+
+
+async def test_anchors_follow_each_other_and_are_sealed_as_the_readme_says(
+    client: httpx.AsyncClient,
+    auth: Any,
+    db: Any,
+    database_url: str,
+    settings: Settings,
+    far_from_utc: None,
+) -> None:
+    """Two roll-ups: the second anchor stands for the entries of both, continues from the first,
+    and its seal is HMAC-SHA256(audit key, "anchor:{position}:{hash hex}:{entries}:{time of the
+    last entry in UTC, ISO 8601 with microseconds}"), computed here from that description."""
+    _forget_unsealed(db)
+    _old_entries(db, 3, 12)
+    _old_entries(db, 2, 11)
+    total = await trail(client, auth, database_url, settings)
+    now = datetime.now(UTC)
+    assert await _roll_up(database_url, settings, now - timedelta(days=int(11.5 * 365.25))) == 3
+    assert await _roll_up(database_url, settings, now - timedelta(days=10 * 365)) == 2
+    anchors = db.execute(
+        "SELECT seq, entries, hash, seal, through_at FROM audit_anchors ORDER BY seq"
+    ).fetchall()
+    assert [(a["seq"], a["entries"]) for a in anchors] == [(3, 3), (5, 5)]
+    key = settings.audit_key.get_secret_value().encode()
+    for anchor in anchors:
+        at = anchor["through_at"].astimezone(UTC).isoformat(timespec="microseconds")
+        covered = f"anchor:{anchor['seq']}:{bytes(anchor['hash']).hex()}:{anchor['entries']}:{at}"
+        assert at.endswith("+00:00")
+        expected = hmac.new(key, covered.encode(), hashlib.sha256).digest()
+        assert bytes(anchor["seal"]) == expected
+    body = (await client.get("/v1/audit/verification", headers=auth("auditor"))).json()
+    assert (body["intact"], body["anchored_at"], body["checked"]) == (True, 5, total - 5)
+
+
+async def test_a_break_after_the_old_entries_does_not_stop_their_roll_up(
+    client: httpx.AsyncClient, auth: Any, db: Any, database_url: str, settings: Settings
+) -> None:
+    """The old entries verify up to where they end: they go into the anchor; the break among
+    the recent ones stays in the trail, found where it is."""
+    _forget_unsealed(db)
+    _old_entries(db, 3, 12)
+    await trail(client, auth, database_url, settings)
+    Tamper(db)("UPDATE audit_entries SET actor_subject = 'someone' WHERE seq = 7")
+    assert await _roll_up(database_url, settings, settings.audit_cutoff(datetime.now(UTC))) == 3
+    body = (await client.get("/v1/audit/verification", headers=auth("auditor"))).json()
+    assert (body["intact"], body["broken_at"], body["anchored_at"]) == (False, 7, 3)
+
+
+async def test_old_entries_deleted_at_their_end_are_found_and_nothing_is_rolled_up(
+    client: httpx.AsyncClient,
+    auth: Any,
+    db: Any,
+    database_url: str,
+    settings: Settings,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    _forget_unsealed(db)
+    _old_entries(db, 3, 12)
+    await trail(client, auth, database_url, settings)
+    # Someone removes the last old entry: the recent ones start one position too late.
+    Tamper(db)("DELETE FROM audit_entries WHERE seq = 3")
+    with caplog.at_level("ERROR", logger="ombuds.audit"):
+        rolled = await _roll_up(database_url, settings, settings.audit_cutoff(datetime.now(UTC)))
+    assert rolled == 0
+    assert caplog.messages == [
+        "audit entries not rolled up, the chain is broken: "
+        "the entry at position 3 is missing: deleted"
+    ]
+    assert db.execute("SELECT count(*) AS n FROM audit_anchors").fetchone()["n"] == 0
+    assert [r["seq"] for r in db.execute("SELECT seq FROM audit_entries WHERE seq < 5")] == [
+        1,
+        2,
+        4,
+    ]

@@ -155,13 +155,11 @@ async def test_an_office_may_turn_anonymous_filing_off_and_says_so_in_s1(
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
             anonymous = await c.post("/v1/complaints", json=complaint_body())
-            refused(
-                anonymous,
-                422,
-                "validation-error",
-                field="body.contact",
-                detail="This office does not accept anonymous complaints: give a way to reach you.",
-            )
+            says = "This office does not accept anonymous complaints: give a way to reach you."
+            body = refused(anonymous, 422, "validation-error", detail=says)
+            assert body["errors"] == [
+                {"field": "body.contact", "message": says, "type": "anonymous_not_accepted"}
+            ]
             assert _count(db) == 0
             reachable = complaint_body(contact={"name": "Ana", "email": "ana@example.org"})
             assert (await c.post("/v1/complaints", json=reachable)).status_code == 201

@@ -549,13 +549,12 @@ async def test_the_complainant_asks_for_erasure_and_a_head_answers(
     path = f"/v1/complaints/{filed['id']}/erasure-requests"
     mine = await receipt_headers(filed)
     by_phone = await client.post(path, json={"channel": "phone"}, headers=mine)
-    refused(
-        by_phone,
-        422,
-        "validation-error",
-        field="body.channel",
-        detail="A request made here is an online one.",
+    body = refused(
+        by_phone, 422, "validation-error", detail="A request made here is an online one."
     )
+    assert body["errors"] == [
+        {"field": "body.channel", "message": "only `online`", "type": "value_error"}
+    ]
     asked = await client.post(path, json={}, headers=mine)
     assert asked.status_code == 201, asked.text
     request = asked.json()
@@ -566,13 +565,13 @@ async def test_the_complainant_asks_for_erasure_and_a_head_answers(
     )
     assert request["recorded_by"] == f"receipt:{filed['reference']}"
     staff_without_channel = await client.post(path, json={}, headers=auth("ombudsperson_staff"))
-    refused(
+    body = refused(
         staff_without_channel,
         422,
         "validation-error",
-        field="body.channel",
         detail="Say how the request reached the office.",
     )
+    assert body["errors"] == [{"field": "body.channel", "message": "required", "type": "missing"}]
     # Nobody else's: another complainant's receipt does not reach this case.
     other = await file_complaint()
     stranger = await client.get(path, headers=await receipt_headers(other))
@@ -596,6 +595,23 @@ async def test_the_complainant_asks_for_erasure_and_a_head_answers(
         f"GDPR art. 17(3) `public_interest`: {reason} You may complain to the data protection "
         "authority."
     ]
+
+
+async def test_staff_who_also_file_as_residents_record_requests_as_staff(
+    client: httpx.AsyncClient, auth: Any, file_complaint: Any
+) -> None:
+    """A token with a staff role and a resident role: a request received by phone is recorded
+    by the staff member, in their staff role (not as a resident asking for themselves)."""
+    filed = await file_complaint()
+    both = auth("ombudsperson_staff", "resident", sub="kim")
+    recorded = await client.post(
+        f"/v1/complaints/{filed['id']}/erasure-requests", json={"channel": "phone"}, headers=both
+    )
+    assert recorded.status_code == 201, recorded.text
+    assert (recorded.json()["recorded_by"], recorded.json()["recorded_role"]) == (
+        "kim",
+        "ombudsperson_staff",
+    )
 
 
 async def test_the_deadline_extends_once_by_two_months_at_most_with_reasons(

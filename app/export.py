@@ -170,7 +170,7 @@ async def _export(
     settings, sealer = request.app.state.settings, request.app.state.sealer
     # As the complainant sees each part: staff views (contact details of others, internal notes)
     # never enter, even for a staff member who happens to hold a resident role too.
-    complaint = await complaints.get_complaint(tx, settings, sealer, principal, complaint_id)
+    complaint = await complaints.get_complaint(tx, sealer, principal, complaint_id)
     cur = await tx.execute(_TRAITS, {"id": complaint_id})
     traits = await cur.fetchone()
     thread = await messages.list_messages(tx, principal, complaint_id, after=None, limit=10**6)

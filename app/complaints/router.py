@@ -171,9 +171,7 @@ async def get_complaint(
     complaint_id: UUID, request: Request, response: Response, tx: Tx, principal: Reader
 ) -> ComplaintOut:
     # In a transaction: the read of contact details is audited.
-    complaint = await service.get_complaint(
-        tx, request.app.state.settings, request.app.state.sealer, principal, complaint_id
-    )
+    complaint = await service.get_complaint(tx, request.app.state.sealer, principal, complaint_id)
     response.headers["ETag"] = etag(complaint.version)
     response.headers["Vary"] = "Authorization"
     return complaint

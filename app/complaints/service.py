@@ -233,7 +233,7 @@ def pseudonym(settings: Settings, complaint_id: UUID) -> str:
 
 
 async def get_complaint(
-    conn: Conn, settings: Settings, sealer: Sealer, principal: Principal, complaint_id: UUID
+    conn: Conn, sealer: Sealer, principal: Principal, complaint_id: UUID
 ) -> ComplaintOut:
     visible, params = visibility(principal)
     staff = principal.is_staff

@@ -135,8 +135,11 @@ class Settings(BaseSettings):
     worker_batch_size: int = Field(default=100, ge=1, le=10_000)
     worker_lease_seconds: float = Field(default=60.0, ge=1, le=3600)
     worker_concurrency: int = Field(default=8, ge=1, le=64)
-    # A statistics snapshot is pushed this often (0: never); delivered events are kept this long.
-    statistics_snapshot_hours: float = Field(default=24.0, ge=0, le=24 * 366)
+    # A closed month, quarter or year is released (and pushed) this many days after it ends, so
+    # that late entries of the period are in; releases are readable without an account unless
+    # the office turns that off. Delivered pushes are kept `outbox_keep_days`.
+    statistics_release_lag_days: int = Field(default=10, ge=0, le=366)
+    statistics_public: bool = True
     outbox_keep_days: int = Field(default=30, ge=1, le=3650)
     # An open case nothing has changed on for this long is flagged for review (the deadlines view,
     # kind `stale_case`) and may be closed as stale, which gives it its retention date.

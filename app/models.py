@@ -27,7 +27,14 @@ from app.messages.models import Message
 from app.outbox.models import OutboxEvent
 from app.records.models import ReportRecord
 from app.remedies.models import Remedy, RemedyReport
-from app.statistics.models import PrivacyBudget, StatCell, StatFact, StatHistRollup
+from app.statistics.models import (
+    PrivacyBudget,
+    StatCell,
+    StatChange,
+    StatFact,
+    StatHistRollup,
+    StatisticsRelease,
+)
 
 metadata = SQLModel.metadata
 
@@ -55,8 +62,10 @@ __all__ = [
     "RemedyReport",
     "ReportRecord",
     "StatCell",
+    "StatChange",
     "StatFact",
     "StatHistRollup",
+    "StatisticsRelease",
     "TimelineEntry",
     "metadata",
 ]

@@ -1,9 +1,10 @@
 """`ombuds worker`: the background work of the service, safe to run on several machines at once.
 
-Each round it seals new audit entries into the hash chain, folds pending events into the
-statistics aggregate, purges cases past their retention, delivers due events to the
-monitoring module, enqueues the periodic statistics snapshot, and forgets delivered events after
-the configured time. Everything is coordinated through PostgreSQL (SKIP LOCKED, advisory locks).
+Each round it seals new audit entries into the hash chain, folds noted changes into the
+statistics aggregate, purges cases past their retention, delivers due releases to the
+monitoring module, publishes the statistics releases of closed periods, and forgets delivered
+pushes after the configured time. Everything is coordinated through PostgreSQL (SKIP LOCKED,
+advisory locks).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from typing import Any
 
 import httpx
 from psycopg.rows import dict_row
-from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
 from app.attachments.storage import LocalStorage
@@ -28,29 +28,17 @@ from app.crypto import Sealer
 from app.kit.sql import Conn
 from app.outbox import relay
 from app.retention.service import purge, sweep_orphans
-from app.statistics import reports
+from app.statistics import releases
 from app.statistics.folding import fold
 
 log = logging.getLogger("ombuds.worker")
 
 SEAL_BATCH = 5000  # audit entries sealed per round
-SNAPSHOT_TYPE = "statistics.snapshot"
-_SNAPSHOT_LOCK = 7216
-_LAST_SNAPSHOT = (
-    "SELECT max(created_at) AS at FROM outbox_events WHERE type = 'statistics.snapshot'"
-)
-_ENQUEUE_SNAPSHOT = """
-INSERT INTO outbox_events (type, payload)
-SELECT %(type)s, %(payload)s
-WHERE NOT EXISTS (
-  SELECT 1 FROM outbox_events
-  WHERE type = %(type)s AND created_at > now() - make_interval(secs => %(interval)s))
-"""
-# Delivered events are forgotten after a while; without a monitoring module configured, nobody
-# waits for pending ones either, once the statistics have folded them.
+# Delivered pushes are forgotten after a while; without a monitoring module configured, nobody
+# waits for pending ones either (the releases themselves stay, frozen, in their table).
 _FORGET = """
 DELETE FROM outbox_events
-WHERE complaint_id IS NULL AND created_at < now() - make_interval(days => %(days)s)
+WHERE created_at < now() - make_interval(days => %(days)s)
   AND (status = 'delivered' OR NOT %(delivering)s)
 """
 
@@ -61,7 +49,7 @@ class Round:
     folded: int = 0
     delivered: int = 0
     failed: int = 0
-    snapshots: int = 0
+    released: int = 0  # statistics releases published
     forgotten: int = 0
     purged: int = 0
     rolled_up: int = 0  # audit entries past the longest retention, rolled into an anchor
@@ -70,7 +58,14 @@ class Round:
 
     @property
     def busy(self) -> bool:
-        return bool(self.sealed or self.folded or self.delivered or self.failed or self.purged)
+        return bool(
+            self.sealed
+            or self.folded
+            or self.delivered
+            or self.failed
+            or self.purged
+            or self.released
+        )
 
 
 @dataclass
@@ -78,7 +73,7 @@ class Worker:
     settings: Settings
     pool: AsyncConnectionPool[Conn]
     http: httpx.AsyncClient
-    next_snapshot_check: datetime = field(default_factory=lambda: datetime.min.replace(tzinfo=UTC))
+    next_release_check: datetime = field(default_factory=lambda: datetime.min.replace(tzinfo=UTC))
     next_forget: datetime = field(default_factory=lambda: datetime.min.replace(tzinfo=UTC))
     storage: LocalStorage = field(init=False)
     sealer: Sealer = field(init=False)
@@ -99,7 +94,7 @@ class Worker:
             ("fold", self.fold),
             ("deliver", self.deliver),
             ("purge", self.purge),
-            ("snapshot", self.snapshot_if_due),
+            ("release", self.release_if_due),
             ("forget", self.forget_if_due),
         ):
             try:
@@ -128,37 +123,20 @@ class Worker:
         async with self.pool.connection() as conn:
             done.purged = len((await purge(conn, self.storage)).complaints)
 
-    async def snapshot_if_due(self, done: Round) -> None:
-        done.snapshots = await self._snapshot()
-
-    async def _snapshot(self) -> int:
-        hours = self.settings.statistics_snapshot_hours
+    async def release_if_due(self, done: Round) -> None:
+        """Publish the closed periods whose lag has passed (checked every few minutes); one
+        that fails is logged and tried again, the others still go out."""
         now = datetime.now(UTC)
-        if hours <= 0 or now < self.next_snapshot_check:
-            return 0
-        interval = timedelta(hours=hours)
+        if now < self.next_release_check:
+            return
+        self.next_release_check = now + timedelta(minutes=5)
         async with self.pool.connection() as conn:
-            cur = await conn.execute(_LAST_SNAPSHOT)
-            row = await cur.fetchone()
-            last = row["at"] if row else None
-            if last is not None and now - last < interval:
-                self.next_snapshot_check = last + interval
-                return 0
-            payload = await snapshot_payload(conn, self.settings)
-            async with conn.transaction():
-                # Several workers: one enqueues, the others find it done.
-                await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SNAPSHOT_LOCK,))
-                cur = await conn.execute(
-                    _ENQUEUE_SNAPSHOT,
-                    {
-                        "type": SNAPSHOT_TYPE,
-                        "payload": Jsonb(payload),
-                        "interval": interval.total_seconds(),
-                    },
-                )
-                added = cur.rowcount
-        self.next_snapshot_check = now + interval
-        return added
+            for period in await releases.due(conn, self.settings, now):
+                try:
+                    await releases.publish(conn, self.settings, period, now=now)
+                except releases.ReleaseExists:
+                    continue  # another worker was first
+                done.released += 1
 
     async def forget_if_due(self, done: Round) -> None:
         done.forgotten = await self._forget(done)
@@ -180,23 +158,6 @@ class Worker:
                 },
             )
             return cur.rowcount
-
-
-async def snapshot_payload(conn: Any, settings: Settings) -> dict[str, Any]:
-    """This year's indicators and annual figures, suppressed exactly as the API serves them."""
-    year = datetime.now(UTC).year
-    async with conn.transaction():
-        indicators = await reports.indicators(conn, settings, year, None)
-    async with conn.transaction():
-        annual = await reports.annual(conn, settings, year, None)
-    return {
-        "period": f"{year}",
-        "indicators": indicators.model_dump(mode="json", exclude={"metadata"}),
-        "annual": annual.model_dump(mode="json", exclude={"metadata"}),
-        "disclosure": annual.metadata.disclosure.model_dump(mode="json")
-        if annual.metadata.disclosure
-        else None,
-    }
 
 
 def http_client(settings: Settings) -> httpx.AsyncClient:

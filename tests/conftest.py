@@ -20,6 +20,7 @@ import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -188,9 +189,16 @@ PROBLEM_TYPES = {
     400: {"bad-request"},
     401: {"unauthorized"},
     403: {"forbidden"},
-    404: {"not-found"},
+    404: {"not-found", "not-released"},
     405: {"http-405"},
-    409: {"conflict", "invalid-transition", "guard-failed", "privacy-budget-exhausted"},
+    409: {
+        "conflict",
+        "invalid-transition",
+        "guard-failed",
+        "privacy-budget-exhausted",
+        "release-exists",
+        "period-not-closed",
+    },
     412: {"precondition-failed"},
     413: {"payload-too-large"},
     415: {"unsupported-media-type"},
@@ -394,8 +402,27 @@ async def eventually(condition: Callable[[], Any], what: str, within: float = 10
         await asyncio.sleep(0.02)
 
 
+async def publish_due(
+    database_url: str, settings: Settings, now: datetime | None = None
+) -> list[dict[str, Any]]:
+    """Fold what changed, then publish every statistics release due, as the worker does; the
+    releases published, in order."""
+    from psycopg.rows import dict_row
+
+    from app.statistics import releases
+
+    await fold_all(database_url)
+    published = []
+    async with await psycopg.AsyncConnection.connect(
+        database_url, autocommit=True, row_factory=dict_row
+    ) as conn:
+        for period in await releases.due(conn, settings, now):
+            published.append(await releases.publish(conn, settings, period, now=now))
+    return published
+
+
 async def fold_all(database_url: str, batch: int = 100) -> int:
-    """Fold every pending outbox event into the statistics, as the worker does; how many."""
+    """Fold every noted change into the statistics, as the worker does; how many."""
     from psycopg.rows import dict_row
 
     from app.crypto import Sealer
@@ -408,13 +435,11 @@ async def fold_all(database_url: str, batch: int = 100) -> int:
     ) as conn:
         while n := await fold(conn, sealer, batch):
             total += n
-        # The folder skips events another transaction holds (SKIP LOCKED): a count that comes
+        # The folder skips changes another transaction holds (SKIP LOCKED): a count that comes
         # back short says so here, with what was left, rather than as a puzzling total.
-        cur = await conn.execute(
-            "SELECT count(*) AS n FROM outbox_events WHERE complaint_id IS NOT NULL"
-        )
+        cur = await conn.execute("SELECT count(*) AS n FROM stat_changes")
         left = await cur.fetchone()
-        assert left is not None and left["n"] == 0, f"{left} events left unfolded (locked?)"
+        assert left is not None and left["n"] == 0, f"{left} changes left unfolded (locked?)"
     return total
 
 

@@ -63,6 +63,7 @@ class World:
         reveal: str = "pending",
         hold: bool = False,
         erasure: bool = True,
+        release: bool = False,
     ) -> Case:
         """A complaint on `track` in `status`, filed by the resident `owner` with contact details,
         with one of each child: a message to the complainant, a file the complainant attached,
@@ -165,6 +166,18 @@ class World:
             reveal,
             reveal,
         )
+        if release:
+            # A statistics release of a month of its own (a revision needs a current one).
+            month = run("SELECT count(DISTINCT period) + 1 AS n FROM statistics_releases")
+            first = f"2020-{month.fetchone()['n']:02d}-01"
+            case.children["release"] = run(
+                "INSERT INTO statistics_releases (period, unit, version, first_month, "
+                "last_month, published, truth, digest, signature, key_id) VALUES "
+                "(left(%s, 7), 'month', 1, %s, %s, jsonb_build_object('period', left(%s, 7)), "
+                "'{\"cells\": {}, \"hidden\": [], \"atoms\": {}}', 'sha256:0', '0', '0') "
+                "RETURNING id",
+                (first, first, first, first),
+            ).fetchone()["id"]
         if erasure:
             case.children["erasure_request"] = one(
                 "INSERT INTO erasure_requests (complaint_id, due_at, channel, recorded_by, "
@@ -213,6 +226,7 @@ def ids(case: Case) -> dict[str, str]:
         "record_id": str(case.children["record"]),
         "measure_id": str(case.children["measure"]),
         "remedy_id": str(case.children["remedy"]),
+        "release_id": str(case.children.get("release", 0)),
         "year": "2026",
     }
 

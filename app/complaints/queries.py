@@ -9,7 +9,7 @@ from functools import cache
 
 from app.kit.sql import compose, identifier
 from app.kit.trail import audit_cte, timeline_cte
-from app.outbox.events import complaint_fields, enqueue
+from app.statistics.changes import changed
 
 # The validated body travels as ONE JSON parameter, unpacked by PostgreSQL into typed columns:
 # dumping some thirty Python values one by one cost more CPU than everything else on this path.
@@ -62,9 +62,7 @@ _FILED_TRAIL = ",\n".join(
     (
         timeline_cte("c", "id", "'file'", "NULL", "status"),
         audit_cte("c", "'complaint.file'", "complaint", "id"),
-        enqueue(
-            "event", "complaint.filed", "c", "c.id", {**complaint_fields("c"), "to": "c.status"}
-        ),
+        changed("event", "complaint.filed", "c", "c.id"),
     )
 )
 _FILE_TAIL = """{trail}
@@ -120,9 +118,7 @@ SELECT c.id, c.reference, c.track, c.status, c.received_at FROM c
                 visible="false",
             ),
             audit_cte("c", "'complaint.open_inquiry'", "complaint", "id"),
-            enqueue(
-                "event", "inquiry.opened", "c", "c.id", {**complaint_fields("c"), "to": "c.status"}
-            ),
+            changed("event", "inquiry.opened", "c", "c.id"),
         )
     ),
 )
@@ -217,18 +213,7 @@ FROM c AS c, entry
                 returning=True,
             ),
             audit_cte("c", "'complaint.' || %(action)s", "complaint", "id"),
-            enqueue(
-                "event",
-                "complaint.transitioned",
-                "c",
-                "c.id",
-                {
-                    **complaint_fields("c"),
-                    "action": "%(action)s::text",
-                    "from": "%(source)s::text",
-                    "to": "c.status",
-                },
-            ),
+            changed("event", "complaint.transitioned", "c", "c.id"),
         )
     ),
 )

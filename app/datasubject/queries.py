@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.kit.sql import compose
 from app.kit.trail import audit_cte
-from app.outbox.events import complaint_fields, enqueue
+from app.statistics.changes import changed
 
 RECORD = compose(
     """
@@ -149,5 +149,5 @@ WITH c AS (
 SELECT id FROM c
 """,
     audit=audit_cte("c", "'complaint.erase'", "complaint", "id"),
-    event=enqueue("event", "complaint.erased", "c", "c.id", complaint_fields("c")),
+    event=changed("event", "complaint.erased", "c", "c.id"),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.kit.sql import compose
 from app.kit.trail import audit_cte, timeline_cte
-from app.outbox.events import complaint_fields, enqueue
+from app.statistics.changes import changed
 
 # What a reader sees of the findings (alias `f`): the reasoning and who drafted them, staff only.
 _OUT = """f.complaint_id, f.outcome, f.rights_affected, f.public_summary,
@@ -34,12 +34,8 @@ SELECT {out} FROM f
 """,
     out=_OUT,
     audit=audit_cte("f", "'findings.draft'", "complaint", "complaint_id"),
-    event=enqueue(
-        "event",
-        "findings.drafted",
-        "f JOIN complaints c ON c.id = f.complaint_id",
-        "c.id",
-        complaint_fields("c"),
+    event=changed(
+        "event", "findings.drafted", "f JOIN complaints c ON c.id = f.complaint_id", "c.id"
     ),
 )
 
@@ -74,5 +70,5 @@ SELECT {out} FROM f
     out=_OUT,
     entry=timeline_cte("c", "c.id", "'communicate_decision'", "c.status", reason="%(reason)s"),
     audit=audit_cte("f", "'findings.communicate'", "complaint", "complaint_id"),
-    event=enqueue("event", "decision.communicated", "c", "c.id", complaint_fields("c")),
+    event=changed("event", "decision.communicated", "c", "c.id"),
 )

@@ -71,6 +71,7 @@ class Permission(StrEnum):
     remedy_read = "remedy.read"
     remedy_respond = "remedy.respond"
     statistics_read = "statistics.read"
+    statistics_publish = "statistics.publish"  # revise a statistics release
     audit_read = "audit.read"
 
 
@@ -106,8 +107,8 @@ _HANDLING = frozenset(
     }
 )
 # What the head of an office adds: decide who handles a case, keep a named person away from it,
-# reopen finished cases, set legal holds, decide erasure requests, and read the anonymized
-# statistics of the office.
+# reopen finished cases, set legal holds, decide erasure requests, ask the live statistics
+# (with differential privacy) and revise a statistics release.
 _HEAD = frozenset(
     {
         P.complaint_assign,
@@ -115,6 +116,7 @@ _HEAD = frozenset(
         P.complaint_reopen,
         P.complaint_hold,
         P.statistics_read,
+        P.statistics_publish,
         P.erasure_decide,
     }
 )

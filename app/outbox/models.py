@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -15,11 +14,9 @@ OUTBOX_STATUS = code_domain("outbox_status", ["pending", "delivered", "dead"])
 
 
 class OutboxEvent(SQLModel, table=True):
-    """An anonymized event for the monitoring module, written in the transaction of the change.
-
-    `complaint_id` is internal: it tells the statistics folder which complaint changed and is
-    cleared once folded; it is never part of what is delivered (the payload is).
-    """
+    """A message for the monitoring module (a statistics release), written in the transaction
+    that publishes it and delivered by the worker. Per-case changes never come here: they stay
+    inside the service (`stat_changes`), so nothing pushed describes one case."""
 
     __tablename__ = "outbox_events"
     __table_args__ = (
@@ -29,18 +26,12 @@ class OutboxEvent(SQLModel, table=True):
             "id",
             postgresql_where=sa.text("status = 'pending'"),
         ),
-        sa.Index(
-            "ix_outbox_events_unfolded",
-            "complaint_id",
-            postgresql_where=sa.text("complaint_id IS NOT NULL"),
-        ),
     )
 
     id: int = serial()
     type: str = text_field()
     payload: dict[str, object] = column(pg.JSONB)
     created_at: datetime = moment(now=True)
-    complaint_id: uuid.UUID | None = column(pg.UUID(as_uuid=True), nullable=True)
     status: str = code(OUTBOX_STATUS, server_default="pending")
     attempts: int = column(sa.Integer, server_default="0")
     next_attempt_at: datetime = moment(now=True)

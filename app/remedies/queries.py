@@ -4,24 +4,13 @@ from __future__ import annotations
 
 from app.kit.sql import compose
 from app.kit.trail import audit_cte
-from app.outbox.events import complaint_fields, enqueue, remedy_department
+from app.statistics.changes import changed
 
 _REMEDY_SOURCE = "r JOIN complaints c ON c.id = r.complaint_id"
 
 
-def _remedy_event(event_type: str, **fields: str) -> str:
-    return enqueue(
-        "event",
-        event_type,
-        _REMEDY_SOURCE,
-        "c.id",
-        {
-            **complaint_fields("c"),
-            "form": "r.form",
-            "remedy_department": remedy_department("r"),
-            **fields,
-        },
-    )
+def _remedy_event(kind: str) -> str:
+    return changed("event", kind, _REMEDY_SOURCE, "c.id")
 
 
 def _audit(action: str) -> str:
@@ -111,7 +100,7 @@ WITH r AS (
 SELECT id FROM r
 """,
     audit=_audit("'remedy.' || %(response)s"),
-    event=_remedy_event("remedy.responded", response="r.response"),
+    event=_remedy_event("remedy.responded"),
 )
 
 REPORT = compose(
@@ -140,5 +129,5 @@ WITH r AS (
 SELECT id FROM r
 """,
     audit=_audit("'remedy.assess'"),
-    event=_remedy_event("remedy.assessed", assessment="r.assessment"),
+    event=_remedy_event("remedy.assessed"),
 )

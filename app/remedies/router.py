@@ -52,7 +52,7 @@ async def post_remedy(
     tx: Tx,
     principal: Decider,
 ) -> RemedyOut:
-    remedy = await service.recommend(tx, request.app.state.settings, principal, complaint_id, body)
+    remedy = await service.recommend(tx, principal, complaint_id, body)
     response.headers["Location"] = f"/v1/complaints/{complaint_id}/remedies"
     return remedy
 
@@ -84,8 +84,7 @@ async def assess_remedy(
     tx: Tx,
     principal: Decider,
 ) -> RemedyOut:
-    settings = request.app.state.settings
-    return await service.assess(tx, settings, principal, complaint_id, remedy_id, body)
+    return await service.assess(tx, principal, complaint_id, remedy_id, body)
 
 
 @router.get(
@@ -126,7 +125,7 @@ async def get_department_remedy(
 async def respond_to_remedy(
     remedy_id: int, body: ResponseIn, request: Request, tx: Tx, principal: Responder
 ) -> RemedyForDepartment:
-    return await service.respond(tx, request.app.state.settings, principal, remedy_id, body)
+    return await service.respond(tx, principal, remedy_id, body)
 
 
 @router.post(

@@ -6,7 +6,6 @@ from __future__ import annotations
 from uuid import UUID
 
 from app.complaints.workflow import Status
-from app.config import Settings
 from app.findings.models import FindingOutcome
 from app.kit.access import lock, reach
 from app.kit.errors import Conflict, NotFound
@@ -34,7 +33,7 @@ _REMEDIABLE = frozenset(
 
 
 async def recommend(
-    conn: Conn, settings: Settings, principal: Principal, complaint_id: UUID, body: RemedyIn
+    conn: Conn, principal: Principal, complaint_id: UUID, body: RemedyIn
 ) -> RemedyOut:
     case = await lock(conn, principal, complaint_id)
     if Status(case.status) not in _DRAFTING:
@@ -54,7 +53,6 @@ async def recommend(
             "description": body.description,
             "response_due_at": body.response_due_at,
             "implementation_due_at": body.implementation_due_at,
-            "departments": settings.departments,
             **principal.actor.params,
         },
     )
@@ -75,7 +73,6 @@ async def list_for_complaint(conn: Conn, principal: Principal, complaint_id: UUI
 
 async def assess(
     conn: Conn,
-    settings: Settings,
     principal: Principal,
     complaint_id: UUID,
     remedy_id: int,
@@ -91,7 +88,6 @@ async def assess(
             "remedy_id": remedy_id,
             "assessment": body.assessment.value,
             "note": body.note,
-            "departments": settings.departments,
             **principal.actor.params,
         },
     )
@@ -135,7 +131,7 @@ async def get_for_department(
 
 
 async def respond(
-    conn: Conn, settings: Settings, principal: Principal, remedy_id: int, body: ResponseIn
+    conn: Conn, principal: Principal, remedy_id: int, body: ResponseIn
 ) -> RemedyForDepartment:
     current = await get_for_department(conn, principal, remedy_id)
     if current.response is not None:
@@ -146,7 +142,6 @@ async def respond(
             "remedy_id": remedy_id,
             "response": body.response.value,
             "reasons": body.reasons,
-            "departments": settings.departments,
             **principal.actor.params,
         },
     )

@@ -46,7 +46,7 @@ LIFT_HOLD = compose(
 EXPIRED = """
 SELECT c.id FROM complaints c
 WHERE c.retention_until < now() AND c.legal_hold_at IS NULL
-  AND NOT EXISTS (SELECT 1 FROM outbox_events e WHERE e.complaint_id = c.id)
+  AND NOT EXISTS (SELECT 1 FROM stat_changes e WHERE e.complaint_id = c.id)
 ORDER BY c.retention_until
 LIMIT %(limit)s
 FOR UPDATE SKIP LOCKED

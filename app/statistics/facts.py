@@ -1,16 +1,16 @@
 """The statistics aggregate: how a complaint's facts are computed, folded in and read back.
 
-Every change to a complaint enqueues an outbox event naming it (app.outbox.events). The folder
-takes those events, subtracts what `stat_facts` last counted for each complaint, adds its current
+Every change to a complaint notes it in `stat_changes` (app.statistics.changes). The folder
+takes those notes, subtracts what `stat_facts` last counted for each complaint, adds its current
 facts, and writes the differences into `stat_cells`, all in one statement. A read adds the same
-differences for complaints whose events are not folded yet (the tail), so figures are exact at
+differences for complaints whose changes are not folded yet (the tail), so figures are exact at
 any moment, and what a read costs depends on the number of cells, not of complaints.
 """
 
 from __future__ import annotations
 
 from app.kit.sql import compose, literal
-from app.outbox.events import department_code
+from app.statistics.changes import department_code
 from app.statistics.traits import TRAITS, relation
 
 # Counters summed per cell (stat_facts holds 0/1 or small counts, stat_cells their sums).
@@ -361,7 +361,7 @@ SELECT * FROM delta
 
 
 def tail_sql() -> str:
-    """The differences not folded yet (the complaints `%(ids)s`, which have pending events), as
+    """The differences not folded yet (the complaints `%(ids)s`, which have unfolded changes), as
     stat_cells rows."""
     return compose(
         _TAIL,

@@ -1,4 +1,4 @@
-"""Keeping the statistics aggregate up to date: fold pending events in, or rebuild it all."""
+"""Keeping the statistics aggregate up to date: fold noted changes in, or rebuild it all."""
 
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ from app.statistics import traits
 from app.statistics.facts import fold_sql, rebuild_sql
 
 _CLAIM = """
-SELECT id, complaint_id FROM outbox_events
-WHERE complaint_id IS NOT NULL
+SELECT id, complaint_id FROM stat_changes
 ORDER BY id
 LIMIT %(limit)s
 FOR UPDATE SKIP LOCKED
@@ -24,12 +23,12 @@ _LOCK = """
 SELECT pg_advisory_xact_lock(7215, hashtext(x::text))
 FROM (SELECT x FROM unnest(%(ids)s::uuid[]) AS x ORDER BY x) AS s
 """
-_FOLDED = "UPDATE outbox_events SET complaint_id = NULL WHERE id = ANY(%(events)s)"
+_FOLDED = "DELETE FROM stat_changes WHERE id = ANY(%(events)s)"
 _FOLD = fold_sql()
 
 
 async def fold(conn: AsyncConnection[Any], sealer: Sealer, limit: int) -> int:
-    """Fold up to `limit` pending events; returns how many. Safe to run in several workers."""
+    """Fold up to `limit` noted changes; returns how many. Safe to run in several workers."""
     async with conn.transaction():
         cur = await conn.execute(_CLAIM, {"limit": limit})
         events = await cur.fetchall()
@@ -79,7 +78,7 @@ def rebuild(database_url: str, sealer: Sealer) -> int:
         conn.execute("DELETE FROM stat_hist_rollups")
         conn.execute("DELETE FROM stat_cells")
         conn.execute("DELETE FROM stat_facts")
-        conn.execute("UPDATE outbox_events SET complaint_id = NULL WHERE complaint_id IS NOT NULL")
+        conn.execute("DELETE FROM stat_changes")
         _open_all(conn, sealer)
         for statement in rebuild_sql():
             conn.execute(statement)
@@ -101,6 +100,6 @@ def needs_rebuild(database_url: str) -> bool:
         row = conn.execute(
             "SELECT EXISTS (SELECT 1 FROM complaints c WHERE NOT EXISTS "
             "(SELECT 1 FROM stat_facts f WHERE f.complaint_id = c.id) AND NOT EXISTS "
-            "(SELECT 1 FROM outbox_events e WHERE e.complaint_id = c.id))"
+            "(SELECT 1 FROM stat_changes e WHERE e.complaint_id = c.id))"
         ).fetchone()
     return bool(row and row[0])

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as pg
 from sqlmodel import SQLModel
 
-from app.kit.columns import column, counter, histogram, key, text_field, texts, uuid_key
+from app.kit.columns import (
+    column,
+    counter,
+    histogram,
+    key,
+    moment,
+    serial,
+    text_field,
+    texts,
+    uuid_key,
+)
 
 
 class StatFact(SQLModel, table=True):
@@ -98,11 +109,58 @@ class StatHistRollup(SQLModel, table=True):
 
 
 class PrivacyBudget(SQLModel, table=True):
-    """Differential-privacy budget spent per calendar month of release."""
+    """Differential-privacy budget spent per consumer (a monitor's or a head's subject) and
+    calendar month: one consumer spending theirs leaves the others' untouched."""
 
     __tablename__ = "privacy_budgets"
     __table_args__ = (sa.CheckConstraint("spent >= 0", "spent_not_negative"),)
 
+    consumer: str = key()
     period: str = key()
     spent: float = column(sa.Float, server_default="0")
     releases: int = column(sa.Integer, server_default="0")
+
+
+class StatChange(SQLModel, table=True):
+    """A complaint changed: the fold recounts it, then deletes the row. Written in the statement
+    making the change; never delivered anywhere (nothing pushed describes one case)."""
+
+    __tablename__ = "stat_changes"
+
+    id: int = serial()
+    complaint_id: uuid.UUID = column(pg.UUID(as_uuid=True), index=True)
+    kind: str = text_field()
+    created_at: datetime = moment(now=True)
+
+
+class StatisticsRelease(SQLModel, table=True):
+    """A frozen, numbered, signed release of a closed period (insert-only: a trigger refuses
+    UPDATE and DELETE). `published` is exactly what is served and signed; `truth` holds the exact
+    counts of its cells, never served: later releases are checked jointly against them."""
+
+    __tablename__ = "statistics_releases"
+    __table_args__ = (
+        sa.UniqueConstraint("period", "version"),
+        sa.CheckConstraint("unit IN ('month', 'quarter', 'year')", "unit"),
+        sa.CheckConstraint(
+            "(version = 1) = (supersedes IS NULL) AND (version = 1 OR reason IS NOT NULL)",
+            "revision_has_reason",
+        ),
+    )
+
+    id: int = serial()
+    period: str = text_field()
+    unit: str = text_field()
+    version: int = column(sa.Integer)
+    first_month: date = column(sa.Date)
+    last_month: date = column(sa.Date)
+    computed_at: datetime = moment(now=True)
+    supersedes: int | None = column(
+        sa.BigInteger, sa.ForeignKey("statistics_releases.id"), nullable=True
+    )
+    reason: str | None = text_field(nullable=True)
+    published: dict[str, object] = column(pg.JSONB)
+    truth: dict[str, object] = column(pg.JSONB)
+    digest: str = text_field()
+    signature: str = text_field()
+    key_id: str = text_field()

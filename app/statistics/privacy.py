@@ -1,9 +1,11 @@
-"""Differential privacy for released counts (OpenDP), with a privacy budget per calendar month.
+"""Differential privacy for ad hoc questions (OpenDP), with a privacy budget per consumer (each
+monitor, each head of office) and calendar month.
 
-Each release spends its epsilon from the month's budget in the database, in the transaction that
-computes it; when the budget cannot cover a release, it is refused with a clear error and nothing
-is spent. Counts get discrete Laplace noise scaled to the most cells one complaint can count in
-(its sensitivity), then are clamped to non-negative integers (post-processing).
+Each answer spends its epsilon from the asker's budget for the month, committed before the answer
+is computed; when the budget cannot cover it, it is refused with a clear error and nothing is
+spent. One consumer spending theirs leaves the others' budgets whole. Counts get discrete
+Laplace noise scaled to the most cells one complaint can count in (its sensitivity), then are
+clamped to non-negative integers (post-processing).
 """
 
 from __future__ import annotations
@@ -27,16 +29,16 @@ class BudgetExhausted(AppError):
 
 
 _SPEND = """
-INSERT INTO privacy_budgets AS b (period, spent, releases)
-VALUES (%(period)s, %(epsilon)s, 1)
-ON CONFLICT (period) DO UPDATE
+INSERT INTO privacy_budgets AS b (consumer, period, spent, releases)
+VALUES (%(consumer)s, %(period)s, %(epsilon)s, 1)
+ON CONFLICT (consumer, period) DO UPDATE
 SET spent = b.spent + EXCLUDED.spent, releases = b.releases + 1
 WHERE b.spent + EXCLUDED.spent <= %(budget)s + 1e-9
 RETURNING spent
 """
 
 
-async def spend(conn: Conn, settings: Settings, epsilon: float) -> PrivacyInfo:
+async def spend(conn: Conn, settings: Settings, epsilon: float, consumer: str) -> PrivacyInfo:
     budget = settings.dp_epsilon_per_month
     if epsilon > settings.dp_epsilon_max_per_release:
         raise BudgetExhausted(
@@ -44,23 +46,27 @@ async def spend(conn: Conn, settings: Settings, epsilon: float) -> PrivacyInfo:
             f"({settings.dp_epsilon_max_per_release})."
         )
     period = datetime.now(UTC).strftime("%Y-%m")
-    cur = await conn.execute(_SPEND, {"period": period, "epsilon": epsilon, "budget": budget})
+    params = {"consumer": consumer, "period": period, "epsilon": epsilon, "budget": budget}
+    cur = await conn.execute(_SPEND, params)
     row = await cur.fetchone()
     if row is None:
         cur = await conn.execute(
-            "SELECT spent FROM privacy_budgets WHERE period = %(period)s", {"period": period}
+            "SELECT spent FROM privacy_budgets WHERE consumer = %(consumer)s "
+            "AND period = %(period)s",
+            params,
         )
         spent = await cur.fetchone()
         left = max(0.0, budget - float(spent["spent"] if spent else 0.0))
         raise BudgetExhausted(
-            f"The privacy budget of {period} has {left:.4g} of {budget:g} left; this release "
-            f"asks for {epsilon:g}. It renews next month."
+            f"Your privacy budget of {period} has {left:.4g} of {budget:g} left; this question "
+            f"asks for {epsilon:g}. It renews next month; releases (/v1/releases) cost nothing."
         )
     return PrivacyInfo(
         mechanism=MECHANISM,
         epsilon=epsilon,
         sensitivity=1,
         noise_scale=1 / epsilon,
+        budget_consumer=consumer,
         budget_period=period,
         budget_per_period=budget,
         budget_remaining=max(0.0, round(budget - float(row["spent"]), 9)),

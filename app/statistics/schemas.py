@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -39,17 +39,22 @@ class PeriodUnit(StrEnum):
 
 
 class Privacy(StrEnum):
-    """Disclosure control: small-cell suppression, or differentially private noisy counts."""
+    """How an ad hoc question is answered: differentially private noisy counts only (exact
+    figures are published in releases)."""
 
-    suppression = "suppression"  # small-cell suppression (default)
-    differential = "differential"  # OpenDP noisy counts, spends the privacy budget
+    differential = "differential"  # OpenDP noisy counts, spends the asker's privacy budget
+
+
+class Format(StrEnum):
+    json = "json"
+    csv = "csv"
 
 
 Month = Annotated[str, StringConstraints(pattern=r"^(19|20)\d{2}-(0[1-9]|1[0-2])$")]
 
 
 class StatisticsQuery(BaseModel):
-    """Parameters of GET /v1/statistics. Unknown parameters are refused."""
+    """Parameters of GET /v1/statistics (an ad hoc question). Unknown parameters are refused."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -68,36 +73,18 @@ class StatisticsQuery(BaseModel):
     )
     to: Month | None = Field(default=None, description="Last month (YYYY-MM). Default: now.")
     track: list[Track] | None = Field(default=None, max_length=2, description="Only these tracks.")
-    durations: bool = Field(
-        default=False,
-        description="Also the median and 90th percentile durations per group (read from "
-        "histograms: slower on long ranges with many groups).",
-    )
     privacy: Privacy = Field(
-        default=Privacy.suppression,
-        description="`differential`: counts with OpenDP noise, spending `epsilon`.",
+        default=Privacy.differential,
+        description="Always `differential`: counts with OpenDP noise, spending `epsilon`.",
     )
     epsilon: float | None = Field(
-        default=None, ge=0.001, le=100, description="Privacy loss of this release (differential)."
+        default=None,
+        ge=0.001,
+        le=100,
+        description="Privacy loss of this answer; default and most: "
+        "`OMBUDS_DP_EPSILON_MAX_PER_RELEASE`.",
     )
-
-
-class Measures(BaseModel):
-    """Figures derived from a group; null when the group is too small to publish them."""
-
-    acknowledged_on_time_share: float | None = None
-    feedback_on_time_share: float | None = None
-    decided_on_time_share: float | None = None
-    investigated_share: float | None = None
-    median_days_to_acknowledgement: int | None = None
-    p90_days_to_acknowledgement: int | None = None
-    median_days_to_findings: int | None = None
-    p90_days_to_findings: int | None = None
-    median_days_to_finish: int | None = None
-    p90_days_to_finish: int | None = None
-    remedies_recommended: int | None = None
-    remedy_response_rate: float | None = None
-    remedy_compliance_rate: float | None = None
+    format: Format | None = Field(default=None, description="`csv` for CSV with a header row.")
 
 
 class StatisticsRow(BaseModel):
@@ -105,17 +92,7 @@ class StatisticsRow(BaseModel):
         description="The group's value per dimension; a dimension left out means all of it.",
         examples=[{"status": "closed", "sex_gender": "woman"}],
     )
-    complaints: int | None = Field(description="Null when suppressed.")
-    suppressed: bool
-    measures: Measures
-
-
-class DisclosureInfo(BaseModel):
-    method: str
-    min_cell: int
-    primary_suppressed: int
-    secondary_suppressed: int
-    rules: list[str]
+    complaints: int = Field(description="A noisy count (discrete Laplace, clamped at zero).")
 
 
 class PrivacyInfo(BaseModel):
@@ -123,6 +100,7 @@ class PrivacyInfo(BaseModel):
     epsilon: float
     sensitivity: int
     noise_scale: float
+    budget_consumer: str = Field(description="Whose budget paid: the asker's subject.")
     budget_period: str
     budget_per_period: float
     budget_remaining: float
@@ -132,8 +110,7 @@ class StatisticsMetadata(BaseModel):
     computed_at: datetime
     months: list[str] = Field(description="First and last month of receipt covered.")
     tracks: list[Track]
-    disclosure: DisclosureInfo | None
-    privacy: PrivacyInfo | None
+    privacy: PrivacyInfo
     notes: list[str]
 
 
@@ -145,6 +122,65 @@ class StatisticsTable(BaseModel):
         description="Totals of each group (one dimension left out), and the grand total last."
     )
     metadata: StatisticsMetadata
+
+
+# Releases.
+
+TrackOrAll = Literal["ombudsperson", "anti_corruption", "all"]
+
+
+class ReleaseCell(BaseModel):
+    track: TrackOrAll
+    group: dict[str, str] = Field(description="The value of each of the table's dimensions.")
+    value: int | None = Field(description="Null when suppressed.")
+    suppressed: bool
+
+
+class ReleaseTable(BaseModel):
+    id: str = Field(examples=["complaints_by_right"])
+    population: Literal["complaints", "remedies", "finishes"]
+    dimensions: list[str]
+    cells: list[ReleaseCell]
+
+
+class ReleaseShare(BaseModel):
+    id: str = Field(examples=["acknowledged_on_time_share"])
+    track: TrackOrAll
+    value: float | None
+    numerator: int | None
+    denominator: int | None
+    suppressed: bool
+
+
+class ReleaseDuration(BaseModel):
+    id: str = Field(examples=["median_days_to_finish"])
+    track: TrackOrAll
+    value: int | None
+    suppressed: bool
+
+
+class ReleaseDisclosure(BaseModel):
+    method: str
+    min_cell: int
+    suppressed: int
+    primary_suppressed: int
+    checked_with: list[str] = Field(description="The releases of the year checked jointly.")
+    rules: list[str]
+
+
+class ReleaseSignature(BaseModel):
+    algorithm: Literal["Ed25519"]
+    key_id: str
+    public_key: str = Field(description="The raw public key, base64url.")
+    digest: str = Field(description="sha256 of the signed bytes: the canonical JSON.")
+    value: str = Field(description="The signature, base64.")
+
+
+class AnnualFigure(BaseModel):
+    section: str
+    item: str
+    value: float | int | None
+    suppressed: bool = False
 
 
 class IndicatorKind(StrEnum):
@@ -165,36 +201,94 @@ class Indicator(BaseModel):
     description: str
 
 
+class ReleaseIndicators(BaseModel):
+    framework: str
+    tracks: dict[TrackOrAll, list[Indicator]]
+
+
+class Release(BaseModel):
+    """A frozen release. The signature covers every other field, as canonical JSON (keys
+    sorted, no whitespace, UTF-8)."""
+
+    release: int = Field(description="The release number.")
+    period: str = Field(examples=["2026-Q1"])
+    unit: PeriodUnit
+    version: int
+    supersedes: int | None
+    reason: str | None
+    months: list[str]
+    computed_at: datetime
+    tracks: list[TrackOrAll]
+    tables: list[ReleaseTable]
+    shares: list[ReleaseShare] | None = Field(default=None, description="Yearly releases.")
+    durations: list[ReleaseDuration] | None = Field(default=None, description="Yearly releases.")
+    annual_report: dict[TrackOrAll, list[AnnualFigure]] | None = None
+    indicators: ReleaseIndicators | None = None
+    disclosure: ReleaseDisclosure
+    signature: ReleaseSignature
+
+
+class ReleaseSummary(BaseModel):
+    release: int
+    period: str
+    unit: PeriodUnit
+    version: int
+    supersedes: int | None
+    reason: str | None
+    computed_at: datetime
+    digest: str
+    current: bool = Field(description="False once a later version of the period exists.")
+
+
+class ReleaseList(BaseModel):
+    releases: list[ReleaseSummary]
+
+
+class ReleaseQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    year: int | None = Field(default=None, ge=2000, le=2100)
+    unit: PeriodUnit | None = None
+
+
+class ReleaseFormat(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    format: Format | None = Field(
+        default=None, description="`csv`: one row per figure, a header row first."
+    )
+
+
+class RevisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=10, max_length=2000, description="Why the period is revised.")
+
+
 class IndicatorQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    year: int | None = Field(default=None, ge=2000, le=2100, description="Default: this year.")
-    track: list[Track] | None = Field(default=None, max_length=2)
+    year: int | None = Field(default=None, ge=2000, le=2100, description="Default: last year.")
+    track: TrackOrAll = "all"
 
 
 class IndicatorSet(BaseModel):
     year: int
-    tracks: list[Track]
+    track: TrackOrAll
+    release: int
     framework: str
     indicators: list[Indicator]
-    metadata: StatisticsMetadata
 
 
 class AnnualQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    track: list[Track] | None = Field(default=None, max_length=2)
-
-
-class AnnualFigure(BaseModel):
-    section: str
-    item: str
-    value: float | int | None
-    suppressed: bool = False
+    track: TrackOrAll = "all"
+    format: Format | None = None
 
 
 class AnnualReport(BaseModel):
     year: int
-    tracks: list[Track]
+    track: TrackOrAll
+    release: int
     figures: list[AnnualFigure]
-    metadata: StatisticsMetadata

@@ -1,9 +1,10 @@
-"""Statistics for monitoring bodies: grouped figures, indicators and the annual report.
+"""Reading the statistics aggregate, and the ad hoc questions answered with differential privacy.
 
 Figures come from the aggregate (stat_cells) plus the tail not folded yet, read in one
-REPEATABLE READ snapshot, so they are exact and consistent. Then disclosure control is applied:
-small-cell and secondary suppression, or differential privacy on request. Nothing here returns
-a record, a free text or a date finer than a month.
+REPEATABLE READ snapshot, so they are exact and consistent. Exact figures leave the service only
+in releases (app.statistics.releases), checked jointly with everything published; an ad hoc
+question on live data gets noisy counts, paid for from the asker's privacy budget. Nothing here
+returns a record, a free text or a date finer than a month.
 """
 
 from __future__ import annotations
@@ -20,16 +21,12 @@ from app.config import Settings
 from app.crypto import Sealer
 from app.findings.models import FindingOutcome
 from app.kit.errors import Unprocessable
-from app.kit.principals import Principal
 from app.kit.sql import Conn, compose, literal
-from app.statistics import disclosure, privacy, traits
+from app.statistics import privacy, traits
 from app.statistics.facts import COUNTERS, DURATIONS, tail_sql
 from app.statistics.schemas import (
     Dimension,
-    DisclosureInfo,
-    Measures,
     PeriodUnit,
-    Privacy,
     PrivacyInfo,
     StatisticsMetadata,
     StatisticsQuery,
@@ -44,18 +41,6 @@ MAX_ROWS = 5000
 # A complaint names at most this many rights and grounds (ComplaintIn): how many cells of a
 # table one person can count in, which differential privacy must cover.
 MAX_PER_COMPLAINT = {Dimension.right: 10, Dimension.ground: 10}
-
-RULES = [
-    "Counts from 1 to k-1 are suppressed (primary suppression); zeros are shown.",
-    "Further counts are suppressed so that no suppressed count can be derived from the row, "
-    "column and grand totals shown (secondary suppression, checked by linear algebra).",
-    "Shares, rates, medians and percentiles are withheld for groups smaller than k or "
-    "suppressed, and when their own denominator is smaller than k.",
-    "Durations are exact to the day up to 30 days, then rounded down to the week (to 365 days) "
-    "or to 30 days beyond.",
-    "Complaints naming several rights or grounds count under each: those totals are counts of "
-    "complaints, not sums of the rows.",
-]
 
 
 @dataclass
@@ -77,12 +62,12 @@ class Sums:
     def add_hists(self, row: dict[str, Any]) -> None:
         for measure in DURATIONS:
             for histogram in row.get(f"{measure}_hists") or ():
-                self._add_hist(measure, histogram)
+                self.add_hist(measure, histogram)
             single = row.get(f"{measure}_hist")
             if single is not None:
-                self._add_hist(measure, single)
+                self.add_hist(measure, single)
 
-    def _add_hist(self, measure: str, histogram: Sequence[int]) -> None:
+    def add_hist(self, measure: str, histogram: Sequence[int]) -> None:
         current = self.hists.get(measure)
         self.hists[measure] = (
             list(histogram) if current is None else list(map(operator.add, current, histogram))
@@ -231,7 +216,7 @@ def _cell_dimensions(dimensions: Sequence[Dimension]) -> tuple[str, str]:
     return padded[0], padded[1]
 
 
-_PENDING = "SELECT DISTINCT complaint_id FROM outbox_events WHERE complaint_id IS NOT NULL"
+_PENDING = "SELECT DISTINCT complaint_id FROM stat_changes"
 _TAIL = tail_sql()
 
 
@@ -245,8 +230,11 @@ class Reader:
         self.sealer = sealer
         self.tail: list[dict[str, Any]] | None = None
 
-    async def begin(self) -> None:
-        await self.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+    async def begin(self, isolate: bool = True) -> None:
+        """Read the tail. With `isolate`, this starts the transaction as a read-only snapshot
+        (it must then be its first statement); without, the caller did (REPEATABLE READ)."""
+        if isolate:
+            await self.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         cur = await self.conn.execute(_PENDING)
         ids = [row["complaint_id"] for row in await cur.fetchall()]
         self.tail = []
@@ -342,59 +330,9 @@ class Reader:
         return result
 
 
-# Measures and disclosure.
-
-
-def _share(numerator: int, denominator: int, k: int) -> float | None:
-    if denominator < k:
-        return None
-    return round(numerator / denominator, 4)
-
-
-def measures_of(sums: Sums, k: int) -> Measures:
-    c = sums.counters
-    out: dict[str, Any] = {
-        "acknowledged_on_time_share": _share(c["ack_on_time"], c["ack_settled"], k),
-        "feedback_on_time_share": _share(c["feedback_on_time"], c["feedback_settled"], k),
-        "decided_on_time_share": _share(c["decided_on_time"], c["decided"], k),
-        "investigated_share": _share(c["investigated"], sums.n, k),
-        "remedies_recommended": (
-            c["remedies_recommended"] if c["remedies_recommended"] >= k else None
-        ),
-        "remedy_response_rate": _share(c["remedies_responded"], c["remedies_recommended"], k),
-        "remedy_compliance_rate": _share(c["remedies_implemented"], c["remedies_recommended"], k),
-    }
-    names = {"ack": "acknowledgement", "findings": "findings", "finish": "finish"}
-    for measure, label in names.items():
-        histogram = sums.hists.get(measure)
-        if histogram is not None and sum(histogram) >= k:
-            median, p90 = disclosure.percentiles(histogram, (0.5, 0.9))
-            out[f"median_days_to_{label}"] = median
-            out[f"p90_days_to_{label}"] = p90
-    return Measures(**out)
-
+# Ad hoc questions: differentially private counts only.
 
 ALL = "*"
-
-
-def _equations(row_values: list[str], col_values: list[str] | None) -> list[list[tuple[str, ...]]]:
-    """The additive ties of a one- or two-way table (keys; ALL marks a total)."""
-    Cells = list[tuple[str, ...]]
-    if col_values is None:
-        one_way: Cells = [(v,) for v in row_values]
-        return [[*one_way, (ALL,)]]
-    equations: list[Cells] = []
-    for r in row_values:
-        row: Cells = [(r, c) for c in col_values]
-        equations.append([*row, (r, ALL)])
-    for c in col_values:
-        column: Cells = [(r, c) for r in row_values]
-        equations.append([*column, (ALL, c)])
-    margin_rows: Cells = [(r, ALL) for r in row_values]
-    margin_columns: Cells = [(ALL, c) for c in col_values]
-    equations.append([*margin_rows, (ALL, ALL)])
-    equations.append([*margin_columns, (ALL, ALL)])
-    return equations
 
 
 @dataclass(frozen=True)
@@ -405,27 +343,15 @@ class Plan:
     domains: list[list[str]]
     scope: Scope
     unit: PeriodUnit
-    epsilon: float | None  # set for a differentially private release
-    durations: bool
+    epsilon: float
 
 
-def plan(settings: Settings, principal: Principal, query: StatisticsQuery) -> Plan:
+def plan(settings: Settings, query: StatisticsQuery) -> Plan:
     dims = list(dict.fromkeys(query.group_by))
     if len(dims) != len(query.group_by):
         raise Unprocessable(
             "A dimension is named twice in `group_by`.",
             [{"field": "query.group_by", "message": "repeated", "type": "value_error"}],
-        )
-    if query.epsilon is not None and query.privacy is not Privacy.differential:
-        raise Unprocessable(
-            "`epsilon` goes with `privacy=differential`.",
-            [
-                {
-                    "field": "query.epsilon",
-                    "message": "needs privacy=differential",
-                    "type": "value_error",
-                }
-            ],
         )
     scope = scope_of(query.from_, query.to, query.track)
     unit = query.period_unit
@@ -439,122 +365,69 @@ def plan(settings: Settings, principal: Principal, query: StatisticsQuery) -> Pl
             "grouping.",
             [{"field": "query.group_by", "message": "too many rows", "type": "value_error"}],
         )
-    epsilon = None
-    if query.privacy is Privacy.differential:
-        epsilon = query.epsilon or settings.dp_epsilon_max_per_release
-    return Plan(
-        dims=dims,
-        domains=domains,
-        scope=scope,
-        unit=unit,
-        epsilon=epsilon,
-        durations=query.durations and epsilon is None,
-    )
+    epsilon = query.epsilon or settings.dp_epsilon_max_per_release
+    return Plan(dims=dims, domains=domains, scope=scope, unit=unit, epsilon=epsilon)
+
+
+def sensitivity_of(dims: Sequence[Dimension]) -> int:
+    """How many cells of a table one complaint can count in."""
+    sensitivity = 1
+    for d in dims:
+        sensitivity *= MAX_PER_COMPLAINT.get(d, 1)
+    return sensitivity
 
 
 async def table(
-    conn: Conn, settings: Settings, plan: Plan, privacy_info: PrivacyInfo | None
+    conn: Conn, settings: Settings, plan: Plan, privacy_info: PrivacyInfo
 ) -> StatisticsTable:
-    """The table of a plan; `privacy_info` is the budget already spent for a DP release."""
-    dims, domains, scope, unit = plan.dims, plan.domains, plan.scope, plan.unit
-    k = settings.statistics_min_cell
-    reader = Reader(conn, scope, unit, Sealer.from_settings(settings))
+    """The noisy table of a plan; `privacy_info` is the budget already spent on it. Every
+    combination gets noise, zeros too (a zero left exact would be given away); totals are sums
+    of the noisy cells (post-processing, no further privacy cost)."""
+    dims, domains, scope = plan.dims, plan.domains, plan.scope
+    reader = Reader(conn, scope, plan.unit, Sealer.from_settings(settings))
     await reader.begin()
-
-    # Cells, then each one-way total, then the grand total.
-    groups: dict[tuple[str, ...], Sums] = {}
-    cells = await reader.sums(dims, plan.durations)
-    for combo in itertools.product(*domains):
-        groups[combo] = cells.get(combo, Sums())
-    totals: dict[tuple[str, ...], Sums] = {}
+    found = await reader.sums(dims, durations=False)
+    keys = list(itertools.product(*domains))
+    sensitivity = sensitivity_of(dims)
+    counts = privacy.noisy_counts(
+        [found[key].n if key in found else 0 for key in keys], sensitivity, plan.epsilon
+    )
+    noisy = dict(zip(keys, counts, strict=True))
+    total_keys: list[tuple[str, ...]] = []
     if len(dims) == 2:
-        for i, d in enumerate(dims):
-            by_value = await reader.sums([d], plan.durations)
-            for (value,), sums in _complete(by_value, domains[i]).items():
-                totals[(value, ALL) if i == 0 else (ALL, value)] = sums
-    grand = (await reader.sums([], plan.durations)).get((), Sums())
-    totals[(ALL,) * len(dims)] = grand
-
-    values = {key: s.n for key, s in {**groups, **totals}.items()}
-    hidden: set[tuple[str, ...]] = set()
-    info: DisclosureInfo | None = None
-    noisy: dict[tuple[str, ...], int] = {}
-    if privacy_info is None:
-        equations = _equations(domains[0], domains[1] if len(dims) == 2 else None) if dims else []
-        result = disclosure.suppress(values, equations, k)
-        hidden = result.hidden
-        info = DisclosureInfo(
-            method="cell suppression",
-            min_cell=k,
-            primary_suppressed=len(result.primary),
-            secondary_suppressed=len(result.secondary),
-            rules=RULES,
+        total_keys += [(v, ALL) for v in domains[0]] + [(ALL, v) for v in domains[1]]
+    total_keys.append((ALL,) * len(dims))
+    for total_key in total_keys:
+        noisy[total_key] = sum(
+            value
+            for key, value in zip(keys, counts, strict=True)
+            if all(t in (ALL, x) for t, x in zip(total_key, key, strict=True))
         )
-    else:
-        assert plan.epsilon is not None
-        epsilon = plan.epsilon
-        sensitivity = 1
-        for d in dims:
-            sensitivity *= MAX_PER_COMPLAINT.get(d, 1)
-        keys = list(groups)
-        counts = privacy.noisy_counts([groups[key].n for key in keys], sensitivity, epsilon)
-        noisy = dict(zip(keys, counts, strict=True))
-        # Totals are sums of the noisy cells: post-processing, no further privacy cost.
-        for total_key in totals:
-            noisy[total_key] = sum(
-                v
-                for key, v in zip(keys, counts, strict=True)
-                if all(t in (ALL, x) for t, x in zip(total_key, key, strict=True))
-            )
-        privacy_info = privacy_info.model_copy(
-            update={"sensitivity": sensitivity, "noise_scale": sensitivity / epsilon}
-        )
-
-    def row(key: tuple[str, ...], sums: Sums) -> StatisticsRow:
-        group = {d.value: v for d, v in zip(dims, key, strict=True) if v != ALL}
-        if privacy_info is not None:
-            return StatisticsRow(
-                group=group, complaints=noisy[key], suppressed=False, measures=Measures()
-            )
-        if key in hidden:
-            return StatisticsRow(group=group, complaints=None, suppressed=True, measures=Measures())
-        return StatisticsRow(
-            group=group, complaints=sums.n, suppressed=False, measures=measures_of(sums, k)
-        )
-
-    notes = []
-    if privacy_info is not None:
-        notes.append(
-            "Counts carry discrete Laplace noise and are clamped at zero; totals are sums of the "
-            "noisy counts. Measures are not released under differential privacy."
-        )
-    return StatisticsTable(
-        group_by=dims,
-        period_unit=unit,
-        rows=[row(key, sums) for key, sums in groups.items()],
-        totals=[row(key, sums) for key, sums in totals.items()],
-        metadata=metadata(scope, info, privacy_info, notes),
+    info = privacy_info.model_copy(
+        update={"sensitivity": sensitivity, "noise_scale": sensitivity / plan.epsilon}
     )
 
+    def row(key: tuple[str, ...]) -> StatisticsRow:
+        group = {d.value: v for d, v in zip(dims, key, strict=True) if v != ALL}
+        return StatisticsRow(group=group, complaints=noisy[key])
 
-def _complete(found: dict[tuple[str, ...], Sums], values: list[str]) -> dict[tuple[str, ...], Sums]:
-    return {(v,): found.get((v,), Sums()) for v in values}
-
-
-def metadata(
-    scope: Scope,
-    info: DisclosureInfo | None,
-    privacy_info: PrivacyInfo | None,
-    notes: list[str],
-) -> StatisticsMetadata:
-    return StatisticsMetadata(
-        computed_at=datetime.now(UTC).replace(microsecond=0),
-        months=[
-            period_label(scope.first, PeriodUnit.month),
-            period_label(scope.last, PeriodUnit.month),
-        ],
-        tracks=scope.tracks,
-        disclosure=info,
-        privacy=privacy_info,
-        notes=notes,
+    return StatisticsTable(
+        group_by=dims,
+        period_unit=plan.unit,
+        rows=[row(key) for key in keys],
+        totals=[row(key) for key in total_keys],
+        metadata=StatisticsMetadata(
+            computed_at=datetime.now(UTC).replace(microsecond=0),
+            months=[
+                period_label(scope.first, PeriodUnit.month),
+                period_label(scope.last, PeriodUnit.month),
+            ],
+            tracks=scope.tracks,
+            privacy=info,
+            notes=[
+                "Counts carry discrete Laplace noise and are clamped at zero; totals are sums "
+                "of the noisy counts. Exact figures are published only in releases "
+                "(/v1/releases), checked for disclosure jointly with everything published."
+            ],
+        ),
     )

@@ -435,8 +435,8 @@ KEPT = {
     "report_records": {"recorded_by"},
     "timeline_entries": {"about_subject", "actor_role", "actor_subject"},
 }
-# Tables of codes only (statistics, events), never of text.
-CODES_ONLY = {"stat_facts", "outbox_events"}
+# Tables of codes only (statistics, the changes the statistics fold), never of text.
+CODES_ONLY = {"stat_facts", "stat_changes", "outbox_events"}
 
 
 def _plant_markers(db: Any, cid: str) -> list[str]:

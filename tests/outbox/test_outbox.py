@@ -1,5 +1,6 @@
-"""The outbox: anonymized events written with each change, delivered at least once to the
-monitoring module through outages, throttling and a killed worker, signed (Standard Webhooks)."""
+"""The outbox: statistics releases delivered at least once to the monitoring module through
+outages, throttling and a killed worker, signed (Standard Webhooks); nothing about one case is
+ever queued for it."""
 
 from __future__ import annotations
 
@@ -26,20 +27,6 @@ from tests.receiver import Receiver
 
 SECRET = "whsec_" + base64.b64encode(b"k" * 32).decode()
 KEY = signing.webhook_key(SECRET)
-ALLOWED_KEYS = {
-    "period",
-    "track",
-    "origin",
-    "rights",
-    "department",
-    "to",
-    "from",
-    "action",
-    "form",
-    "remedy_department",
-    "response",
-    "assessment",
-}
 
 
 @pytest.fixture
@@ -61,7 +48,6 @@ def monitored(settings: Settings, receiver: Receiver, **overrides: Any) -> Setti
         "webhook_timeout_seconds": 2.0,
         "worker_batch_size": 10,
         "worker_lease_seconds": 2.0,
-        "statistics_snapshot_hours": 0,
         **overrides,
     }
     return Settings(**values)
@@ -84,10 +70,14 @@ async def worker_factory(database_url: str) -> AsyncIterator[Any]:
         await pool.close()
 
 
-async def file_n(client: httpx.AsyncClient, n: int) -> None:
-    for _ in range(n):
-        response = await client.post("/v1/complaints", json=complaint_body())
-        assert response.status_code == 201, response.text
+def enqueue_n(db: Any, n: int) -> None:
+    """`n` pushes waiting, as publishing releases leaves them (the delivery is under test)."""
+    db.execute(
+        "INSERT INTO outbox_events (type, payload) "
+        "SELECT 'statistics.release', jsonb_build_object('release', g, 'period', "
+        "'2025-' || lpad(g::text, 2, '0')) FROM generate_series(1, %s) AS g",
+        (n,),
+    )
 
 
 def all_due(db: Any) -> bool:
@@ -114,7 +104,7 @@ async def drain(worker: Worker, until: Any, within: float = 20.0) -> None:
         await eventually(round_then_check, "the outbox to drain", within)
 
 
-async def test_each_change_writes_one_anonymized_event(
+async def test_a_change_is_noted_for_the_statistics_and_never_queued_for_delivery(
     client: httpx.AsyncClient, auth: Any, db: Any
 ) -> None:
     response = await client.post(
@@ -122,7 +112,6 @@ async def test_each_change_writes_one_anonymized_event(
         json=complaint_body(
             respondent="Housing",
             contact={"name": "Amina Yusuf", "email": "amina@example.org"},
-            named_persons=[{"name": "Officer Brandt", "role_in_report": "inspector"}],
             characteristics={"sex_gender": "woman", "ethnicity": "ethnic_minority"},
         ),
     )
@@ -135,43 +124,27 @@ async def test_each_change_writes_one_anonymized_event(
         headers={**staff, "If-Match": etag},
     )
     assert moved.status_code == 200
-    rows = events(db)
-    assert [r["type"] for r in rows] == ["complaint.filed", "complaint.transitioned"]
-    month = rows[0]["created_at"].strftime("%Y-%m")
-    assert rows[0]["payload"] == {
-        "period": month,
-        "track": "ombudsperson",
-        "origin": "complaint",
-        "rights": ["adequate_housing", "good_administration"],
-        "department": "Housing",
-        "to": "submitted",
+    noted = db.execute("SELECT complaint_id::text AS id, kind FROM stat_changes ORDER BY id")
+    assert noted.fetchall() == [
+        {"id": filed["id"], "kind": "complaint.filed"},
+        {"id": filed["id"], "kind": "complaint.transitioned"},
+    ]
+    columns = {
+        r["column_name"]
+        for r in db.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'stat_changes'"
+        )
     }
-    assert rows[1]["payload"] == {
-        **rows[0]["payload"],
-        "action": "acknowledge",
-        "from": "submitted",
-        "to": "acknowledged",
-    }
-    text = json.dumps([r["payload"] for r in rows])
-    for secret in (
-        "Amina",
-        "Brandt",
-        "example.org",
-        filed["reference"],
-        filed["id"],
-        "woman",
-        "minority",
-        "evicted",
-    ):
-        assert secret not in text
-    # A transition that is refused writes nothing.
+    assert columns == {"id", "complaint_id", "kind", "created_at"}  # no content at all
+    assert events(db) == []  # nothing about one case goes out
+    # A transition that is refused notes nothing.
     late = await client.post(
         f"/v1/complaints/{filed['id']}/transitions",
         json={"action": "acknowledge"},
         headers={**staff, "If-Match": etag},
     )
     assert late.status_code == 412
-    assert len(events(db)) == 2
+    assert db.execute("SELECT count(*) AS n FROM stat_changes").fetchone()["n"] == 2
 
 
 async def test_delivery_survives_outage_errors_and_throttling(
@@ -181,7 +154,7 @@ async def test_delivery_survives_outage_errors_and_throttling(
     receiver: Receiver,
     worker_factory: Any,
 ) -> None:
-    await file_n(client, 25)
+    enqueue_n(db, 25)
     worker = await worker_factory(monitored(settings, receiver))
     receiver.stop()  # down: connections refused
     done = await worker.round()
@@ -223,7 +196,7 @@ async def test_delivery_survives_outage_errors_and_throttling(
         bodies.setdefault(request.message_id, set()).add(request.body)
     assert all(len(b) == 1 for b in bodies.values())
     first = json.loads(next(iter(bodies[relay.message_id(rows[0]["id"])])))
-    assert first == {"type": "complaint.filed", "data": rows[0]["payload"]}
+    assert first == {"type": "statistics.release", "data": {"release": 1, "period": "2025-01"}}
 
 
 async def test_a_worker_killed_mid_batch_loses_nothing(
@@ -234,7 +207,7 @@ async def test_a_worker_killed_mid_batch_loses_nothing(
     database_url: str,
     worker_factory: Any,
 ) -> None:
-    await file_n(client, 12)
+    enqueue_n(db, 12)
     receiver.delay = 0.3  # slow answers: the kill lands while the batch is in flight
     env = process_env(
         settings,
@@ -245,7 +218,6 @@ async def test_a_worker_killed_mid_batch_loses_nothing(
         OMBUDS_WORKER_BATCH_SIZE="12",
         OMBUDS_WORKER_CONCURRENCY="1",
         OMBUDS_WORKER_LEASE_SECONDS="2",
-        OMBUDS_STATISTICS_SNAPSHOT_HOURS="0",
     )
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -295,7 +267,7 @@ async def test_two_workers_share_the_outbox_without_sending_twice(
     receiver: Receiver,
     worker_factory: Any,
 ) -> None:
-    await file_n(client, 40)
+    enqueue_n(db, 40)
     receiver.delay = 0.02
     config = monitored(settings, receiver, worker_batch_size=5, worker_lease_seconds=60)
     first, second = await worker_factory(config), await worker_factory(config)
@@ -318,7 +290,7 @@ async def test_dead_letters_wait_for_a_replay(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    await file_n(client, 3)
+    enqueue_n(db, 3)
     receiver.mode = "fail"
     worker = await worker_factory(monitored(settings, receiver, webhook_max_attempts=2))
     await drain(
@@ -350,35 +322,45 @@ async def test_dead_letters_wait_for_a_replay(
     assert {r["status"] for r in events(db)} == {"delivered"}
 
 
-async def test_the_worker_pushes_a_suppressed_statistics_snapshot_once(
+async def test_workers_publish_each_due_release_once_and_push_it_signed(
     client: httpx.AsyncClient,
     db: Any,
     settings: Settings,
     receiver: Receiver,
     worker_factory: Any,
 ) -> None:
-    await file_n(client, 12)
-    config = monitored(settings, receiver, statistics_snapshot_hours=24)
+    filed = []
+    for _ in range(12):
+        response = await client.post("/v1/complaints", json=complaint_body())
+        filed.append(response.json()["id"])
+    db.execute("UPDATE complaints SET received_at = '2026-09-03T10:00:00Z'")
+    config = monitored(settings, receiver)
     a, b = await worker_factory(config), await worker_factory(config)
     await asyncio.gather(a.round(), b.round())
-    snapshots = db.execute(
-        "SELECT payload FROM outbox_events WHERE type = 'statistics.snapshot'"
-    ).fetchall()
-    assert len(snapshots) == 1
-    payload = snapshots[0]["payload"]
-    figures = {(f["section"], f["item"]): f for f in payload["annual"]["figures"]}
-    assert figures[("caseload", "received")]["value"] == 12
-    assert payload["disclosure"]["min_cell"] == 10
-    assert all(
-        f["value"] is None or not isinstance(f["value"], int) or f["value"] == 0 or f["value"] >= 10
-        for f in payload["annual"]["figures"]
-    )
-    await drain(
-        a,
-        lambda: any(
-            json.loads(r.body)["type"] == "statistics.snapshot" for r in receiver.snapshot()
-        ),
-    )
+    # September 2026 closed on 1 October; with 10 days' lag it is due; its quarter too.
+    released = db.execute("SELECT period, version FROM statistics_releases ORDER BY id").fetchall()
+    assert released == [
+        {"period": "2026-09", "version": 1},
+        {"period": "2026-10", "version": 1},
+        {"period": "2026-Q3", "version": 1},
+    ]
+    await drain(a, lambda: len(receiver.delivered_ids()) == 3)
+    pushed = [json.loads(r.body) for r in receiver.snapshot() if r.answered == 200]
+    assert {p["type"] for p in pushed} == {"statistics.release"}
+    september = next(p["data"] for p in pushed if p["data"]["period"] == "2026-09")
+    assert september["release"] == 1 and september["signature"]["algorithm"] == "Ed25519"
+    totals = next(t for t in september["tables"] if t["id"] == "complaints_total")["cells"]
+    assert {c["track"]: c["value"] for c in totals} == {
+        "ombudsperson": 12,
+        "anti_corruption": 0,
+        "all": 12,
+    }
+    # What the monitoring module receives is the release as published, and nothing else.
+    served = (await client.get("/v1/releases/1")).json()
+    assert september == served
+    text = json.dumps(pushed)
+    for leak in (*filed, "Eviction", "Riverside"):
+        assert leak not in text
 
 
 @pytest.mark.parametrize(
@@ -427,13 +409,12 @@ async def test_a_name_that_resolves_into_the_private_network_is_refused(
     monkeypatch.setattr(loop, "getaddrinfo", rebinding)
     with pytest.raises(TargetRefused, match=r"10\.0\.0\.7"):
         await check_resolved("https://monitoring.example.org/hook", allow_private=False)
-    await file_n(client, 2)
+    enqueue_n(db, 2)
     config = Settings(
         **{
             **settings.model_dump(),
             "monitoring_url": "https://monitoring.example.org/hook",
             "monitoring_secret": SECRET,
-            "statistics_snapshot_hours": 0,
         }
     )
     worker = await worker_factory(config)
@@ -490,7 +471,6 @@ async def test_the_server_can_run_the_worker_itself(settings: Settings, db: Any)
             **settings.model_dump(),
             "embedded_worker": True,
             "worker_interval_seconds": 0.05,
-            "statistics_snapshot_hours": 0,
         }
     )
     application = create_app(config)
@@ -501,11 +481,7 @@ async def test_the_server_can_run_the_worker_itself(settings: Settings, db: Any)
                 response = await c.post("/v1/complaints", json=complaint_body())
                 assert response.status_code == 201
             await eventually(
-                lambda: (
-                    not db.execute(
-                        "SELECT count(*) AS n FROM outbox_events WHERE complaint_id IS NOT NULL"
-                    ).fetchone()["n"]
-                ),
+                lambda: not db.execute("SELECT count(*) AS n FROM stat_changes").fetchone()["n"],
                 "the embedded worker to fold",
             )
     assert db.execute("SELECT count(*) AS n FROM stat_facts").fetchone()["n"] == 2

@@ -119,10 +119,9 @@ async def test_past_retention_a_case_goes_with_everything_but_a_held_one_stays(
     assert timeline["entries"][-1]["action"] == "legal_hold_set"
 
     await fold_all(database_url)
-    monitor = auth("monitor")
-    params = {"group_by": ["status", "sex_gender"]}
-    before = (await client.get("/v1/statistics", params=params, headers=monitor)).json()
-    annual_before = (await client.get("/v1/reports/annual/2026", headers=monitor)).json()
+    aggregate = "SELECT * FROM stat_cells ORDER BY dim_a, dim_b, month, track, val_a, val_b"
+    before = db.execute(aggregate).fetchall()
+    assert before  # the three cases are counted
 
     # The clock moves past the retention of both finished cases.
     db.execute(
@@ -160,11 +159,8 @@ async def test_past_retention_a_case_goes_with_everything_but_a_held_one_stays(
         (expired["id"],),
     ).fetchall()
     assert audit == [{"actor_subject": "ombuds", "actor_role": "system"}]
-    # The figures already published do not move.
-    after = (await client.get("/v1/statistics", params=params, headers=monitor)).json()
-    annual_after = (await client.get("/v1/reports/annual/2026", headers=monitor)).json()
-    assert {**after, "metadata": None} == {**before, "metadata": None}
-    assert annual_after["figures"] == annual_before["figures"]
+    # The statistics keep counting the purged case: what releases will count does not move.
+    assert db.execute(aggregate).fetchall() == before
 
     # Once the hold is lifted, the held case goes too.
     lifted = await client.post(f"{path}/release", json=reason, headers=head)

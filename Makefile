@@ -5,7 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 
-.PHONY: run test bench bench-filing bench-statistics lint format openapi lock migrate fuzz mutation clean
+.PHONY: run test bench bench-filing bench-statistics lint format openapi lock migrate fuzz mutation screenshots clean
+CHROMIUM := /usr/bin/chromium
 
 # The virtual environment is rebuilt whenever the lock file or the project metadata changes.
 $(STAMP): requirements-dev.lock pyproject.toml
@@ -19,9 +20,22 @@ $(STAMP): requirements-dev.lock pyproject.toml
 run: $(STAMP)
 	PORT=$(PORT) $(BIN)/ombuds serve --migrate --with-worker
 
-## Lint, check formatting and types, then run the whole test suite against a real PostgreSQL.
-test: lint
+## Lint, check formatting and types, then run the whole test suite against a real PostgreSQL
+## (the pages in Debian's Chromium too).
+test: lint $(CHROMIUM)
 	$(BIN)/python -m pytest
+
+# The browser tests drive Debian's Chromium (Playwright never downloads one): installed when
+# missing, which needs root (as on CI); otherwise the command to run is printed.
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then \
+		apt-get install -y -q chromium >/dev/null 2>&1 || \
+		{ apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }; \
+	else echo "The browser tests need Debian's Chromium: sudo apt-get install -y chromium"; exit 1; fi
+
+## Retake the README's screenshots of the statistics pages (docs/*.png).
+screenshots: $(STAMP) $(CHROMIUM)
+	OMBUDS_SCREENSHOTS=docs $(BIN)/python -m pytest -n0 tests/web/test_statistics_browser.py
 
 ## Benchmarks (not part of the tests): filing throughput against a raw INSERT reference.
 bench: bench-filing bench-statistics

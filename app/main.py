@@ -11,6 +11,7 @@ from typing import Any
 
 import psycopg
 from fastapi import FastAPI, Request
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
 from app import export, migrate, worker
@@ -40,6 +41,7 @@ from app.remedies.router import router as remedies_router
 from app.retaliation.router import router as retaliation_router
 from app.retention.router import router as retention_router
 from app.statistics.router import router as statistics_router
+from app.web import pages
 
 log = logging.getLogger("ombuds")
 
@@ -137,6 +139,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(export.router)
     app.include_router(export.me_router)
     app.include_router(erasure_router)
+    # The public pages (HTML, outside the API's contract) and their one stylesheet.
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
 
     @app.get("/healthz", tags=["operations"], summary="The process is up")
     async def healthz() -> Health:

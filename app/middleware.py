@@ -12,9 +12,16 @@ SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"no-referrer"),
-    (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
     (b"strict-transport-security", b"max-age=63072000; includeSubDomains"),
 ]
+# The API loads nothing; the HTML pages (app/web) load their stylesheet from /static, and no
+# script anywhere.
+API_POLICY = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
+PAGE_POLICY = (
+    b"content-security-policy",
+    b"default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; "
+    b"form-action 'self'; base-uri 'none'",
+)
 _DOCS_PATHS = ("/docs", "/redoc")  # the interactive docs need scripts and frames
 
 
@@ -32,7 +39,7 @@ class LimitsAndHeaders:
             await self.app(scope, receive, send)
             return
         if not scope["path"].startswith(_DOCS_PATHS):
-            send = _with_security_headers(send, private=scope["path"].startswith("/v1/"))
+            send = _with_security_headers(send, api=scope["path"].startswith("/v1/"))
         # File uploads get their own, larger limit; every other body the small one.
         upload = scope["method"] == "POST" and scope["path"].endswith("/attachments")
         limit = self.upload_limit if upload else self.limit
@@ -96,11 +103,13 @@ class LimitsAndHeaders:
 _PRIVATE = (b"cache-control", b"private, no-store")
 
 
-def _with_security_headers(send: Send, private: bool) -> Send:
+def _with_security_headers(send: Send, api: bool) -> Send:
+    policy = API_POLICY if api else PAGE_POLICY
+
     async def wrapped(message: Message) -> None:
         if message["type"] == "http.response.start":
-            headers = [*message.get("headers", []), *SECURITY_HEADERS]
-            if private and not any(name.lower() == b"cache-control" for name, _ in headers):
+            headers = [*message.get("headers", []), *SECURITY_HEADERS, policy]
+            if api and not any(name.lower() == b"cache-control" for name, _ in headers):
                 headers.append(_PRIVATE)
             message["headers"] = headers
         await send(message)

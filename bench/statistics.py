@@ -1,13 +1,18 @@
-"""Statistics at volume, folding, and delivery throughput, in one run.
+"""Statistics at volume: releases, ad hoc questions, folding, and delivery throughput, in one run.
 
 For each size (10,000 and 1,000,000 complaints by default) it loads a realistic caseload (five
 years, a skewed spread over rights, grounds, departments, outcomes and characteristics), counts
-it into the aggregate (`ombuds statistics rebuild`), serves the API in one uvicorn worker, and
-times typical GET /v1/statistics queries (p50/p95 over sequential requests) next to the same
-grouping done as a plain SQL GROUP BY on the case tables. Then it measures how fast the worker
-folds changes, seals and verifies the audit trail, and delivers events to a local receiver.
+it into the aggregate (`ombuds statistics rebuild`), then:
+- computes and checks last year's releases (12 months, 4 quarters, the year), as the worker
+  does, and reports the time of each kind and of the whole year;
+- serves the API in one uvicorn worker and times reading the year's release (a lookup) against
+  GET /healthz measured in the same run, and typical ad hoc questions (GET /v1/statistics, noisy
+  counts) next to the same grouping done as a plain SQL GROUP BY on the case tables.
+Then it measures how fast the worker folds changes, seals and verifies the audit trail, and
+delivers pushes to a local receiver.
 
-Targets (issue 5): p95 < 100 ms at 1M, and p95 at 1M <= 1.2 x p95 at 10,000.
+Targets: a year's releases at 1M within a few minutes (issue 13); ad hoc p95 < 100 ms at 1M and
+p95 at 1M <= 1.2 x p95 at 10,000 (issue 5); reading a release as flat as a lookup.
 
     make bench-statistics           # or: python bench/statistics.py --sizes 10000,100000
 """
@@ -40,6 +45,7 @@ from app.crypto import Sealer  # noqa: E402
 from app.db import libpq_url, start_embedded_postgres, with_database  # noqa: E402
 from app.kit.permissions import Role  # noqa: E402
 from app.migrate import upgrade  # noqa: E402
+from app.statistics import releases  # noqa: E402
 from app.statistics.folding import fold, rebuild  # noqa: E402
 from app.statistics.traits import TRAITS  # noqa: E402
 from app.taxonomy import CHARACTERISTICS, DISCRIMINATION_GROUNDS, RIGHTS  # noqa: E402
@@ -264,6 +270,8 @@ def serve(url: str, port: int) -> subprocess.Popen[bytes]:
         "OMBUDS_DEPARTMENTS": json.dumps(DEPARTMENTS),
         "OMBUDS_DB_POOL_MIN": "2",
         "OMBUDS_DB_POOL_MAX": "4",
+        # Ad hoc questions each spend a thousandth: a budget for the whole run.
+        "OMBUDS_DP_EPSILON_PER_MONTH": "100",
     }
     proc = subprocess.Popen(
         [
@@ -295,7 +303,7 @@ def percentile(samples: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def time_api(port: int, repeat: int, durations: bool) -> dict[str, tuple[float, float]]:
+def time_api(port: int, repeat: int) -> dict[str, tuple[float, float]]:
     token = issue(Settings(), subject="bench-monitor", roles=[Role.monitor], ttl_seconds=3600)
     headers = {"Authorization": f"Bearer {token}"}
     today = time.gmtime()
@@ -306,9 +314,7 @@ def time_api(port: int, repeat: int, durations: bool) -> dict[str, tuple[float, 
     out: dict[str, tuple[float, float]] = {}
     with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers, timeout=30) as http:
         for name, params, _ in QUERIES:
-            params = {**params, "from": first if "12 months" in name else five}
-            if durations:
-                params["durations"] = "true"
+            params = {**params, "from": first if "12 months" in name else five, "epsilon": 0.001}
             for _ in range(5):
                 http.get("/v1/statistics", params=params).raise_for_status()
             samples = []
@@ -342,8 +348,8 @@ async def fold_rate(url: str, changes: int) -> float:
             "WITH c AS (UPDATE complaints SET status = 'under_investigation', "
             "investigated_at = now() WHERE id IN (SELECT id FROM complaints "
             "WHERE status = 'under_assessment' LIMIT %(n)s) RETURNING id, track) "
-            "INSERT INTO outbox_events (type, complaint_id, payload) "
-            "SELECT 'complaint.transitioned', id, jsonb_build_object('track', track) FROM c",
+            "INSERT INTO stat_changes (complaint_id, kind) "
+            "SELECT id, 'complaint.transitioned' FROM c",
             {"n": changes},
         )
     async with await psycopg.AsyncConnection.connect(
@@ -415,10 +421,9 @@ async def delivery_rate(url: str, events: int, port: int) -> float:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("UPDATE outbox_events SET status = 'delivered'")
         conn.execute(
-            "INSERT INTO outbox_events (type, payload) SELECT 'complaint.filed', "
-            "jsonb_build_object('period', '2026-11', 'track', 'ombudsperson', "
-            "'rights', '[\"adequate_housing\"]'::jsonb, 'department', 'Housing') "
-            "FROM generate_series(1, %(n)s)",
+            "INSERT INTO outbox_events (type, payload) SELECT 'statistics.release', "
+            "jsonb_build_object('period', '2026-11', 'release', g) "
+            "FROM generate_series(1, %(n)s) AS g",
             {"n": events},
         )
     settings = Settings(
@@ -427,7 +432,6 @@ async def delivery_rate(url: str, events: int, port: int) -> float:
         monitoring_allow_private=True,
         worker_batch_size=200,
         worker_concurrency=16,
-        statistics_snapshot_hours=0,
     )
     pool = make_pool(url)
     await pool.open()
@@ -444,6 +448,39 @@ async def delivery_rate(url: str, events: int, port: int) -> float:
     return events / elapsed
 
 
+async def release_year(url: str, year: int) -> tuple[dict[str, list[float]], int, int]:
+    """Publish `year`'s releases as the worker does (finer first); seconds per kind, and the
+    year release's cells and suppressed cells."""
+    settings = Settings(departments=DEPARTMENTS)
+    seconds: dict[str, list[float]] = {}
+    cells = hidden = 0
+    async with await psycopg.AsyncConnection.connect(
+        url, autocommit=True, row_factory=dict_row
+    ) as conn:
+        for period in releases.periods_of_year(year):
+            started = time.perf_counter()
+            doc = await releases.publish(conn, settings, period)
+            seconds.setdefault(period.unit.value, []).append(time.perf_counter() - started)
+            if period.unit.value == "year":
+                cells = sum(len(t["cells"]) for t in doc["tables"])
+                hidden = doc["disclosure"]["suppressed"]
+    return seconds, cells, hidden
+
+
+def time_release(port: int, repeat: int, release: int) -> dict[str, tuple[float, float]]:
+    """p50/p95 of reading a release, and of GET /healthz (the reference), interleaved."""
+    samples: dict[str, list[float]] = {"release": [], "healthz": []}
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+        for _ in range(5):
+            http.get(f"/v1/releases/{release}").raise_for_status()
+        for _ in range(repeat):
+            for name, path in (("release", f"/v1/releases/{release}"), ("healthz", "/healthz")):
+                started = time.perf_counter()
+                http.get(path).raise_for_status()
+                samples[name].append((time.perf_counter() - started) * 1000)
+    return {name: (percentile(v, 0.5), percentile(v, 0.95)) for name, v in samples.items()}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,1000000")
@@ -452,9 +489,10 @@ def main() -> int:
     sizes = [int(s) for s in args.sizes.split(",")]
     server = server_url()
     results: dict[int, dict[str, tuple[float, float]]] = {}
-    with_durations: dict[int, dict[str, tuple[float, float]]] = {}
+    reads: dict[int, dict[str, tuple[float, float]]] = {}
     plain: dict[int, dict[str, float]] = {}
     urls: dict[int, str] = {}
+    year = time.gmtime().tm_year - 1
     for n in sizes:
         url, loaded, counted = prepare(server, f"ombuds_bench_stats_{n}", n)
         urls[n] = url
@@ -465,21 +503,46 @@ def main() -> int:
             f"({cells[0] if cells else 0:,} aggregate rows)",
             flush=True,
         )
+        seconds, year_cells, year_hidden = asyncio.run(release_year(url, year))
+        print(
+            f"{'':>9}  releases of {year}: "
+            + ", ".join(
+                f"{len(v)} {unit}{'s' if len(v) > 1 else ''} {sum(v):.1f} s "
+                f"(slowest {max(v):.1f} s)"
+                for unit, v in seconds.items()
+            )
+            + f"; the year in all {sum(sum(v) for v in seconds.values()):.1f} s"
+            f" (its release: {year_cells:,} cells, {year_hidden:,} suppressed)",
+            flush=True,
+        )
+        with psycopg.connect(url) as conn:
+            found = conn.execute(
+                "SELECT id FROM statistics_releases WHERE period = %s", (str(year),)
+            ).fetchone()
         port = free_port()
         proc = serve(url, port)
         try:
-            results[n] = time_api(port, args.repeat, durations=False)
-            with_durations[n] = time_api(port, args.repeat, durations=True)
+            reads[n] = time_release(port, args.repeat, found[0] if found else 0)
+            results[n] = time_api(port, args.repeat)
         finally:
             proc.terminate()
             proc.wait(timeout=10)
         plain[n] = time_sql(url, 3 if n >= 500_000 else 10)
 
     small, large = sizes[0], sizes[-1]
-    for title, timings in (
-        ("counts and shares (the default)", results),
-        ("with durations (`durations=true`: medians and 90th percentiles)", with_durations),
-    ):
+    print()
+    print(f"GET /v1/releases/<the year {year}> against GET /healthz, ms, {args.repeat} each")
+    for n in sizes:
+        (p50, p95), (h50, h95) = reads[n]["release"], reads[n]["healthz"]
+        print(
+            f"{n:>9,}: release p50 {p50:.1f} p95 {p95:.1f}; healthz p50 {h50:.1f} p95 {h95:.1f}; "
+            f"p50 ratio {p50 / h50:.2f}"
+        )
+    print(
+        f"release p95 at {large:,} / at {small:,}: "
+        f"{reads[large]['release'][1] / reads[small]['release'][1]:.2f}"
+    )
+    for title, timings in (("noisy counts, epsilon 0.001 each", results),):
         print()
         print(f"GET /v1/statistics, {title}, ms, {args.repeat} sequential requests each")
         header = f"{'query':<32}" + "".join(

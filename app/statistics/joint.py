@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 from scipy.optimize import linprog
@@ -80,47 +80,59 @@ def protect(
     outcome: Outcome[Key] = Outcome(primary=len(primary))
     links = Links(equations, system.bounded)
     ties = Links(equations)
-    while True:
-        hidden |= _close(truth, equations, hidden, new, k, sensitive)
-        exact = recoverable(hidden | absent, equations) & sensitive
-        if exact:
-            # One at a time: hiding one cell often protects the others of its equations too.
-            extra = next(
-                (
-                    e
-                    for key in sorted(exact, key=repr)
-                    if (e := ties.cover(truth, key, hidden | absent, new))
-                ),
-                None,
-            )
-            if extra is None:
-                raise Unprotectable(
-                    f"{len(exact)} hidden cells follow exactly from others, e.g. "
-                    f"{sorted(exact, key=repr)[:3]}"
-                )
-            hidden.add(extra)
+
+    def hide(extra: Key) -> None:
+        hidden.add(extra)
+        _close(truth, ties, hidden, new, k, [extra])
+
+    _close(truth, ties, hidden, new, k, list(hidden))
+    # Hiding more only ever widens what an attacker can tell: a cell once shown not to be exact,
+    # or to have bounds at least k apart, stays so. So each audit re-examines only what failed.
+    exact = recoverable(hidden | absent, equations) & sensitive
+    while exact:
+        key = min(exact, key=repr)
+        cells, groups = ties.component(key, hidden | absent)
+        if key not in recoverable(cells, [equations[i] for i in groups]):
+            exact.discard(key)
             continue
-        narrow, programs, parts = _narrow(truth, system, hidden | absent, k, sensitive)
-        outcome.linear_programs += programs
-        outcome.parts = max(outcome.parts, parts)
-        if not narrow:
-            break
-        # One cover per independent part and pass: a cover often widens its neighbours too,
-        # and parts do not share cells, so their covers cannot overlap.
+        extra = ties.cover(truth, key, hidden | absent, new)
+        if extra is None:
+            raise Unprotectable(f"{len(exact)} hidden cells follow exactly from others, e.g. {key}")
+        hide(extra)
+    pending = set(sensitive)
+    while pending:
+        narrow: list[list[Key]] = []
+        unknown = hidden | absent
+        seen: set[Key] = set()
+        for key in sorted(pending, key=repr):
+            if key in seen:
+                continue
+            program = links.program(truth, key, unknown)
+            outcome.parts += 1
+            part = [c for c in program.members if c in pending]
+            seen.update(part)
+            done = program.settled(part, truth, k)
+            too_narrow = [c for c in part if c not in done and not program.wide(c, truth[c], k)]
+            outcome.linear_programs += program.solved
+            if too_narrow:
+                narrow.append(too_narrow)
+        pending = {c for keys in narrow for c in keys}
+        # Each narrow cell in turn, checked again first: a cover chosen for one often widens
+        # its neighbours too, and is then all they need.
         added = False
-        for keys in narrow:
-            extra = next(
-                (e for key in keys if (e := links.widen(truth, key, hidden | absent, new, k))),
-                None,
-            )
+        for key in (c for keys in narrow for c in keys):
+            if links.program(truth, key, hidden | absent).wide(key, truth[key], k):
+                added = True  # widened by a cover before it: progress all the same
+                continue
+            extra = links.widen(truth, key, hidden | absent, new, k)
             if extra is not None:
-                hidden.add(extra)
+                hide(extra)
                 added = True
-        if not added:
+        if narrow and not added:
             count = sum(len(keys) for keys in narrow)
             raise Unprotectable(
                 f"{count} hidden cells have bounds narrower than {k}, and nothing left to "
-                "hide around them"
+                f"hide around them, e.g. {narrow[0][:3]}"
             )
     outcome.hidden = hidden & release
     return outcome
@@ -137,37 +149,34 @@ def _absent(truth: Mapping[Key, int], equations: Sequence[Sequence[Key]]) -> set
 
 def _close(
     truth: Mapping[Key, int],
-    equations: Sequence[Sequence[Key]],
+    ties: Links[Key],
     hidden: set[Key],
     new: set[Key],
     k: int,
-    sensitive: set[Key],
-) -> set[Key]:
-    """Hide more until no equation shows too much by itself: a single hidden count (its exact
-    value), or hidden parts summing to 1..k-1 under a shown total. Only cells of the new release
-    can be hidden; what this misses, the audits catch."""
-    hidden = set(hidden)
-    changed = True
-    while changed:
-        changed = False
-        for group in equations:
-            unknown = [key for key in group if key in hidden or key not in truth]
-            if not unknown:
-                continue
-            total = group[-1]
-            # A count alone in an equation is no cover: its value, and what it hides, follow.
-            single = len(unknown) == 1 and truth.get(unknown[0], 0) > 0
-            small = (
-                total in truth
-                and total not in hidden
-                and 0 < sum(truth[key] for key in group[:-1] if key in hidden) < k
-            )
-            if single or small:
-                extra = _cheapest(truth, group, hidden, new)
-                if extra is not None:
-                    hidden.add(extra)
-                    changed = True
-    return hidden
+    changed: list[Key],
+) -> None:
+    """Hide more (in place) until no equation around the `changed` cells shows too much by
+    itself: a single hidden count (its exact value: a cover alone is no cover), or hidden
+    parts summing to 1..k-1 under a shown total. Only cells of the new release can be hidden;
+    what this misses, the audits catch."""
+    work = [i for cell in changed for i in ties.of.get(cell, ())]
+    while work:
+        i = work.pop()
+        group = ties.groups[i]
+        unknown = [key for key in group if key in hidden or key not in truth]
+        if not unknown:
+            continue
+        total = group[-1]
+        single = len(unknown) == 1 and truth.get(unknown[0], 0) > 0
+        small = (
+            total in truth
+            and total not in hidden
+            and 0 < sum(truth[key] for key in group[:-1] if key in hidden) < k
+        )
+        if (single or small) and (extra := _cheapest(truth, group, hidden, new)) is not None:
+            hidden.add(extra)
+            work.extend(ties.of.get(extra, ()))
+            work.append(i)
 
 
 def _cheapest(
@@ -227,33 +236,38 @@ class Links(Generic[Key]):
         unknown: set[Key],
         new: set[Key],
         k: int,
-        tries: int = 8,
+        tries: int = 4,
     ) -> Key | None:
         """A cell to hide so that `key`'s bounds are at least k apart. First the shown cells of
-        the constraints that bound it (by the programs' duals), cheapest first, then the cells
-        around it: the first that widens it enough alone; else the cheapest binding one (the
-        next pass goes on)."""
+        this release in the constraints that bound it (by the programs' duals: zeros too, since
+        a published zero bounds as surely as a count), cheapest first, then positive cells
+        around it: the first that widens it enough with the partners it forces; else the one
+        that widens it most; else the cheapest binding one (the next pass goes on)."""
         program = self.program(truth, key, unknown)
-        program.width(key)
+        current = program.width(key)
         binding = sorted(
-            (c for c in program.binding if c in new and c not in unknown and truth[c] > 0),
+            (c for c in program.binding if c in new and c not in unknown),
             key=lambda c: (truth[c], repr(c)),
         )
         around = [c for c in self._around(truth, key, unknown, new) if c not in binding]
-        ranked = [*binding, *around][:tries]
-        # Each option with the partners hiding it forces (a cell alone in an equation is no
-        # cover): the cheapest option that widens `key` enough, else the one that widens it
-        # most.
+        ranked = [*binding[:tries], *around[:tries]]
+        if not ranked:
+            _, groups = self.component(key, unknown)
+            constants = {c for i in groups for c in self.groups[i] if c in new and c not in unknown}
+            ranked = sorted(constants, key=lambda c: (truth[c], repr(c)))[:tries]
         best: tuple[float, int, Key] | None = None
         for extra in ranked:
             added = {extra, *self._partners(truth, extra, unknown, new)}
-            width = self.program(truth, key, unknown | added).width(key)
-            if width >= k - 1e-6:
+            program = self.program(truth, key, unknown | added)
+            if program.wide(key, truth[key], k):
                 return extra
+            width = program.width(key)
             cost = sum(truth[c] for c in added)
-            if best is None or (-width, cost) < (-best[0], best[1]):
+            if width > current + 1e-6 and (best is None or (-width, cost) < (-best[0], best[1])):
                 best = (width, cost, extra)
-        return best[2] if best else None
+        if best is not None:
+            return best[2]
+        return ranked[0] if ranked else None
 
     def _partners(
         self, truth: Mapping[Key, int], extra: Key, unknown: set[Key], new: set[Key]
@@ -311,31 +325,6 @@ class Links(Generic[Key]):
         return cells, sorted(groups)
 
 
-def _narrow(
-    truth: Mapping[Key, int],
-    system: System[Key],
-    unknown: set[Key],
-    k: int,
-    sensitive: set[Key],
-) -> tuple[list[list[Key]], int, int]:
-    """Sensitive cells (hidden counts from 1 to k-1) whose best bounds are less than k apart,
-    per independent part (`unknown`: the hidden cells and those never published)."""
-    rows = _rows(truth, system.equations, system.bounded, unknown)
-    parts = _parts(unknown, rows)
-    narrow: list[list[Key]] = []
-    programs = 0
-    for members, part_rows in parts:
-        audited = [key for key in members if key in sensitive]
-        if not audited:
-            continue
-        program = Program(members, part_rows)
-        too_narrow = [key for key in audited if program.width(key) < k - 1e-6]
-        programs += program.solved
-        if too_narrow:
-            narrow.append(too_narrow)
-    return narrow, programs, len(parts)
-
-
 # Coefficients over the unknown cells, the constant, whether an equality (else <= 0), and the
 # known cells moved into the constant.
 Row = tuple[dict[Key, int], int, bool, tuple[Key, ...]]
@@ -383,37 +372,61 @@ class Program(Generic[Key]):
         # what to hide to widen it.
         self.binding: set[Key] = set()
 
+    def _solve(self, objective: np.ndarray, cap: float | None = None) -> Any:
+        self.solved += 1
+        result = linprog(
+            objective,
+            A_ub=self.a_ub,
+            b_ub=self.b_ub,
+            A_eq=self.a_eq,
+            b_eq=self.b_eq,
+            bounds=(0, cap),
+            method="highs",
+        )
+        if result.status not in (0, 3):  # 3: unbounded, no upper limit at all
+            raise Unprotectable(f"the disclosure audit could not solve: {result.message}")
+        return result
+
+    def bound(self, key: Key, direction: float) -> float:
+        """The least (1) or greatest (-1) value `key` can take; records the binding cells."""
+        objective = np.zeros(len(self.members))
+        objective[self.index[key]] = direction
+        result = self._solve(objective)
+        if result.status == 3:
+            return float("inf")
+        for known, duals in (
+            (self.eq_known, result.eqlin.marginals if self.a_eq is not None else ()),
+            (self.ub_known, result.ineqlin.marginals if self.a_ub is not None else ()),
+        ):
+            for cells, dual in zip(known, duals, strict=True):
+                if abs(dual) > 1e-9:
+                    self.binding.update(cells)
+        return direction * float(result.fun)
+
     def width(self, key: Key) -> float:
         self.binding = set()
-        low_high = []
-        for direction in (1.0, -1.0):
-            objective = np.zeros(len(self.members))
-            objective[self.index[key]] = direction
-            self.solved += 1
-            result = linprog(
-                objective,
-                A_ub=self.a_ub,
-                b_ub=self.b_ub,
-                A_eq=self.a_eq,
-                b_eq=self.b_eq,
-                bounds=(0, None),
-                method="highs",
-            )
-            if result.status == 3:  # unbounded: no upper limit at all
-                low_high.append(float("inf"))
-            elif result.status != 0:
-                raise Unprotectable(f"the disclosure audit could not solve: {result.message}")
-            else:
-                low_high.append(direction * float(result.fun))
-                for known, duals in (
-                    (self.eq_known, result.eqlin.marginals if self.a_eq is not None else ()),
-                    (self.ub_known, result.ineqlin.marginals if self.a_ub is not None else ()),
-                ):
-                    for cells, dual in zip(known, duals, strict=True):
-                        if abs(dual) > 1e-9:
-                            self.binding.update(cells)
-        low, high = low_high
-        return high - low
+        return self.bound(key, -1.0) - self.bound(key, 1.0)
+
+    def wide(self, key: Key, value: int, k: int) -> bool:
+        """Whether `key`'s bounds are at least k apart. The least value is at most the true
+        one, so a greatest value of true + k settles it with one program."""
+        self.binding = set()
+        high = self.bound(key, -1.0)
+        return high >= value + k - 1e-6 or high - self.bound(key, 1.0) >= k - 1e-6
+
+    def settled(self, keys: Sequence[Key], truth: Mapping[Key, int], k: int) -> set[Key]:
+        """Of `keys`, those one program shows wide together: a point of the attacker's space
+        (every unknown held at most the sum of all counts) where each is k above its truth."""
+        if len(keys) < 4:
+            return set()
+        objective = np.zeros(len(self.members))
+        for key in keys:
+            objective[self.index[key]] = -1.0
+        cap = float(sum(truth.values()) + k)
+        result = self._solve(objective, cap)
+        if result.status != 0:
+            return set()
+        return {key for key in keys if result.x[self.index[key]] >= truth[key] + k - 1e-6}
 
 
 def _matrix(
@@ -429,28 +442,3 @@ def _matrix(
         ptr.append(len(data))
     matrix = csr_array((data, cols, ptr), shape=(len(rows), len(index)))
     return matrix, np.array([float(b) for _, b in rows])
-
-
-def _parts(unknown: set[Key], rows: list[Row[Key]]) -> list[tuple[list[Key], list[Row[Key]]]]:
-    """Independent parts: unknown cells linked through a row they share (union-find)."""
-    parent: dict[Key, Key] = {key: key for key in unknown}
-
-    def find(key: Key) -> Key:
-        while parent[key] != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
-
-    for coefficients, _, _, _ in rows:
-        first, *others = coefficients
-        for other in others:
-            a, b = find(first), find(other)
-            if a != b:
-                parent[a] = b
-    members: dict[Key, list[Key]] = {}
-    for key in sorted(unknown, key=repr):
-        members.setdefault(find(key), []).append(key)
-    grouped: dict[Key, list[Row[Key]]] = {root: [] for root in members}
-    for row in rows:
-        grouped[find(next(iter(row[0])))].append(row)
-    return [(members[root], grouped[root]) for root in members]

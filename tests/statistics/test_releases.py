@@ -426,8 +426,7 @@ async def test_a_revision_is_a_new_audited_release_checked_against_the_old(
     db.execute("UPDATE complaints SET status = 'inadmissible' WHERE id = ANY(%s)", (ids[:12],))
     db.execute("UPDATE complaints SET status = 'acknowledged' WHERE id = ANY(%s)", (ids[12:15],))
     db.execute(
-        "INSERT INTO stat_changes (complaint_id, kind) "
-        "SELECT unnest(%s::uuid[]), 'corrected'",
+        "INSERT INTO stat_changes (complaint_id, kind) SELECT unnest(%s::uuid[]), 'corrected'",
         (ids[:15],),
     )
     await fold_all(database_url)

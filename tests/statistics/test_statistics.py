@@ -19,9 +19,7 @@ async def file_many(client: httpx.AsyncClient, count: int, **overrides: Any) -> 
         assert response.status_code == 201, response.text
 
 
-async def ask(
-    client: httpx.AsyncClient, headers: dict[str, str], **params: Any
-) -> dict[str, Any]:
+async def ask(client: httpx.AsyncClient, headers: dict[str, str], **params: Any) -> dict[str, Any]:
     response = await client.get("/v1/statistics", params=params, headers=headers)
     assert response.status_code == 200, response.text
     assert response.headers["cache-control"] == "private, no-store"

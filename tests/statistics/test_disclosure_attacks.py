@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
@@ -22,6 +22,8 @@ from app.config import Settings
 from tests.conftest import act, complaint_body, publish_due, refused
 
 K = 10
+# Releases are published as of this day, so what is due does not depend on when tests run.
+TODAY = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 MULTI = {"right", "ground"}
 TRACKS = ("ombudsperson", "anti_corruption")
 Key = tuple[str, str, str, tuple[tuple[str, str], ...]]  # table, track, period, group
@@ -59,7 +61,7 @@ async def test_a_case_that_changes_moves_nothing_published_and_live_tables_are_n
     others = await file(client, 30, characteristics={"ethnicity": "not_minority"})
     jane = await file(client, 1, characteristics={"ethnicity": "indigenous", "disability": "yes"})
     received(db, [*others, *jane], "2025-03-10T10:00:00Z")
-    await publish_due(database_url, settings)
+    await publish_due(database_url, settings, now=TODAY)
     head = auth("ombudsperson", sub="head")
     before = {
         r["release"]: (await client.get(f"/v1/releases/{r['release']}")).content
@@ -73,7 +75,7 @@ async def test_a_case_that_changes_moves_nothing_published_and_live_tables_are_n
     )
     refused(exact, 422, "validation-error", field="query.privacy")
     await act(client, auth("ombudsperson_staff"), jane[0], "acknowledge")
-    assert await publish_due(database_url, settings) == []
+    assert await publish_due(database_url, settings, now=TODAY) == []
     after = {
         r["release"]: (await client.get(f"/v1/releases/{r['release']}")).content
         for r in (await client.get("/v1/releases")).json()["releases"]
@@ -105,7 +107,7 @@ async def test_the_other_track_cannot_be_subtracted_from_all_tracks(
     ids += await file(client, 3, characteristics={"ethnicity": "other"})
     ids += await file(client, 25, characteristics={"ethnicity": "not_minority"})
     received(db, ids, "2025-04-10T10:00:00Z")
-    published = await publish_due(database_url, settings)
+    published = await publish_due(database_url, settings, now=TODAY)
     quarter = next(d for d in published if d["period"] == "2025-Q2")
     table = "complaints_by_ethnicity"
     everyone = cell(quarter, table, "all", ethnicity="other")
@@ -135,7 +137,7 @@ async def test_shares_and_indicators_never_give_a_small_count_away(
             (cid, outcome),
         )
     db.execute("UPDATE complaints SET investigated_at = now() WHERE id = ANY(%s)", (ids[:38],))
-    await publish_due(database_url, settings)
+    await publish_due(database_url, settings, now=TODAY)
     report = (await client.get("/v1/reports/annual/2025")).json()
     figures = {(f["section"], f["item"]): f["value"] for f in report["figures"]}
     assert figures[("outcomes", "partially_founded")] is None
@@ -207,7 +209,7 @@ async def test_a_release_downloads_as_csv_with_a_plain_link(
 ) -> None:
     ids = await file(client, 12)
     received(db, ids, "2025-03-10T10:00:00Z")
-    await publish_due(database_url, settings)
+    await publish_due(database_url, settings, now=TODAY)
     response = await client.get("/v1/releases/1?format=csv")
     assert response.status_code == 200
     first = response.text.splitlines()[0]
@@ -428,7 +430,7 @@ async def test_everything_published_for_a_year_keeps_every_small_count_k_wide(
             respondent=department,
         )
         received(db, ids, date(2025, month, 12).isoformat() + "T10:00:00Z")
-    await publish_due(database_url, settings)
+    await publish_due(database_url, settings, now=TODAY)
 
     # Everything a monitor and the public can read: every release, as JSON and as CSV; the
     # annual report and the indicators of each track.

@@ -28,6 +28,8 @@ from app.statistics.folding import rebuild
 from tests.conftest import act, complaint_body, fold_all, publish_due, refused
 
 K = 10
+# Releases are published as of this day, so what is due does not depend on when tests run.
+TODAY = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 
 
 async def file_many(
@@ -81,7 +83,7 @@ async def test_a_closed_month_is_released_once_frozen_and_signed(
     corruption = await file_many(client, [(12, {"track": "anti_corruption"})])
     ids = [c["id"] for c in ombuds + corruption]
     received(db, ids, "2025-03-14T10:00:00Z")
-    published = await publish_due(database_url, settings)
+    published = await publish_due(database_url, settings, now=TODAY)
     # From the first month that received anything to the last one closed (November 2026 closes
     # on 11 December): months first, then quarters, then the year.
     labels = [doc["period"] for doc in published]
@@ -126,7 +128,7 @@ async def test_a_closed_month_is_released_once_frozen_and_signed(
 
     # A case changes: nothing published moves, and nothing is released twice.
     await act(client, auth("ombudsperson_staff"), ombuds[0]["id"], "acknowledge")
-    assert await publish_due(database_url, settings) == []
+    assert await publish_due(database_url, settings, now=TODAY) == []
     again = await client.get(f"/v1/releases/{march['release']}")
     assert again.content == response.content
     listed = (await client.get("/v1/releases", params={"year": 2025, "unit": "month"})).json()
@@ -265,7 +267,7 @@ async def test_the_year_carries_how_cases_fared_the_annual_report_and_indicators
 ) -> None:
     await year_with_outcomes(client, auth, db)
     rebuild(database_url, Sealer.from_settings(settings))
-    published = await publish_due(database_url, settings)
+    published = await publish_due(database_url, settings, now=TODAY)
     year = of_period(published, "2025")
     assert year["unit"] == "year" and year["months"] == ["2025-01", "2025-12"]
 
@@ -340,7 +342,7 @@ async def test_a_release_is_open_data_as_json_csv_and_csvw(
 ) -> None:
     filed = await file_many(client, [(12, {}), (3, {"track": "anti_corruption"})])
     received(db, [c["id"] for c in filed], "2025-03-14T10:00:00Z")
-    published = await publish_due(database_url, settings)
+    published = await publish_due(database_url, settings, now=TODAY)
     march = of_period(published, "2025-03")
     number = march["release"]
 
@@ -419,7 +421,7 @@ async def test_a_revision_is_a_new_audited_release_checked_against_the_old(
     filed = await file_many(client, [(40, {})])
     ids = [c["id"] for c in filed]
     received(db, ids, "2025-03-14T10:00:00Z")
-    published = await publish_due(database_url, settings)
+    published = await publish_due(database_url, settings, now=TODAY)
     year = of_period(published, "2025")
     assert cells(year, "complaints_by_status")[("submitted",)] == 40
     # Since then, 12 were declared inadmissible and 3 acknowledged (arranged, recounted).

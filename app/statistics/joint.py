@@ -26,7 +26,7 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 from scipy.optimize import linprog
-from scipy.sparse import csr_array
+from scipy.sparse import csr_array, hstack, vstack
 
 from app.statistics.disclosure import recoverable
 
@@ -415,18 +415,54 @@ class Program(Generic[Key]):
         return high >= value + k - 1e-6 or high - self.bound(key, 1.0) >= k - 1e-6
 
     def settled(self, keys: Sequence[Key], truth: Mapping[Key, int], k: int) -> set[Key]:
-        """Of `keys`, those one program shows wide together: a point of the attacker's space
-        (every unknown held at most the sum of all counts) where each is k above its truth."""
-        if len(keys) < 4:
-            return set()
-        objective = np.zeros(len(self.members))
-        for key in keys:
-            objective[self.index[key]] = -1.0
-        cap = float(sum(truth.values()) + k)
-        result = self._solve(objective, cap)
-        if result.status != 0:
-            return set()
-        return {key for key in keys if result.x[self.index[key]] >= truth[key] + k - 1e-6}
+        """Of `keys`, those a few programs show wide together. Each finds a point of the
+        attacker's space that lifts as many of them as it can to k above their truth (the
+        lift of each capped there, so none takes all the room): the least value is at most
+        the truth, so each one lifted that far is wide. The rest are left to one program each."""
+        left = list(keys)
+        done: set[Key] = set()
+        n = len(self.members)
+        while len(left) >= 4:
+            m = len(left)
+            # Variables: the part's unknowns, then one lift y_i <= x_i, y_i <= truth_i + k each.
+            objective = np.concatenate([np.zeros(n), -np.ones(m)])
+            lifts = csr_array(
+                (
+                    np.concatenate([np.ones(m), -np.ones(m)]),
+                    (
+                        np.concatenate([np.arange(m), np.arange(m)]),
+                        np.concatenate([n + np.arange(m), [self.index[c] for c in left]]),
+                    ),
+                ),
+                shape=(m, n + m),
+            )
+            a_ub = lifts if self.a_ub is None else vstack([_widen(self.a_ub, m), lifts])
+            b_ub = np.zeros(m) if self.b_ub is None else np.concatenate([self.b_ub, np.zeros(m)])
+            a_eq = None if self.a_eq is None else _widen(self.a_eq, m)
+            bounds = [(0, None)] * n + [(0, truth[c] + k) for c in left]
+            self.solved += 1
+            result = linprog(
+                objective,
+                A_ub=a_ub,
+                b_ub=b_ub,
+                A_eq=a_eq,
+                b_eq=self.b_eq,
+                bounds=bounds,
+                method="highs",
+            )
+            if result.status != 0:
+                break
+            lifted = {c for i, c in enumerate(left) if result.x[n + i] >= truth[c] + k - 1e-6}
+            if not lifted:
+                break
+            done |= lifted
+            left = [c for c in left if c not in lifted]
+        return done
+
+
+def _widen(matrix: csr_array, extra: int) -> csr_array:
+    """The same rows with `extra` more (zero) columns."""
+    return hstack([matrix, csr_array((matrix.shape[0], extra))]).tocsr()
 
 
 def _matrix(

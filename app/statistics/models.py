@@ -135,8 +135,9 @@ class StatChange(SQLModel, table=True):
 
 class StatisticsRelease(SQLModel, table=True):
     """A frozen, numbered, signed release of a closed period (insert-only: a trigger refuses
-    UPDATE and DELETE). `published` is exactly what is served and signed; `truth` holds the exact
-    counts of its cells, never served: later releases are checked jointly against them."""
+    UPDATE and DELETE). `published` is what is served and signed (`document`, its canonical
+    JSON, is served as it is: reading a release is a lookup); `truth` holds the exact counts of
+    its cells, never served: later releases are checked jointly against them."""
 
     __tablename__ = "statistics_releases"
     __table_args__ = (
@@ -160,6 +161,7 @@ class StatisticsRelease(SQLModel, table=True):
     )
     reason: str | None = text_field(nullable=True)
     published: dict[str, object] = column(pg.JSONB)
+    document: str = text_field()  # `published` as served: canonical JSON, signature included
     truth: dict[str, object] = column(pg.JSONB)
     digest: str = text_field()
     signature: str = text_field()

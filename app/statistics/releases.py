@@ -33,7 +33,7 @@ from app.kit.trail import audit
 from app.statistics import disclosure, joint, reports
 from app.statistics.schemas import Dimension, PeriodUnit
 from app.statistics.service import Reader, Scope, Sums
-from app.statistics.signing import ReleaseKey
+from app.statistics.signing import ReleaseKey, canonical
 from app.taxonomy import CHARACTERISTICS, DISCRIMINATION_GROUNDS, RIGHTS, Track
 
 log = logging.getLogger("ombuds.releases")
@@ -233,47 +233,42 @@ def cells_of(table: Table, period: str, settings: Settings) -> Iterator[Cell]:
 # The ties between cells (the attacker's equations).
 
 
-def system_of_year(year: int, settings: Settings) -> joint.System[Cell]:
-    """Every equation and bound between the cells a year's releases can carry."""
+def system_of(cells: Iterable[Cell]) -> joint.System[Cell]:
+    """Every equation and bound between these cells (a year's releases), built from the cells
+    themselves: each release ties the values it carries, so a release made before the office
+    changed its departments keeps its own."""
     equations: list[list[Cell]] = []
     bounded: list[tuple[Cell, Cell]] = []
-    for period in periods_of_year(year):
-        for table in PLAN[period.unit]:
-            population, dims = table
-            for cell in cells_of(table, period.label, settings):
-                if cell.track == ALL:
-                    equations.append([*(cell._replace(track=t) for t in TRACKS), cell])
-                for dim in dims:
-                    if dim in MULTI:
-                        bounded.append((cell, cell.without([dim])))
-            # Single-valued dimensions add up to their margin.
+    tables: dict[tuple[str, str, str, tuple[str, ...]], list[Cell]] = {}
+    for cell in cells:
+        dims = tuple(d for d, _ in cell.group)
+        tables.setdefault((cell.population, cell.track, cell.period, dims), []).append(cell)
+    for (population, track, label, dims), members in tables.items():
+        period = parse_period(label)
+        table = (population, tuple(sorted(dims)))
+        for cell in members:
+            if track == ALL:
+                equations.append([*(cell._replace(track=t) for t in TRACKS), cell])
             for dim in dims:
                 if dim in MULTI:
-                    continue
-                others = [d for d in dims if d != dim]
-                for track in [*TRACKS, ALL]:
-                    for values in itertools.product(*(domain(d, settings) for d in others)):
-                        base = dict(zip(others, values, strict=True))
-                        parts = [
-                            Cell(population, track, period.label, _group({**base, dim: v}))
-                            for v in domain(dim, settings)
-                        ]
-                        margin = Cell(population, track, period.label, _group(base))
-                        equations.append([*parts, margin])
-            # Months add up to their quarter, quarters to the year.
-            if period.unit is not PeriodUnit.month and table in NESTED:
-                finer = (
-                    PeriodUnit.month if period.unit is PeriodUnit.quarter else PeriodUnit.quarter
-                )
+                    bounded.append((cell, cell.without([dim])))
+        # Single-valued dimensions add up to their margin.
+        for dim in dims:
+            if dim in MULTI:
+                continue
+            by_rest: dict[tuple[tuple[str, str], ...], list[Cell]] = {}
+            for cell in members:
+                by_rest.setdefault(cell.without([dim]).group, []).append(cell)
+            for rest, parts in by_rest.items():
+                equations.append([*parts, Cell(population, track, label, rest)])
+        # Months add up to their quarter, quarters to the year (where the finer carried it).
+        if period.unit is not PeriodUnit.month and table in NESTED:
+            finer = PeriodUnit.month if period.unit is PeriodUnit.quarter else PeriodUnit.quarter
+            if table in PLAN[finer]:
                 subs = sub_periods(period, finer)
-                if table in PLAN[finer]:
-                    for cell in cells_of(table, period.label, settings):
-                        equations.append([*(cell._replace(period=s.label) for s in subs), cell])
+                for cell in members:
+                    equations.append([*(cell._replace(period=s.label) for s in subs), cell])
     return joint.System(equations=equations, bounded=bounded)
-
-
-def _group(values: dict[str, str]) -> tuple[tuple[str, str], ...]:
-    return tuple(sorted(values.items()))
 
 
 # Reading a period's figures.
@@ -318,6 +313,35 @@ def _counts_from(sums: Sums, population: str, dim: str | None) -> dict[str, int]
     return {"on_time": on_time, "late": done - on_time, "none": n - done}
 
 
+def _counted(atoms: dict[Cell, int], table: Table, label: str) -> dict[Cell, int]:
+    """What a release kept of one table in one month (empty if none carried it)."""
+    population, dims = table
+    return {
+        cell: value
+        for cell, value in atoms.items()
+        if cell.period == label
+        and cell.population == population
+        and tuple(sorted(d for d, _ in cell.group)) == dims
+    }
+
+
+def _as_configured(counted: dict[Cell, int], cells: list[Cell]) -> dict[Cell, int]:
+    """A month's counts as kept, on today's cells: a value configured since (a department
+    added) has 0 for it, a value no longer configured counts as `other`, as it would now."""
+    wanted = set(cells)
+    out = dict.fromkeys(cells, 0)
+    for cell, value in counted.items():
+        if cell in wanted:
+            out[cell] += value
+            continue
+        moved = cell._replace(
+            group=tuple((d, "other" if d == "department" else v) for d, v in cell.group)
+        )
+        if moved in wanted:
+            out[moved] += value
+    return out
+
+
 async def read_truth(
     conn: Conn,
     settings: Settings,
@@ -340,8 +364,9 @@ async def read_truth(
             fresh: dict[tuple[str, ...], Sums] | None = None
             for label in labels:
                 month_cells = list(cells_of(table, label, settings))
-                if all(cell in atoms_known for cell in month_cells):
-                    atoms.update({cell: atoms_known[cell] for cell in month_cells})
+                counted = _counted(atoms_known, table, label)
+                if counted:
+                    atoms.update(_as_configured(counted, month_cells))
                     continue
                 if fresh is None:
                     fresh = await reader.sums(
@@ -469,12 +494,7 @@ def check(
                 elif change < k:
                     must_hide.add(cell)
     everything = {**known, **truth}
-    system = system_of_year(period.year, settings)
-    present = set(everything)
-    system = joint.System(
-        equations=[g for g in system.equations if any(c in present for c in g)],
-        bounded=[(c, m) for c, m in system.bounded if c in present or m in present],
-    )
+    system = system_of(everything)
     outcome = joint.protect(
         everything,
         system,
@@ -662,10 +682,11 @@ WHERE period = %(period)s ORDER BY version DESC LIMIT 1
 _NEXT_ID = "SELECT nextval(pg_get_serial_sequence('statistics_releases', 'id')) AS id"
 _INSERT = """
 INSERT INTO statistics_releases (id, period, unit, version, first_month, last_month, computed_at,
-  supersedes, reason, published, truth, digest, signature, key_id)
+  supersedes, reason, published, document, truth, digest, signature, key_id)
 OVERRIDING SYSTEM VALUE
 VALUES (%(id)s, %(period)s, %(unit)s, %(version)s, %(first)s, %(last)s, %(computed_at)s,
-  %(supersedes)s, %(reason)s, %(published)s, %(truth)s, %(digest)s, %(signature)s, %(key_id)s)
+  %(supersedes)s, %(reason)s, %(published)s, %(document)s, %(truth)s, %(digest)s, %(signature)s,
+  %(key_id)s)
 """
 _PUSH = "INSERT INTO outbox_events (type, payload) VALUES (%(type)s, %(payload)s)"
 
@@ -778,6 +799,7 @@ async def _publish(
             "supersedes": previous.id if previous else None,
             "reason": reason,
             "published": Jsonb({**doc, "signature": signature}),
+            "document": canonical({**doc, "signature": signature}).decode(),
             "truth": Jsonb(
                 {
                     "cells": {c.text(): v for c, v in truth.items()},
@@ -847,6 +869,7 @@ async def due(conn: Conn, settings: Settings, now: datetime | None = None) -> li
 # Reading releases.
 
 _GET = "SELECT published FROM statistics_releases WHERE id = %(id)s"
+_DOCUMENT = "SELECT document FROM statistics_releases WHERE id = %(id)s"
 _LIST = """
 SELECT id AS release, period, unit, version, supersedes, reason, computed_at, digest,
   NOT EXISTS (SELECT 1 FROM statistics_releases l WHERE l.supersedes = r.id) AS current
@@ -867,6 +890,15 @@ async def get(conn: Conn, release_id: int) -> dict[str, Any]:
     if row is None:
         raise NotFound(f"There is no release {release_id}.")
     return dict(row["published"])
+
+
+async def document_of(conn: Conn, release_id: int) -> str:
+    """A release as served: its canonical JSON, read as stored."""
+    cur = await conn.execute(_DOCUMENT, {"id": release_id})
+    row = await cur.fetchone()
+    if row is None:
+        raise NotFound(f"There is no release {release_id}.")
+    return str(row["document"])
 
 
 async def listing(conn: Conn, year: int | None, unit: PeriodUnit | None) -> list[dict[str, Any]]:

@@ -125,21 +125,22 @@ async def get_release(
     query: Annotated[ReleaseFormat, Query()],
     accept: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Response:
-    doc = await releases.get(tx, release_id)
     headers = _headers(request)
-    if _wants_csv(query.format, accept):
-        metadata = f"/v1/releases/{release_id}/csv-metadata.json"
-        return Response(
-            csv.release_csv(doc),
-            media_type=csv.MEDIA_TYPE + "; charset=utf-8",
-            headers={
-                **headers,
-                "Link": f'<{metadata}>; rel="describedby"; type="application/csvm+json"',
-                "Content-Disposition": f'inline; filename="ombuds-{doc["period"]}'
-                f'-v{doc["version"]}.csv"',
-            },
-        )
-    return Response(canonical(doc), media_type="application/json", headers=headers)
+    if not _wants_csv(query.format, accept):
+        body = await releases.document_of(tx, release_id)
+        return Response(body, media_type="application/json", headers=headers)
+    doc = await releases.get(tx, release_id)
+    metadata = f"/v1/releases/{release_id}/csv-metadata.json"
+    return Response(
+        csv.release_csv(doc),
+        media_type=csv.MEDIA_TYPE + "; charset=utf-8",
+        headers={
+            **headers,
+            "Link": f'<{metadata}>; rel="describedby"; type="application/csvm+json"',
+            "Content-Disposition": f'inline; filename="ombuds-{doc["period"]}'
+            f'-v{doc["version"]}.csv"',
+        },
+    )
 
 
 @router.get(

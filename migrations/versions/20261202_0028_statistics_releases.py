@@ -57,6 +57,7 @@ CREATE TABLE statistics_releases (
         REFERENCES statistics_releases (id),
     reason text,
     published jsonb NOT NULL,
+    document text NOT NULL,
     truth jsonb NOT NULL,
     digest text NOT NULL,
     signature text NOT NULL,

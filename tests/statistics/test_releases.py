@@ -192,12 +192,15 @@ async def test_quarters_and_years_add_up_to_what_their_months_counted(
         "INSERT INTO stat_changes (complaint_id, kind) VALUES (%s, 'corrected')",
         (filed[0]["id"],),
     )
-    later = await publish_due(database_url, settings, now=datetime(2025, 4, 11, tzinfo=UTC))
+    # Meanwhile the city configured one more department: each release keeps its own.
+    parks = settings.model_copy(update={"departments": [*settings.departments, "Parks"]})
+    later = await publish_due(database_url, parks, now=datetime(2025, 4, 11, tzinfo=UTC))
     assert [d["period"] for d in later] == ["2025-03", "2025-Q1"]
     quarter = later[1]
     # The quarter says what its months said: 10 + 10 in Housing, none not stated.
     departments = cells(quarter, "complaints_by_department")
     assert departments[("Housing",)] == 20 and departments[("not_stated",)] == 0
+    assert departments[("Parks",)] == 0
     assert cells(quarter, "complaints_total") == {(): 20}
     assert quarter["disclosure"]["checked_with"] == ["2025-01", "2025-02", "2025-03"]
     # The quarter carries the characteristics too (nobody stated any).

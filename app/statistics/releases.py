@@ -313,6 +313,22 @@ def _counts_from(sums: Sums, population: str, dim: str | None) -> dict[str, int]
     return {"on_time": on_time, "late": done - on_time, "none": n - done}
 
 
+def _configured(
+    sums: dict[tuple[str, ...], Sums], dims: Sequence[str | None], settings: Settings
+) -> dict[tuple[str, ...], int]:
+    """Counts per group, a department no longer configured counted as `other` (the aggregate
+    keeps the names configured when it counted; a rebuild renames them)."""
+    known = set(domain("department", settings))
+    out: dict[tuple[str, ...], int] = {}
+    for key, value in sums.items():
+        named = tuple(
+            "other" if d == "department" and v not in known else v
+            for d, v in zip(dims, key, strict=True)
+        )
+        out[named] = out.get(named, 0) + value.n
+    return out
+
+
 def _counted(atoms: dict[Cell, int], table: Table, label: str) -> dict[Cell, int]:
     """What a release kept of one table in one month (empty if none carried it)."""
     population, dims = table
@@ -361,7 +377,7 @@ async def read_truth(
     for table in PLAN[period.unit]:
         population, dims = table
         if table in NESTED:
-            fresh: dict[tuple[str, ...], Sums] | None = None
+            fresh: dict[tuple[str, ...], int] | None = None
             for label in labels:
                 month_cells = list(cells_of(table, label, settings))
                 counted = _counted(atoms_known, table, label)
@@ -369,15 +385,19 @@ async def read_truth(
                     atoms.update(_as_configured(counted, month_cells))
                     continue
                 if fresh is None:
-                    fresh = await reader.sums(
-                        [Dimension.period, Dimension.track, *(Dimension(d) for d in dims)],
-                        durations=False,
+                    fresh = _configured(
+                        await reader.sums(
+                            [Dimension.period, Dimension.track, *(Dimension(d) for d in dims)],
+                            durations=False,
+                        ),
+                        [None, None, *dims],
+                        settings,
                     )
                 for cell in month_cells:
                     if cell.track == ALL:
                         continue
                     key = (label, cell.track, *(v for _, v in cell.group))
-                    atoms[cell] = fresh[key].n if key in fresh else 0
+                    atoms[cell] = fresh.get(key, 0) if fresh else 0
                 for cell in month_cells:
                     if cell.track == ALL:
                         atoms[cell] = sum(atoms[cell._replace(track=t)] for t in TRACKS)
@@ -402,6 +422,7 @@ async def read_truth(
             continue
         real = [d for d in dims if d not in VIRTUAL]
         sums = await reader.sums([Dimension.track, *(Dimension(d) for d in real)], durations=False)
+        by_group = _configured(sums, [None, *real], settings)
         for cell in cells_of(table, period.label, settings):
             if cell.track == ALL:
                 continue
@@ -412,7 +433,7 @@ async def read_truth(
                 truth[cell] = counts[cell.group[0][1] if cell.group else ""]
             else:
                 key = (cell.track, *(v for _, v in cell.group))
-                truth[cell] = sums[key].n if key in sums else 0
+                truth[cell] = by_group.get(key, 0)
         for cell in cells_of(table, period.label, settings):
             if cell.track == ALL:
                 truth[cell] = sum(truth[cell._replace(track=t)] for t in TRACKS)

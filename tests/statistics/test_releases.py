@@ -482,3 +482,22 @@ async def test_a_revision_is_a_new_audited_release_checked_against_the_old(
     # The annual report follows the current version.
     report = (await client.get("/v1/reports/annual/2025")).json()
     assert report["release"] == revision["release"]
+
+
+async def test_a_department_no_longer_configured_counts_as_other(
+    client: httpx.AsyncClient, db: Any, database_url: str, settings: Settings
+) -> None:
+    filed = await file_many(client, [(12, {"respondent": "Housing"})])
+    received(db, [c["id"] for c in filed], "2025-03-14T10:00:00Z")
+    await fold_all(database_url)  # counted while Housing was configured
+    police_only = settings.model_copy(update={"departments": ["Police"]})
+    async with await psycopg.AsyncConnection.connect(
+        database_url, autocommit=True, row_factory=dict_row
+    ) as conn:
+        doc = await releases.publish(conn, police_only, releases.parse_period("2025-03"))
+    assert cells(doc, "complaints_by_department") == {
+        ("Police",): 0,
+        ("other",): 12,
+        ("not_stated",): 0,
+    }
+    assert cells(doc, "complaints_total") == {(): 12}

@@ -173,8 +173,8 @@ class World:
             case.children["release"] = run(
                 "INSERT INTO statistics_releases (period, unit, version, first_month, "
                 "last_month, published, document, truth, digest, signature, key_id) VALUES "
-                "(left(%s, 7), 'month', 1, %s, %s, jsonb_build_object('period', left(%s, 7)), '{}', "
-                "'{\"cells\": {}, \"hidden\": [], \"atoms\": {}}', 'sha256:0', '0', '0') "
+                "(left(%s, 7), 'month', 1, %s, %s, jsonb_build_object('period', left(%s, 7)), "
+                "'{}', '{\"cells\": {}, \"hidden\": [], \"atoms\": {}}', 'sha256:0', '0', '0') "
                 "RETURNING id",
                 (first, first, first, first),
             ).fetchone()["id"]

@@ -10,7 +10,8 @@ release and in every release before it.
 The check hides cells of the new release until:
 - no count from 1 to k-1 is shown;
 - no group whose total is from 1 to k-1 shows any of its breakdown, zeros included (`must_hide`);
-- no hidden count can be worked out exactly (the linear-algebra audit of `disclosure`);
+- no hidden count from 1 to k-1 can be worked out exactly (the linear-algebra audit of
+  `disclosure`);
 - the attacker's best bounds on every hidden count from 1 to k-1, by linear programming over
   everything published (HiGHS through SciPy), are at least k apart.
 Cells published before are fixed: shown ones stay known, hidden ones stay hidden. The system is
@@ -182,8 +183,9 @@ def _close(
 def _cheapest(
     truth: Mapping[Key, int], group: Iterable[Key], hidden: set[Key], new: set[Key]
 ) -> Key | None:
-    """The smallest shown positive cell of the new release in a group (zeros are facts anyone
-    can state, and cells published before cannot be taken back)."""
+    """The smallest shown positive cell of the new release in a group (cells published before
+    cannot be taken back; a zero is hidden as a cover only where a published zero is what
+    bounds a small count, see `Links.widen`)."""
     options = [key for key in group if key in new and key not in hidden and truth.get(key, 0) > 0]
     if not options:
         return None

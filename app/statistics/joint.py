@@ -240,19 +240,20 @@ class Links(Generic[Key]):
         k: int,
         tries: int = 4,
     ) -> Key | None:
-        """A cell to hide so that `key`'s bounds are at least k apart. First the shown cells of
-        this release in the constraints that bound it (by the programs' duals: zeros too, since
-        a published zero bounds as surely as a count), cheapest first, then positive cells
-        around it: the first that widens it enough with the partners it forces; else the one
-        that widens it most; else the cheapest binding one (the next pass goes on)."""
+        """A cell to hide so that `key`'s bounds are at least k apart. The shown cells of this
+        release in the constraints that bound it (by the programs' duals: zeros too, since a
+        published zero bounds as surely as a count), cheapest first, or if there are none the
+        positive cells around it: the first that widens it enough with the partners it forces;
+        else the one that widens it most; else the cheapest (the next pass goes on)."""
         program = self.program(truth, key, unknown)
         current = program.width(key)
         binding = sorted(
             (c for c in program.binding if c in new and c not in unknown),
             key=lambda c: (truth[c], repr(c)),
         )
-        around = [c for c in self._around(truth, key, unknown, new) if c not in binding]
-        ranked = [*binding[:tries], *around[:tries]]
+        # The binding cells when there are any (hiding one relaxes a constraint that holds the
+        # bound); the cells around it otherwise.
+        ranked = binding[:tries] or self._around(truth, key, unknown, new)[:tries]
         if not ranked:
             _, groups = self.component(key, unknown)
             constants = {c for i in groups for c in self.groups[i] if c in new and c not in unknown}

@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 from scipy.optimize import linprog
+from scipy.sparse import coo_array
 
 from app.config import Settings
 from tests.conftest import act, complaint_body, publish_due, refused
@@ -355,65 +356,83 @@ def attacker_ties(
     return equations, bounded
 
 
-def bounds(
-    cells: dict[Key, int | None],
-    equations: list[list[Key]],
-    bounded: list[tuple[Key, Key]],
-    target: Key,
-) -> tuple[float, float]:
-    """The attacker's best bounds on `target`: unknowns are hidden or never published cells."""
+class Attacker:
+    """The attacker's linear programs: unknowns are the hidden and never published cells; each
+    equation holds, each right's or ground's count is at most its group's; every count >= 0."""
 
-    def unknown(key: Key) -> bool:
-        return cells.get(key) is None
+    def __init__(
+        self,
+        cells: dict[Key, int | None],
+        equations: list[list[Key]],
+        bounded: list[tuple[Key, Key]],
+    ) -> None:
+        self.cells = cells
+        self.rows = [(g, True) for g in equations] + [([c, m], False) for c, m in bounded]
+        self.rows_of: dict[Key, list[int]] = defaultdict(list)
+        for i, (group, _) in enumerate(self.rows):
+            for key in group:
+                self.rows_of[key].append(i)
+        self.parts: dict[Key, tuple[dict[Key, int], Any, Any, Any, Any]] = {}
 
-    # Only the part of the system tied to the target through unknowns.
-    rows_of: dict[Key, list[int]] = defaultdict(list)
-    all_rows = [(g, True) for g in equations] + [([c, m], False) for c, m in bounded]
-    for i, (group, _) in enumerate(all_rows):
-        for key in group:
-            rows_of[key].append(i)
-    seen, frontier, used = {target}, [target], set()
-    while frontier:
-        key = frontier.pop()
-        for i in rows_of[key]:
-            if i in used:
-                continue
-            used.add(i)
-            for other in all_rows[i][0]:
-                if unknown(other) and other not in seen:
-                    seen.add(other)
-                    frontier.append(other)
-    variables = sorted(seen)
-    column = {k: i for i, k in enumerate(variables)}
-    a_eq, b_eq, a_ub, b_ub = [], [], [], []
-    for i in sorted(used):
-        group, equality = all_rows[i]
-        row = [0.0] * len(variables)
-        rhs = 0.0
-        signs = [1.0] * (len(group) - 1) + [-1.0]
-        for key, sign in zip(group, signs, strict=True):
-            if unknown(key):
-                row[column[key]] += sign
-            else:
-                rhs -= sign * float(cells[key])  # type: ignore[arg-type]
-        (a_eq if equality else a_ub).append(row)
-        (b_eq if equality else b_ub).append(rhs)
-    out = []
-    for direction in (1.0, -1.0):
-        c = [0.0] * len(variables)
-        c[column[target]] = direction
-        result = linprog(
-            c,
-            A_eq=a_eq or None,
-            b_eq=b_eq or None,
-            A_ub=a_ub or None,
-            b_ub=b_ub or None,
-            bounds=(0, None),
-            method="highs",
-        )
-        assert result.status in (0, 3), result.message
-        out.append(float("inf") if result.status == 3 else direction * result.fun)
-    return out[0], out[1]
+    def unknown(self, key: Key) -> bool:
+        return self.cells.get(key) is None
+
+    def part(self, target: Key) -> tuple[dict[Key, int], Any, Any, Any, Any]:
+        """The system of the unknowns tied to `target` (built once per part)."""
+        if target in self.parts:
+            return self.parts[target]
+        seen, frontier, used = {target}, [target], set()
+        while frontier:
+            key = frontier.pop()
+            for i in self.rows_of[key]:
+                if i not in used:
+                    used.add(i)
+                    for other in self.rows[i][0]:
+                        if self.unknown(other) and other not in seen:
+                            seen.add(other)
+                            frontier.append(other)
+        column = {k: i for i, k in enumerate(sorted(seen))}
+        matrices: dict[bool, tuple[list[float], list[int], list[int], list[float]]] = {
+            True: ([], [], [], []),
+            False: ([], [], [], []),
+        }
+        for i in sorted(used):
+            group, equality = self.rows[i]
+            data, rows, cols, rhs = matrices[equality]
+            signs = [1.0] * (len(group) - 1) + [-1.0]
+            constant = 0.0
+            for key, sign in zip(group, signs, strict=True):
+                if self.unknown(key):
+                    data.append(sign)
+                    rows.append(len(rhs))
+                    cols.append(column[key])
+                else:
+                    constant -= sign * float(self.cells[key])  # type: ignore[arg-type]
+            rhs.append(constant)
+
+        def sparse(equality: bool) -> tuple[Any, Any]:
+            data, rows, cols, rhs = matrices[equality]
+            if not rhs:
+                return None, None
+            return coo_array((data, (rows, cols)), shape=(len(rhs), len(column))), rhs
+
+        built = (column, *sparse(True), *sparse(False))
+        for key in column:
+            self.parts[key] = built
+        return built
+
+    def bounds(self, target: Key) -> tuple[float, float]:
+        column, a_eq, b_eq, a_ub, b_ub = self.part(target)
+        out = []
+        for direction in (1.0, -1.0):
+            c = [0.0] * len(column)
+            c[column[target]] = direction
+            result = linprog(
+                c, A_eq=a_eq, b_eq=b_eq, A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs"
+            )
+            assert result.status in (0, 3), result.message
+            out.append(float("inf") if result.status == 3 else direction * result.fun)
+        return out[0], out[1]
 
 
 async def test_everything_published_for_a_year_keeps_every_small_count_k_wide(
@@ -490,11 +509,12 @@ async def test_everything_published_for_a_year_keeps_every_small_count_k_wide(
     # By linear programming over everything published, every hidden count from 1 to k-1 lies
     # in an interval at least k wide.
     equations, bounded = attacker_ties(cells, dims_of)
+    attacker = Attacker(cells, equations, bounded)
     audited = 0
     for key, value in cells.items():
         truth = seeded_truth(key)
         if value is None and 0 < truth < K:
-            low, high = bounds(cells, equations, bounded, key)
+            low, high = attacker.bounds(key)
             assert low - 1e-6 <= truth <= high + 1e-6, (key, truth, low, high)
             assert high - low >= K - 1e-6, (key, truth, low, high)
             audited += 1

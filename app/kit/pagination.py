@@ -70,7 +70,14 @@ def decode_cursor(cursor: str, shape: TypeAdapter[C]) -> C:
     """The sort key a cursor holds, checked against its `shape` (422 for anything else)."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        return shape.validate_json(raw)
+        values = shape.validate_json(raw)
+        # What this API writes: times with their zone, text without NUL (PostgreSQL refuses it).
+        for value in values if isinstance(values, tuple) else (values,):
+            if isinstance(value, datetime) and value.tzinfo is None:
+                raise ValueError("a time without its zone")
+            if isinstance(value, str) and "\x00" in value:
+                raise ValueError("a NUL character")
+        return values
     except (binascii.Error, ValueError) as exc:  # pydantic's ValidationError is a ValueError
         raise Unprocessable(
             "The cursor is not one this API issued.",

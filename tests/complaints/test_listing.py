@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import base64
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -85,6 +87,15 @@ async def test_page_size_cap_and_bad_cursor(
     assert too_big.json()["errors"][0]["field"] == "query.limit"
     bad = await client.get("/v1/complaints", params={"cursor": "!!nope"}, headers=staff)
     refused(bad, 422, "validation-error", field="query.cursor")
+    # Cursors this API never writes: a time without its zone, text holding a NUL character.
+    forged = [
+        ("/v1/complaints", ["2026-01-01T00:00:00", "9f1c4a52-3b7e-4c1e-9a57-2d0f7c1b8e11"]),
+        ("/v1/deadlines", ["2026-01-01T00:00:00+00:00", "acknowledge\u0000", "x"]),
+    ]
+    for path, values in forged:
+        cursor = base64.urlsafe_b64encode(json.dumps(values).encode()).decode()
+        response = await client.get(path, params={"cursor": cursor}, headers=staff)
+        refused(response, 422, "validation-error", field="query.cursor", says="invalid cursor")
     naive = await client.get(
         "/v1/complaints", params={"received_from": "2026-01-01T00:00:00"}, headers=staff
     )

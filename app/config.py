@@ -22,7 +22,14 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from app.secretfiles import FileProblem, SecretFilesSource
 
 # Used only when OMBUDS_ENVIRONMENT=development (the default for `make run` and the tests).
 DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production-0000"  # noqa: S105
@@ -44,6 +51,11 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("DATABASE_URL", "OMBUDS_DATABASE_URL"),
         description="PostgreSQL URL. Unset: an embedded PostgreSQL is started under var_dir.",
     )
+    # The role that owns the schema: migrations, backups and restores connect with it, and grant
+    # the role of DATABASE_URL what the service needs (app/dbroles.py). Unset: DATABASE_URL.
+    migration_database_url: str | None = None
+    # A directory of secret files named after their variables (app/secretfiles.py).
+    secrets_dir: Path | None = None
     var_dir: Path = Field(default=Path("var"), description="Where the embedded PostgreSQL lives.")
     db_pool_min: int = Field(default=4, ge=1)
     db_pool_max: int = Field(default=32, ge=1)
@@ -158,6 +170,26 @@ class Settings(BaseSettings):
 
     _department_index: dict[str, str] = PrivateAttr(default_factory=dict)
 
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Secrets may come from files (`<VARIABLE>_FILE`, `OMBUDS_SECRETS_DIR`)."""
+        return init_settings, SecretFilesSource(settings_cls), env_settings, dotenv_settings
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _file_problem(cls, value: Any) -> Any:
+        """A secret whose file could not be used: one problem, named by its variable."""
+        if isinstance(value, FileProblem):
+            raise ValueError(value.message)
+        return value
+
     @field_validator("departments", "retention_years", mode="before")
     @classmethod
     def _json(cls, value: Any) -> Any:
@@ -222,6 +254,10 @@ class Settings(BaseSettings):
             problems.append("OMBUDS_PAGE_SIZE_DEFAULT: must not exceed OMBUDS_PAGE_SIZE_MAX")
         if self.db_pool_min > self.db_pool_max:
             problems.append("OMBUDS_DB_POOL_MIN: must not exceed OMBUDS_DB_POOL_MAX")
+        if self.migration_database_url and not self.database_url:
+            problems.append(
+                "OMBUDS_MIGRATION_DATABASE_URL: needs DATABASE_URL (the service's role)"
+            )
         return problems
 
     def audit_cutoff(self, now: datetime) -> datetime:
@@ -278,15 +314,20 @@ def parse_keyring(text: str) -> tuple[str, dict[str, bytes]]:
 def _secret_problems(data: dict[str, Any]) -> list[str]:
     """What is wrong with the secrets as given (raw input, so even when other fields fail)."""
     problems: list[str] = []
+    # A secret whose file could not be used is named once, by the field's own validation.
+    unreadable = {name for name, value in data.items() if isinstance(value, FileProblem)}
+    keys: dict[str, bytes] = {}
     try:
-        _, keys = parse_keyring(_plain(data.get("identity_keys", DEVELOPMENT_IDENTITY_KEYS)))
+        if "identity_keys" not in unreadable:
+            _, keys = parse_keyring(_plain(data.get("identity_keys", DEVELOPMENT_IDENTITY_KEYS)))
     except ValueError as exc:
         problems.append(f"OMBUDS_IDENTITY_KEYS: {exc}")
-        keys = {}
     if _plain(data.get("environment", "development")) == "development":
         return problems
     strong = []
     for name in _SECRETS:
+        if name in unreadable:
+            continue
         value = _plain(data.get(name, DEVELOPMENT_SECRET))
         if value.startswith(DEVELOPMENT_SECRET) or len(value) < MIN_SECRET_LENGTH:
             problems.append(

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger("ombuds.migrate")
+
+# PostgreSQL advisory locks taken by ombuds (per database; the one-key and two-key forms are
+# separate spaces): 7215 with a complaint's hash, folding the statistics (app/statistics/
+# folding.py); 7217, sealing the audit trail (app/audit/chain.py) and publishing releases
+# (app/statistics/releases.py); 7218, migrating (here); 72180, the test suite building its template.
+MIGRATION_LOCK = 7218
 
 
 def alembic_config(database_url: str) -> Config:
@@ -20,12 +31,33 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
+@contextmanager
+def migration_lock(database_url: str) -> Iterator[None]:
+    """Hold the migration lock for the block, on a connection of its own (a session lock, so it
+    spans the migrations' own transactions). Replicas that start together (`ombuds serve
+    --migrate` in each) migrate one at a time; those after the first find the schema at the
+    revision asked for, and Alembic does nothing."""
+    from app.db import libpq_url
+
+    with psycopg.connect(libpq_url(database_url), autocommit=True) as conn:
+        row = conn.execute("SELECT pg_try_advisory_lock(%s)", (MIGRATION_LOCK,)).fetchone()
+        if not (row and row[0]):
+            log.info("another process is migrating this database: waiting for it")
+            conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
+
+
 def upgrade(database_url: str, revision: str = "head") -> None:
-    command.upgrade(alembic_config(database_url), revision)
+    with migration_lock(database_url):
+        command.upgrade(alembic_config(database_url), revision)
 
 
 def downgrade(database_url: str, revision: str = "base") -> None:
-    command.downgrade(alembic_config(database_url), revision)
+    with migration_lock(database_url):
+        command.downgrade(alembic_config(database_url), revision)
 
 
 def head_revisions(database_url: str) -> set[str]:

@@ -37,7 +37,9 @@ def _serve(args: argparse.Namespace) -> int:
         port=port,
         workers=args.workers,
         proxy_headers=True,
-        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        forwarded_allow_ips=settings.forwarded_allow_ips(),
+        # Limits on request heads and read deadlines (uvicorn's own protocol has none).
+        http="app.server:GuardedHttpToolsProtocol",
         log_level=args.log_level,
         access_log=args.access_log,
         server_header=False,  # do not advertise the stack

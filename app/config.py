@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import ipaddress
 import json
+import os
 from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -105,13 +107,32 @@ class Settings(BaseSettings):
     jwks_max_bytes: int = Field(default=64 * 1024, ge=1024)
     jwks_refetch_interval_seconds: float = Field(default=10.0, ge=0)
 
-    # Brute-force brakes on the public routes, per client address and per process (0: off).
+    # Brakes on the public routes (app/ratelimit.py), shared by every process through PostgreSQL
+    # (0: off). Filing, retaliation reports and receipt logins per client address (IPv6 by /64);
+    # every write of a complainant or resident, and their uploads, per actor.
     rate_limit_intake_per_minute: int = Field(default=30, ge=0)
     rate_limit_receipt_per_minute: int = Field(default=10, ge=0)
+    rate_limit_writes_per_minute: int = Field(default=60, ge=0)
+    rate_limit_uploads_per_minute: int = Field(default=10, ge=0)
+    # The reverse proxies whose X-Forwarded-For names the client (addresses or networks, comma
+    # separated), or `none` when clients connect directly. Required in production: a proxy that is
+    # not trusted makes the whole city one client for the rate limits.
+    trusted_proxies: str | None = Field(default=None, max_length=2000)
+
+    # What the server reads before a request reaches the app (app/server.py): the request line and
+    # headers (431 beyond), the time to send them (408), and the time to send a body (408).
+    max_header_bytes: int = Field(default=32 * 1024, ge=4096, le=1024 * 1024)
+    header_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    body_timeout_seconds: float = Field(default=120.0, gt=0, le=3600)
 
     # Attachments: stored outside the database, under attachments_dir (local storage).
     attachments_dir: Path = Field(default=Path("var/attachments"))
     attachment_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=512 * 1024 * 1024)
+    # What a complainant may attach to one case in all (staff and departments are not counted).
+    attachment_max_files_per_case: int = Field(default=20, ge=1, le=10_000)
+    attachment_max_total_bytes_per_case: int = Field(
+        default=50 * 1024 * 1024, ge=1024, le=64 * 1024 * 1024 * 1024
+    )
 
     # Deadlines per track (EU Directive 2019/1937 art. 9: 7 days and 3 months).
     ombudsperson_acknowledge_days: int = Field(default=7, ge=1, le=90)
@@ -216,7 +237,7 @@ class Settings(BaseSettings):
         return settings
 
     def _cross_field_problems(self) -> list[str]:
-        problems: list[str] = []
+        problems: list[str] = self._proxy_problems()
         self._department_index = {name.strip().casefold(): name for name in self.departments}
         if self.monitoring_url is not None:
             from app.outbox.signing import webhook_key
@@ -259,6 +280,34 @@ class Settings(BaseSettings):
                 "OMBUDS_MIGRATION_DATABASE_URL: needs DATABASE_URL (the service's role)"
             )
         return problems
+
+    def _proxy_problems(self) -> list[str]:
+        if self.trusted_proxies is None:
+            if self.environment == "production":
+                return [
+                    "OMBUDS_TRUSTED_PROXIES: must be set in production: the reverse proxy's "
+                    "addresses, or `none` when clients connect directly"
+                ]
+            return []
+        if self.trusted_proxies.strip() == "*" and self.environment != "development":
+            return ["OMBUDS_TRUSTED_PROXIES: `*` lets any client choose its address"]
+        if self.trusted_proxies.strip().lower() == "none":
+            return []
+        for part in self.trusted_proxies.split(","):
+            try:
+                ipaddress.ip_network(part.strip(), strict=False)
+            except ValueError:
+                if part.strip() != "*":
+                    return [f"OMBUDS_TRUSTED_PROXIES: {part.strip()!r} is not an address"]
+        return []
+
+    def forwarded_allow_ips(self) -> str:
+        """What uvicorn trusts: the setting, else uvicorn's own FORWARDED_ALLOW_IPS, else only
+        a proxy on this machine."""
+        if self.trusted_proxies is None:
+            return os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+        proxies = self.trusted_proxies.strip()
+        return "" if proxies.lower() == "none" else proxies
 
     def audit_cutoff(self, now: datetime) -> datetime:
         """Audit entries older than this are past the longest retention of any case."""

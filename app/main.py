@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
-from app import export, migrate, worker
+from app import export, migrate, ratelimit, worker
 from app.attachments.router import router as attachments_router
 from app.attachments.storage import LocalStorage
 from app.audit.router import router as audit_router
@@ -34,7 +34,6 @@ from app.kit.errors import Problem, ServiceUnavailable, install_error_handlers, 
 from app.mediation.router import router as mediation_router
 from app.messages.router import router as messages_router
 from app.middleware import LimitsAndHeaders
-from app.ratelimit import RateLimiter
 from app.records.router import router as records_router
 from app.reference import router as reference_router
 from app.remedies.router import router as remedies_router
@@ -194,6 +193,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.storage = LocalStorage(settings.attachments_dir)
     app.state.sealer = Sealer.from_settings(settings)
     app.state.verifier = Verifier(settings)
-    app.state.intake_limiter = RateLimiter(settings.rate_limit_intake_per_minute)
-    app.state.receipt_limiter = RateLimiter(settings.rate_limit_receipt_per_minute)
+    app.state.public_writes = ratelimit.resident_writes
     return app

@@ -25,6 +25,7 @@ from app.investigations.models import Investigation, InvestigationStep
 from app.mediation.models import MediationAttempt
 from app.messages.models import Message
 from app.outbox.models import OutboxEvent
+from app.ratelimit import RateBucket
 from app.records.models import ReportRecord
 from app.remedies.models import Remedy, RemedyReport
 from app.statistics.models import (
@@ -56,6 +57,7 @@ __all__ = [
     "NamedPersons",
     "OutboxEvent",
     "PrivacyBudget",
+    "RateBucket",
     "Recusal",
     "Redaction",
     "Remedy",

@@ -27,6 +27,7 @@ from app.config import Settings
 from app.crypto import Sealer
 from app.kit.sql import Conn
 from app.outbox import relay
+from app.ratelimit import forget_idle
 from app.retention.service import purge, sweep_orphans
 from app.statistics import releases
 from app.statistics.folding import fold
@@ -122,6 +123,7 @@ class Worker:
     async def purge(self, done: Round) -> None:
         async with self.pool.connection() as conn:
             done.purged = len((await purge(conn, self.storage)).complaints)
+            await forget_idle(conn)  # rate-limit buckets that have refilled long ago
 
     async def release_if_due(self, done: Round) -> None:
         """Publish the closed periods whose lag has passed (checked every few minutes); one

@@ -171,6 +171,8 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
         # The suite files hundreds of complaints from one address; test_ratelimit.py brakes.
         rate_limit_intake_per_minute=1_000_000,
         rate_limit_receipt_per_minute=1_000_000,
+        rate_limit_writes_per_minute=1_000_000,
+        rate_limit_uploads_per_minute=1_000_000,
         departments=DEPARTMENTS,
         **TEST_SECRETS,
     )
@@ -476,16 +478,26 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serving(
-    settings: Settings, database_url: str, *flags: str, **stderr: Any
+    settings: Settings,
+    database_url: str,
+    *flags: str,
+    env: dict[str, str] | None = None,
+    **stderr: Any,
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """A real `ombuds serve` on a loopback port, on the test database: (base URL, process)."""
+    """A real `ombuds serve` on a loopback port, on the test database: (base URL, process);
+    `env` adds or overrides settings."""
     port = free_port()
     env = process_env(
         settings,
         database_url,
-        OMBUDS_ATTACHMENTS_DIR=str(settings.attachments_dir),
-        OMBUDS_RATE_LIMIT_INTAKE_PER_MINUTE="1000000",
-        OMBUDS_RATE_LIMIT_RECEIPT_PER_MINUTE="1000000",
+        **{
+            "OMBUDS_ATTACHMENTS_DIR": str(settings.attachments_dir),
+            "OMBUDS_RATE_LIMIT_INTAKE_PER_MINUTE": "1000000",
+            "OMBUDS_RATE_LIMIT_RECEIPT_PER_MINUTE": "1000000",
+            "OMBUDS_RATE_LIMIT_WRITES_PER_MINUTE": "1000000",
+            "OMBUDS_RATE_LIMIT_UPLOADS_PER_MINUTE": "1000000",
+            **(env or {}),
+        },
     )
     command = [sys.executable, "-m", "app.cli", "serve", "--port", str(port), *flags]
     proc = subprocess.Popen(command, env=env, **stderr)  # noqa: S603 (our own server)

@@ -49,7 +49,7 @@ from app.kit.pagination import page_limit
 from app.kit.permissions import Permission as P
 from app.kit.principals import Principal
 from app.kit.text import parse_body
-from app.ratelimit import client_key
+from app.ratelimit import Limit, check, limited
 
 router = APIRouter(prefix="/v1")
 # What a client does next with a case it just filed or opened.
@@ -97,7 +97,8 @@ async def file_complaint(request: Request, principal: OptionalPrincipal) -> Resp
     # The hot path. The body is parsed and validated by pydantic in one pass over the raw bytes
     # (FastAPI's generic body handling cost a tenth of this route's CPU), then one statement
     # writes the complaint and what it carries, timeline and audit entry (queries.file_sql).
-    request.app.state.intake_limiter.check(client_key(request))
+    settings = request.app.state.settings
+    await check(request, Limit("intake", settings.rate_limit_intake_per_minute))
     body = parse_body(ComplaintIn, await request.body())
     async with single_statement(request) as conn:
         filed = await service.file_complaint(
@@ -124,10 +125,13 @@ async def file_complaint(request: Request, principal: OptionalPrincipal) -> Resp
     responses=problem_responses(400, 401, 413, 422, 429, 503),
 )
 async def receipt_login(
-    body: ReceiptLogin, request: Request, response: Response, tx: Tx
+    body: ReceiptLogin,
+    request: Request,
+    response: Response,
+    _: Annotated[None, limited("receipt")],  # before the transaction: a wrong guess still counts
+    tx: Tx,
 ) -> AccessToken:
     settings = request.app.state.settings
-    request.app.state.receipt_limiter.check(client_key(request))
     token = await service.receipt_login(tx, settings, body.reference, body.receipt)
     response.headers["Cache-Control"] = "no-store"
     return AccessToken(access_token=token, expires_in=settings.receipt_token_ttl_seconds)
@@ -353,6 +357,7 @@ async def post_retaliation(
     body: RetaliationIn,
     request: Request,
     response: Response,
+    _: Annotated[None, limited("intake")],  # a new case, like a filing: per address
     tx: Tx,
     principal: Annotated[Principal, allow_on_case(P.retaliation_report)],
 ) -> Filed:

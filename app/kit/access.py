@@ -26,6 +26,16 @@ class Verifier(Protocol):
     async def verify(self, token: str) -> Principal: ...
 
 
+class WriteBrake(Protocol):
+    """What slows a complainant's or resident's writes (app.state.public_writes)."""
+
+    async def __call__(self, request: Request, principal: Principal) -> None: ...
+
+
+_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_PUBLIC = frozenset({Role.complainant, Role.resident})
+
+
 _bearer = HTTPBearer(auto_error=False, description="Access token from `ombuds token` or a receipt.")
 
 
@@ -77,8 +87,11 @@ class Gate:
         self.on_case = on_case
 
     async def __call__(
-        self, principal: Annotated[Principal, Depends(current_principal)]
+        self, request: Request, principal: Annotated[Principal, Depends(current_principal)]
     ) -> Principal:
+        if request.method in _WRITES and principal.roles & _PUBLIC:
+            brake: WriteBrake = request.app.state.public_writes
+            await brake(request, principal)
         calling = principal.calling(self.permissions)
         if not self.on_case:
             calling.check_route()

@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import psycopg
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
@@ -22,6 +22,7 @@ from app.auth.tokens import Verifier
 from app.complaints.router import router as complaints_router
 from app.complaints.schemas import ComplaintIn
 from app.config import Settings, get_settings
+from app.contract import Contract, known_query_only
 from app.crypto import Sealer
 from app.datasubject.erasure_router import router as erasure_router
 from app.db import libpq_url, make_pool, resolve_database_url
@@ -116,7 +117,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_tags=TAGS,
         lifespan=lifespan,
         license_info={"name": "AGPL-3.0-or-later"},
+        # No query parameter the contract does not declare, on any route (app/contract.py).
+        dependencies=[Depends(known_query_only)],
     )
+    app.state.contract = Contract(app, floor=settings.max_body_bytes)
     app.state.settings = settings
     install_error_handlers(app)
     app.include_router(reference_router)
@@ -188,7 +192,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # Our own body limit rather than FastAPI's max_body_size, which answers 413 in text/plain.
     app.add_middleware(
-        LimitsAndHeaders, limit=settings.max_body_bytes, upload_limit=settings.attachment_max_bytes
+        LimitsAndHeaders,
+        limit=settings.max_body_bytes,
+        upload_limit=settings.attachment_max_bytes,
+        body_limit=app.state.contract.body_limit,
     )
     app.state.storage = LocalStorage(settings.attachments_dir)
     app.state.sealer = Sealer.from_settings(settings)

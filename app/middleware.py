@@ -6,6 +6,7 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.contract import BodyLimit
 from app.kit.errors import PROBLEM_BASE, PROBLEM_JSON
 
 SECURITY_HEADERS = [
@@ -23,16 +24,21 @@ PAGE_POLICY = (
     b"form-action 'self'; base-uri 'none'",
 )
 _DOCS_PATHS = ("/docs", "/redoc")  # the interactive docs need scripts and frames
+_WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
 
 
 class LimitsAndHeaders:
     """Refuses bodies over `limit` bytes with a 413 problem (by Content-Length up front, or while
     reading a chunked body), and adds the security headers to every response."""
 
-    def __init__(self, app: ASGIApp, limit: int, upload_limit: int) -> None:
+    def __init__(
+        self, app: ASGIApp, limit: int, upload_limit: int, body_limit: BodyLimit | None = None
+    ) -> None:
         self.app = app
         self.limit = limit
         self.upload_limit = upload_limit
+        # Per operation, what its schema accepts with every character escaped (app/contract.py).
+        self.body_limit = body_limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -41,13 +47,19 @@ class LimitsAndHeaders:
         if not scope["path"].startswith(_DOCS_PATHS):
             send = _with_security_headers(send, api=scope["path"].startswith("/v1/"))
         # File uploads get their own, larger limit; every other body the small one.
-        upload = scope["method"] == "POST" and scope["path"].endswith("/attachments")
-        limit = self.upload_limit if upload else self.limit
+        method, path = scope["method"], scope["path"]
+        upload = method == "POST" and path.endswith("/attachments")
+        if upload:
+            limit = self.upload_limit
+        elif method in _WITH_BODY and self.body_limit is not None:
+            limit = self.body_limit(method, path)
+        else:
+            limit = self.limit
         length = next((v for k, v in scope["headers"] if k == b"content-length"), None)
         if length is not None:
             # The server frames the body by Content-Length, so checking it is enough.
             if length.isdigit() and int(length) > limit:
-                await self._reject(send, limit)
+                await self._reject(send, limit, path)
                 return
             await self.app(scope, receive, send)
             return
@@ -61,7 +73,7 @@ class LimitsAndHeaders:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
-                await self._reject(send, limit)
+                await self._reject(send, limit, path)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -75,13 +87,14 @@ class LimitsAndHeaders:
 
         await self.app(scope, buffered_receive, send)
 
-    async def _reject(self, send: Send, limit: int) -> None:
+    async def _reject(self, send: Send, limit: int, path: str) -> None:
         body = json.dumps(
             {
                 "type": PROBLEM_BASE + "payload-too-large",
                 "title": "Request body too large",
                 "status": 413,
                 "detail": f"The request body may be at most {limit} bytes.",
+                "instance": path,
             }
         ).encode()
         await send(

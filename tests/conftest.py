@@ -193,6 +193,7 @@ PROBLEM_TYPES = {
     403: {"forbidden"},
     404: {"not-found", "not-released"},
     405: {"http-405"},
+    408: {"request-timeout"},
     409: {
         "conflict",
         "invalid-transition",
@@ -207,6 +208,7 @@ PROBLEM_TYPES = {
     422: {"validation-error"},
     428: {"precondition-required"},
     429: {"too-many-requests"},
+    431: {"headers-too-large"},
     500: {"internal-error"},
     503: {"unavailable"},
 }

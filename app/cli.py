@@ -15,7 +15,8 @@ def _serve(args: argparse.Namespace) -> int:
     from uvicorn.config import LOGGING_CONFIG
 
     from app.accesslog import log_config
-    from app.db import libpq_url, resolve_database_url
+    from app.db import resolve_database_url
+    from app.dbroles import owner_url, service_role
     from app.migrate import upgrade
 
     if args.with_worker:
@@ -25,8 +26,9 @@ def _serve(args: argparse.Namespace) -> int:
     # Resolve once here, so the embedded PostgreSQL lives exactly as long as this process.
     url = resolve_database_url(settings)
     if args.migrate:
-        upgrade(url)
-        _count_existing(libpq_url(url))
+        owner = owner_url(settings, url)  # the schema's owner, when OMBUDS_MIGRATION_DATABASE_URL
+        upgrade(owner, grant_to=service_role(settings, url))
+        _count_existing(owner)
     port = args.port or int(os.environ.get("PORT", "8000"))
     # Off unless asked for; when on, client addresses are truncated (app/accesslog.py).
     logging = log_config() if args.access_log else LOGGING_CONFIG
@@ -49,16 +51,19 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    from app.db import libpq_url, resolve_database_url
+    from app.db import resolve_database_url
+    from app.dbroles import owner_url, service_role
     from app.migrate import downgrade, upgrade
 
-    url = resolve_database_url(get_settings())
+    settings = get_settings()
+    url = resolve_database_url(settings)
+    owner = owner_url(settings, url)  # the schema's owner, when OMBUDS_MIGRATION_DATABASE_URL
     if args.downgrade:
-        downgrade(url, args.downgrade)
+        downgrade(owner, args.downgrade)
     else:
-        upgrade(url, args.revision)
+        upgrade(owner, args.revision, grant_to=service_role(settings, url))
         if args.revision == "head":
-            _count_existing(libpq_url(url))
+            _count_existing(owner)
     print(f"migrated to {args.downgrade or args.revision}")
     return 0
 
@@ -198,13 +203,31 @@ def _purge(_: argparse.Namespace) -> int:
 
 def _statistics(args: argparse.Namespace) -> int:
     from app.crypto import Sealer
-    from app.db import libpq_url, resolve_database_url
+    from app.db import resolve_database_url
+    from app.dbroles import owner_url
     from app.statistics.folding import rebuild
 
     settings = get_settings()
-    url = libpq_url(resolve_database_url(settings))
+    url = owner_url(settings, resolve_database_url(settings))  # CLUSTER needs the owner
     print(f"statistics: counted {rebuild(url, Sealer.from_settings(settings))} complaints")
     return 0
+
+
+def _db_roles(args: argparse.Namespace) -> int:
+    """--print: the roles' set-up as SQL; --check: what the service's role should not be able to
+    do (exit 1 when it can)."""
+    from app import dbroles
+    from app.db import libpq_url, resolve_database_url
+
+    if args.print:
+        print(dbroles.script(args.runtime_role, args.owner_role, args.database), end="")
+        return 0
+    problems = dbroles.check(libpq_url(resolve_database_url(get_settings())))
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if not problems:
+        print("the service's role can neither alter the schema nor switch the audit trail off")
+    return 1 if problems else 0
 
 
 def _token(args: argparse.Namespace) -> int:
@@ -340,6 +363,22 @@ def main(argv: list[str] | None = None) -> int:
     flow = sub.add_parser("workflow", help="print the workflow as a mermaid state diagram")
     flow.add_argument("--update", metavar="README", help="rewrite the diagram block in README")
     flow.set_defaults(func=_workflow)
+
+    roles = sub.add_parser(
+        "db-roles",
+        help="the database roles: print their set-up as SQL, or check the service's role",
+    )
+    what = roles.add_mutually_exclusive_group(required=True)
+    what.add_argument("--print", action="store_true", help="print the SQL that sets them up")
+    what.add_argument(
+        "--check",
+        action="store_true",
+        help="check DATABASE_URL's role is neither superuser nor owner (exit 1 if it is)",
+    )
+    roles.add_argument("--runtime-role", default="ombuds_app", help="the service's role")
+    roles.add_argument("--owner-role", default="ombuds_owner", help="the role that migrates")
+    roles.add_argument("--database", default="ombuds")
+    roles.set_defaults(func=_db_roles)
 
     args = parser.parse_args(argv)
     return int(args.func(args))

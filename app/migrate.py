@@ -50,9 +50,17 @@ def migration_lock(database_url: str) -> Iterator[None]:
             conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
 
 
-def upgrade(database_url: str, revision: str = "head") -> None:
+def upgrade(database_url: str, revision: str = "head", *, grant_to: str | None = None) -> None:
+    """Migrate (as the schema's owner), then grant the service's role, if another, its
+    privileges on what the migrations made (app/dbroles.py), under the same lock."""
     with migration_lock(database_url):
         command.upgrade(alembic_config(database_url), revision)
+        if grant_to is not None:
+            from app.db import libpq_url
+            from app.dbroles import grant
+
+            with psycopg.connect(libpq_url(database_url), autocommit=True) as conn:
+                grant(conn, grant_to)
 
 
 def downgrade(database_url: str, revision: str = "base") -> None:

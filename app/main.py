@@ -5,14 +5,16 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
 import psycopg
 from fastapi import Depends, FastAPI, Request
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
+from starlette.routing import BaseRoute
 
 from app import export, migrate, ratelimit, worker
 from app.attachments.router import router as attachments_router
@@ -31,7 +33,9 @@ from app.findings.router import router as findings_router
 from app.hearings.router import router as hearings_router
 from app.identity.router import router as identity_router
 from app.investigations.router import router as investigations_router
+from app.kit.access import Gate
 from app.kit.errors import Problem, ServiceUnavailable, install_error_handlers, problem_responses
+from app.kit.permissions import PERMISSIONS, Role
 from app.mediation.router import router as mediation_router
 from app.messages.router import router as messages_router
 from app.middleware import LimitsAndHeaders
@@ -184,6 +188,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             for name, sub in document.pop("$defs", {}).items():
                 components.setdefault(name, sub)
             components.setdefault(model.__name__, document)
+        _declare_public_write_limits(app, schema)
         app.openapi_schema = schema
         return schema
 
@@ -202,3 +207,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.verifier = Verifier(settings)
     app.state.public_writes = ratelimit.resident_writes
     return app
+
+
+_PUBLIC_ROLES = (Role.complainant, Role.resident)
+
+
+def _declare_public_write_limits(app: FastAPI, schema: dict[str, Any]) -> None:
+    """The writes a complainant or resident may make are braked (app/ratelimit.py): their
+    operations declare the 429 they may answer."""
+    public = frozenset().union(*(PERMISSIONS[role] for role in _PUBLIC_ROLES))
+    for route in _api_routes(app.routes):
+        gates = [d.call for d in route.dependant.dependencies if isinstance(d.call, Gate)]
+        if not gates or not gates[0].permissions & public:
+            continue
+        for method in route.methods & {"POST", "PUT", "PATCH", "DELETE"}:
+            responses = schema["paths"][route.path][method.lower()]["responses"]
+            responses.setdefault("429", problem_responses(429)[429])
+
+
+def _api_routes(routes: Sequence[BaseRoute]) -> list[APIRoute]:
+    """Every API route, including those of included routers."""
+    found: list[APIRoute] = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append(route)
+        elif hasattr(route, "original_router"):
+            found += _api_routes(route.original_router.routes)
+    return found

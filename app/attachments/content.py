@@ -34,3 +34,35 @@ ACCEPTED: dict[str, Callable[[bytes], bool]] = {
 def matches(content_type: str, data: bytes) -> bool:
     check = ACCEPTED.get(content_type)
     return check is not None and check(data)
+
+
+# The names a file of each type may carry: a file is downloaded under its name, and the reader's
+# computer opens it by its extension, so `notes.html` declared as text/plain would open as a page.
+EXTENSIONS: dict[str, tuple[str, ...]] = {
+    "application/pdf": (".pdf",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/webp": (".webp",),
+    "text/plain": (".txt",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
+    "application/vnd.oasis.opendocument.text": (".odt",),
+    "audio/mpeg": (".mp3",),
+    "audio/ogg": (".ogg", ".oga", ".opus"),
+}
+
+# Characters that reorder or hide what a name shows (`evil\u202etxt.exe` reads as `evilexe.txt`):
+# bidirectional embeddings, overrides and isolates, marks, and other invisible formatting.
+_HIDDEN = frozenset(
+    "\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2060\u2066\u2067\u2068\u2069\ufeff"
+)
+
+
+def name_problem(filename: str, content_type: str) -> str | None:
+    """What is wrong with a file's name for its type, or None."""
+    if any(char in _HIDDEN for char in filename):
+        return "the name holds invisible characters that change how it reads"
+    endings = EXTENSIONS.get(content_type)
+    if endings is not None and not filename.lower().endswith(endings):
+        return f"a {content_type} file's name must end in {' or '.join(endings)}"
+    return None

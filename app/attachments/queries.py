@@ -39,3 +39,9 @@ ORDER BY a.created_at, a.id
     out=_OUT,
 )
 ONE = "AND a.id = %(attachment_id)s"
+
+# What the complainant's side has attached to a case so far (their quota).
+COMPLAINANT_FILES = """
+SELECT count(*)::int AS files, coalesce(sum(size_bytes), 0)::bigint AS bytes
+FROM attachments WHERE complaint_id = %(id)s AND uploaded_role IN ('complainant', 'resident')
+"""

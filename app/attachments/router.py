@@ -33,7 +33,11 @@ Reader = Annotated[Principal, allow_on_case(P.attachment_read)]
         "The complainant adds files to their open case or to their own messages; staff to the "
         "case (internal), to their messages (shared, or internal with internal notes) and to "
         "investigation steps (internal). The Content-Type must be an accepted type and match the "
-        "file's first bytes (415 otherwise); size limit OMBUDS_ATTACHMENT_MAX_BYTES (413)."
+        "file's first bytes (415 otherwise), and the name must end in an extension of that type "
+        "without invisible reordering characters (422); size limit OMBUDS_ATTACHMENT_MAX_BYTES "
+        "(413). The complainant's files on one case are limited in number and total size "
+        "(OMBUDS_ATTACHMENT_MAX_FILES_PER_CASE, OMBUDS_ATTACHMENT_MAX_TOTAL_BYTES_PER_CASE: 409), "
+        "and their uploads in rate (429)."
     ),
     openapi_extra={
         "requestBody": {
@@ -69,6 +73,9 @@ async def post_attachment(
         tx,
         request.app.state.storage,
         settings.attachment_max_bytes,
+        service.Quota(
+            settings.attachment_max_files_per_case, settings.attachment_max_total_bytes_per_case
+        ),
         principal,
         complaint_id,
         upload,

@@ -25,7 +25,7 @@ from app.kit.errors import (
     UnsupportedMediaType,
 )
 from app.kit.ids import uuid7
-from app.kit.permissions import Permission
+from app.kit.permissions import Permission, Role
 from app.kit.principals import Principal
 from app.kit.sql import Conn, all_rows, compose, one
 from app.kit.trail import audit
@@ -89,10 +89,40 @@ async def _visibility(
     return not staff  # on the complaint itself: the complainant's own files, or staff's internal
 
 
+_COMPLAINANT_SIDE = frozenset({Role.complainant, Role.resident})
+
+
+@dataclass(frozen=True)
+class Quota:
+    """What the complainant's side may attach to one case in all."""
+
+    files: int
+    total_bytes: int
+
+
+async def _within_quota(conn: Conn, quota: Quota, complaint_id: UUID, size: int) -> None:
+    """Under the complaint's lock (taken by `upload`), so two uploads cannot both fit the last
+    place."""
+    cur = await conn.execute(queries.COMPLAINANT_FILES, {"id": complaint_id})
+    held = await cur.fetchone()
+    assert held is not None  # an aggregate always returns its row
+    if held["files"] + 1 > quota.files:
+        raise Conflict(
+            f"A case holds at most {quota.files} files from the complainant; "
+            "send further documents by post or ask the office."
+        )
+    if held["bytes"] + size > quota.total_bytes:
+        raise Conflict(
+            f"A case holds at most {quota.total_bytes // (1024 * 1024)} MiB of files from the "
+            "complainant; this file would go beyond it."
+        )
+
+
 async def upload(
     conn: Conn,
     storage: Storage,
     max_bytes: int,
+    quota: Quota,
     principal: Principal,
     complaint_id: UUID,
     file: Upload,
@@ -110,6 +140,11 @@ async def upload(
             f"Accepted: {', '.join(sorted(content.ACCEPTED))}, and the file must be what its "
             "Content-Type says."
         )
+    problem = content.name_problem(file.filename, file.content_type)
+    if problem is not None:
+        raise _invalid("query.filename", problem)
+    if principal.roles & _COMPLAINANT_SIDE and not principal.is_staff:
+        await _within_quota(conn, quota, complaint_id, len(file.data))
     visible = await _visibility(conn, principal, complaint_id, parent, parent_id)
     attachment_id = uuid7()
     # The file goes first; a row that then fails to commit leaves an orphan, which the worker's

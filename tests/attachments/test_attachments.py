@@ -10,7 +10,8 @@ import httpx
 import pytest
 
 from app.config import Settings
-from tests.conftest import set_status
+from app.main import create_app
+from tests.conftest import complaint_body, refused, set_status
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -189,3 +190,107 @@ async def test_a_file_is_recorded_in_the_role_the_route_needs(
     assert upload.status_code == 201, upload.text
     row = db.execute("SELECT uploaded_by, uploaded_role FROM attachments").fetchone()
     assert row == {"uploaded_by": "lee", "uploaded_role": "ombudsperson_staff"}
+
+
+@pytest.mark.parametrize(
+    ("filename", "content_type", "data", "says"),
+    [
+        ("x.html", "text/plain", b"<script>alert(1)</script>", "must end in .txt"),
+        ("evil\u202etxt.exe", "text/plain", b"hello", "invisible characters"),
+        ("letter\u2066.pdf", "application/pdf", PDF, "invisible characters"),
+        ("photo.pdf.exe", "application/pdf", PDF, "must end in .pdf"),
+        ("photo", "image/png", PNG, "must end in .png"),
+        ("scan.jpg", "image/png", PNG, "must end in .png"),
+    ],
+)
+async def test_a_name_that_misleads_about_the_file_is_refused(
+    client: httpx.AsyncClient,
+    file_complaint: Any,
+    receipt_headers: Any,
+    db: Any,
+    filename: str,
+    content_type: str,
+    data: bytes,
+    says: str,
+) -> None:
+    filed = await file_complaint()
+    mine = await receipt_headers(filed)
+    response = await _upload(client, filed["id"], mine, data, content_type, filename)
+    refused(response, 422, "validation-error", field="query.filename", says=says)
+    assert db.execute("SELECT count(*) AS n FROM attachments").fetchone()["n"] == 0
+
+
+@pytest.mark.parametrize(
+    ("filename", "content_type", "data"),
+    [
+        ("Notes.TXT", "text/plain", b"hello"),
+        ("photo.jpeg", "image/jpeg", b"\xff\xd8\xff\xe0" + b"\x00" * 16),
+        ("\u0631\u0633\u0627\u0644\u0629.pdf", "application/pdf", PDF),  # an Arabic name
+    ],
+)
+async def test_honest_names_are_accepted(
+    client: httpx.AsyncClient,
+    file_complaint: Any,
+    receipt_headers: Any,
+    filename: str,
+    content_type: str,
+    data: bytes,
+) -> None:
+    filed = await file_complaint()
+    mine = await receipt_headers(filed)
+    response = await _upload(client, filed["id"], mine, data, content_type, filename)
+    assert response.status_code == 201, response.text
+
+
+async def test_the_complainants_files_per_case_are_limited_in_number_and_size(
+    settings: Settings,
+    file_complaint: Any,
+    receipt_headers: Any,
+    auth: Any,
+    db: Any,
+) -> None:
+    app = create_app(
+        settings.model_copy(
+            update={
+                "attachment_max_files_per_case": 3,
+                "attachment_max_total_bytes_per_case": 2048,
+            }
+        )
+    )
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+            filed = (await c.post("/v1/complaints", json=complaint_body())).json()
+            login = await c.post(
+                "/v1/auth/receipt",
+                json={"reference": filed["reference"], "receipt": filed["receipt"]},
+            )
+            mine = {"Authorization": f"Bearer {login.json()['access_token']}"}
+            small = PDF + b"%" * (500 - len(PDF))
+            codes = [
+                (await _upload(c, filed["id"], mine, small, filename=f"{i}.pdf")).status_code
+                for i in range(3)
+            ]
+            fourth = await _upload(c, filed["id"], mine, small, filename="3.pdf")
+            # Staff files do not count against the complainant's quota.
+            staff = await _upload(
+                c, filed["id"], auth("ombudsperson_staff"), small, filename="s.pdf"
+            )
+            other = (await c.post("/v1/complaints", json=complaint_body())).json()
+            login = await c.post(
+                "/v1/auth/receipt",
+                json={"reference": other["reference"], "receipt": other["receipt"]},
+            )
+            theirs = {"Authorization": f"Bearer {login.json()['access_token']}"}
+            big = PDF + b"%" * (1600 - len(PDF))
+            first_big = await _upload(c, other["id"], theirs, big, filename="a.pdf")
+            second_big = await _upload(c, other["id"], theirs, big, filename="b.pdf")
+    assert codes == [201, 201, 201]
+    refused(fourth, 409, "conflict", says="at most 3 files")
+    assert staff.status_code == 201
+    assert first_big.status_code == 201
+    refused(second_big, 409, "conflict", says="would go beyond it")
+    counts = db.execute(
+        "SELECT complaint_id::text AS id, count(*) AS n FROM attachments GROUP BY 1"
+    ).fetchall()
+    assert {row["id"]: row["n"] for row in counts} == {filed["id"]: 4, other["id"]: 1}

@@ -20,9 +20,10 @@ RUN pip install --no-deps --no-build-isolation -e . \
 
 USER ombuds
 
-# Set DATABASE_URL, OMBUDS_JWT_SECRET, OMBUDS_RECEIPT_KEY and OMBUDS_IDENTITY_KEYS when running the
-# image, and mount a volume on /srv/ombuds/var for attachments; the service
-# refuses to start in production with missing or weak secrets.
+# Set DATABASE_URL, OMBUDS_JWT_SECRET, OMBUDS_RECEIPT_KEY, OMBUDS_AUDIT_KEY and OMBUDS_IDENTITY_KEYS
+# (or their *_FILE) when running the image, OMBUDS_TRUSTED_PROXIES (the reverse proxy's address, or
+# `none`), and mount a volume on /srv/ombuds/var for attachments; the service refuses to start in
+# production with missing or weak secrets or an undeclared proxy set-up.
 ENV HOST=0.0.0.0 \
     PORT=8000 \
     OMBUDS_ENVIRONMENT=production

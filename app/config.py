@@ -244,7 +244,11 @@ class Settings(BaseSettings):
             from app.outbox.target import check_url
 
             try:
-                check_url(self.monitoring_url, allow_private=self.monitoring_allow_private)
+                check_url(
+                    self.monitoring_url,
+                    allow_private=self.monitoring_allow_private,
+                    development=self.environment == "development",
+                )
             except ValueError as exc:
                 problems.append(f"OMBUDS_MONITORING_URL: {exc}")
             if self.monitoring_secret is None:

@@ -25,8 +25,10 @@ from app.attachments.storage import LocalStorage
 from app.audit.chain import roll_up, seal
 from app.config import Settings
 from app.crypto import Sealer
+from app.kit.outbound import PinnedTransport
 from app.kit.sql import Conn
 from app.outbox import relay
+from app.outbox.target import rule as monitoring_target
 from app.ratelimit import forget_idle
 from app.retention.service import purge, sweep_orphans
 from app.statistics import releases
@@ -163,8 +165,15 @@ class Worker:
 
 
 def http_client(settings: Settings) -> httpx.AsyncClient:
-    """No redirects (a redirect could lead anywhere), no proxies from the environment."""
+    """No redirects (a redirect could lead anywhere), no proxies from the environment; connections
+    only to the addresses the monitoring host resolves to that pass the target rule, and to the
+    very address checked (`app.kit.outbound.PinnedTransport`)."""
+    target = monitoring_target(
+        allow_private=settings.monitoring_allow_private,
+        development=settings.environment == "development",
+    )
     return httpx.AsyncClient(
+        transport=PinnedTransport(target),
         timeout=httpx.Timeout(settings.webhook_timeout_seconds),
         follow_redirects=False,
         trust_env=False,

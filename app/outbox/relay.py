@@ -24,7 +24,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from app.config import Settings
 from app.outbox import signing
-from app.outbox.target import TargetRefused, check_resolved
+from app.outbox.target import TargetRefused
 
 log = logging.getLogger("ombuds.relay")
 
@@ -60,8 +60,6 @@ SET attempts = attempts + 1,
     next_attempt_at = now() + make_interval(secs => %(delay)s)
 WHERE id = %(id)s AND status = 'pending'
 """
-# Undo the lease of events a batch did not get to (the target was refused before sending).
-RELEASE = "UPDATE outbox_events SET next_attempt_at = now() WHERE id = ANY(%(ids)s)"
 
 
 RETRY_AFTER_CEILING_SECONDS = 86400.0
@@ -135,16 +133,8 @@ async def deliver_batch(
     outcome = Outcome(claimed=len(events))
     if not events:
         return outcome
-    try:
-        await check_resolved(settings.monitoring_url, settings.monitoring_allow_private)
-    except TargetRefused as refused:
-        log.error("monitoring target refused: %s", refused)
-        async with pool.connection() as conn:
-            for event in events:
-                await _record_failure(conn, settings, event, f"target refused: {refused}", None)
-        outcome.failed = len(events)
-        return outcome
-
+    # Where the events go is checked by the client's transport (`worker.http_client`), when it
+    # connects: the host is resolved once, every address checked, and the checked one used.
     limit = asyncio.Semaphore(settings.worker_concurrency)
 
     async def one(event: dict[str, Any]) -> tuple[str, float | None] | None:
@@ -155,6 +145,9 @@ async def deliver_batch(
     # Recorded once the batch is through: a worker killed before this line has its events sent
     # again after the lease (the receiver drops the duplicates by webhook-id).
     delivered = [e["id"] for e, failure in zip(events, results, strict=True) if failure is None]
+    refusals = {r[0] for r in results if r is not None and r[0].startswith("target refused")}
+    for refusal in refusals:  # once a batch, not once an event
+        log.error("monitoring %s", refusal)
     async with pool.connection() as conn, conn.transaction():
         if delivered:
             await conn.execute(DELIVERED, {"ids": delivered})
@@ -174,6 +167,8 @@ async def _send(
     headers = signing.headers(key, message_id(event["id"]), body)
     try:
         response = await http.post(settings.monitoring_url or "", content=body, headers=headers)
+    except TargetRefused as refused:
+        return f"target refused: {refused}", None
     except httpx.HTTPError as exc:
         return type(exc).__name__, None
     if 200 <= response.status_code < 300:

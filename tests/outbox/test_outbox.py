@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from app.config import Settings, get_settings
 from app.outbox import relay, signing
-from app.outbox.target import TargetRefused, check_resolved, check_url
+from app.outbox.target import check_url
 from app.worker import Worker, http_client, make_pool
 from tests.conftest import complaint_body, eventually, process_env
 from tests.receiver import Receiver
@@ -40,6 +40,8 @@ def receiver() -> Iterator[Receiver]:
 def monitored(settings: Settings, receiver: Receiver, **overrides: Any) -> Settings:
     values = {
         **settings.model_dump(),
+        # The receiver is plain http on 127.0.0.1: development with private targets allowed.
+        "environment": "development",
         "monitoring_url": receiver.url,
         "monitoring_secret": SECRET,
         "monitoring_allow_private": True,
@@ -212,6 +214,7 @@ async def test_a_worker_killed_mid_batch_loses_nothing(
     env = process_env(
         settings,
         database_url,
+        OMBUDS_ENVIRONMENT="development",  # the receiver is plain http on 127.0.0.1
         OMBUDS_MONITORING_URL=receiver.url,
         OMBUDS_MONITORING_SECRET=SECRET,
         OMBUDS_MONITORING_ALLOW_PRIVATE="true",
@@ -372,6 +375,9 @@ async def test_workers_publish_each_due_release_once_and_push_it_signed(
         "https://[::1]/hook",
         "https://[fe80::1]/hook",
         "https://[::ffff:127.0.0.1]/hook",
+        "https://[2002:a9fe:a9fe::]/hook",  # 6to4 around 169.254.169.254
+        "https://[fec0::1]/hook",  # site-local
+        "https://2852039166/hook",  # 169.254.169.254, spelled as one number
         "https://0.0.0.0/hook",
         "https://localhost/hook",
         "https://api.localhost/hook",
@@ -391,7 +397,27 @@ def test_a_public_monitoring_url_needs_a_well_formed_secret(settings: Settings) 
     for bad in (None, "not-a-secret", "whsec_!!", "whsec_" + base64.b64encode(b"short").decode()):
         with pytest.raises(ValidationError):
             Settings(**{**base, "monitoring_secret": bad})
-    check_url("http://127.0.0.1:9000/hook", allow_private=True)  # local use, when allowed
+    # Local use, when allowed, in development only.
+    check_url("http://127.0.0.1:9000/hook", allow_private=True, development=True)
+
+
+def test_outside_development_the_monitoring_url_is_https_even_to_a_private_target(
+    settings: Settings,
+) -> None:
+    base = {
+        **settings.model_dump(),
+        "monitoring_secret": SECRET,
+        "monitoring_allow_private": True,
+    }
+    with pytest.raises(ValidationError) as caught:
+        Settings(**{**base, "monitoring_url": "http://10.0.0.5/hook"})
+    assert "OMBUDS_MONITORING_URL: the monitoring URL must be https outside development" in str(
+        caught.value
+    )
+    assert Settings(**{**base, "monitoring_url": "https://10.0.0.5/hook"}).monitoring_url
+    assert Settings(
+        **{**base, "environment": "development", "monitoring_url": "http://10.0.0.5/hook"}
+    ).monitoring_url
 
 
 async def test_a_name_that_resolves_into_the_private_network_is_refused(
@@ -406,8 +432,6 @@ async def test_a_name_that_resolves_into_the_private_network_is_refused(
 
     loop = asyncio.get_running_loop()
     monkeypatch.setattr(loop, "getaddrinfo", rebinding)
-    with pytest.raises(TargetRefused, match=r"10\.0\.0\.7"):
-        await check_resolved("https://monitoring.example.org/hook", allow_private=False)
     enqueue_n(db, 2)
     config = Settings(
         **{
@@ -420,7 +444,8 @@ async def test_a_name_that_resolves_into_the_private_network_is_refused(
     done = await worker.round()
     assert (done.delivered, done.failed) == (0, 2)
     assert {r["last_error"] for r in events(db)} == {
-        "target refused: the monitoring host resolves to a non-public address (10.0.0.7)"
+        "target refused: the monitoring host resolves to a special-purpose address "
+        "(10.0.0.7, 10.0.0.0/8 private use)"
     }
 
 

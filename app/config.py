@@ -275,6 +275,13 @@ class Settings(BaseSettings):
                 break
         if (self.oidc_issuer is None) != (self.oidc_jwks_url is None):
             problems.append("OMBUDS_OIDC_ISSUER and OMBUDS_OIDC_JWKS_URL: set both or neither")
+        if self.oidc_jwks_url is not None:
+            from app.auth.jwks import jwks_target
+
+            try:
+                jwks_target(self.environment).check_url(self.oidc_jwks_url)
+            except ValueError as exc:
+                problems.append(f"OMBUDS_OIDC_JWKS_URL: {exc}")
         if self.page_size_default > self.page_size_max:
             problems.append("OMBUDS_PAGE_SIZE_DEFAULT: must not exceed OMBUDS_PAGE_SIZE_MAX")
         if self.db_pool_min > self.db_pool_max:

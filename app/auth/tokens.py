@@ -15,7 +15,7 @@ from uuid import UUID
 
 from jose import JWTError, jwt
 
-from app.auth.jwks import JwksCache
+from app.auth.jwks import JwksCache, jwks_target
 from app.config import Settings
 from app.kit.errors import Unauthorized
 from app.kit.permissions import Role
@@ -131,6 +131,7 @@ class Verifier:
         if settings.oidc_jwks_url:
             self.jwks = JwksCache(
                 settings.oidc_jwks_url,
+                target=jwks_target(settings.environment),
                 ttl_seconds=settings.jwks_cache_seconds,
                 timeout_seconds=settings.jwks_timeout_seconds,
                 max_bytes=settings.jwks_max_bytes,

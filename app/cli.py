@@ -213,6 +213,71 @@ def _statistics(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup(args: argparse.Namespace) -> int:
+    """The database, the attachments and a manifest in one tar (app/backup.py)."""
+    import time
+    from pathlib import Path
+
+    from app.backup import BackupError, backup
+    from app.db import resolve_database_url
+    from app.dbroles import owner_url
+
+    settings = get_settings()
+    url = owner_url(settings, resolve_database_url(settings))
+    started = time.monotonic()
+    try:
+        done = backup(settings, url, Path(args.output), embedded=not settings.database_url)
+    except BackupError as exc:
+        print(f"ombuds backup: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"{done.path}: {done.size} bytes, the database and {done.attachments} attachment files,"
+        f" in {time.monotonic() - started:.1f} s"
+    )
+    for missing in done.missing:
+        print(f"warning: attachment {missing} was not backed up", file=sys.stderr)
+    print("the keys are not in it: keep them apart (its manifest names them by fingerprint)")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    """Check a backup whole, then restore it into an empty database and attachments directory."""
+    from pathlib import Path
+
+    from app.backup import BackupError, restore, verify_trail
+    from app.db import resolve_database_url
+    from app.dbroles import owner_url, service_role
+
+    settings = get_settings()
+    service = resolve_database_url(settings)
+    url = owner_url(settings, service)
+    try:
+        done = restore(
+            settings,
+            url,
+            Path(args.backup),
+            embedded=not settings.database_url,
+            replace=args.replace,
+            ignore_keys=args.ignore_key_mismatch,
+            grant_to=None if args.verify else service_role(settings, service),
+            verify_only=args.verify,
+        )
+    except BackupError as exc:
+        print(f"ombuds restore: {exc}", file=sys.stderr)
+        return 1
+    for problem in done.key_problems:
+        print(f"WARNING: {problem} (restored anyway, as asked)", file=sys.stderr)
+    made = f"made {done.manifest['created_at']} by ombuds {done.manifest['app_version']}"
+    if args.verify:
+        print(f"{args.backup} is whole ({made}, {done.attachments} attachment files)")
+        return 1 if done.key_problems else 0
+    print(f"restored the database and {done.attachments} attachment files ({made})")
+    _count_existing(url)
+    intact, said = verify_trail(settings, url)
+    print(f"audit trail: {said}", file=sys.stdout if intact else sys.stderr)
+    return 0 if intact else 1
+
+
 def _db_roles(args: argparse.Namespace) -> int:
     """--print: the roles' set-up as SQL; --check: what the service's role should not be able to
     do (exit 1 when it can)."""
@@ -379,6 +444,33 @@ def main(argv: list[str] | None = None) -> int:
     roles.add_argument("--owner-role", default="ombuds_owner", help="the role that migrates")
     roles.add_argument("--database", default="ombuds")
     roles.set_defaults(func=_db_roles)
+
+    save = sub.add_parser(
+        "backup", help="back up the database and the attachments into one tar (no keys)"
+    )
+    save.add_argument(
+        "--output", default=".", help="a directory (a dated file is made there) or a file name"
+    )
+    save.set_defaults(func=_backup)
+
+    load = sub.add_parser(
+        "restore",
+        help="restore a backup into an empty database and attachments directory, after checking "
+        "every file and the keys",
+    )
+    load.add_argument("backup", help="the .tar that `ombuds backup` wrote")
+    load.add_argument(
+        "--replace", action="store_true", help="remove what the database and directory hold first"
+    )
+    load.add_argument(
+        "--ignore-key-mismatch",
+        action="store_true",
+        help="restore even though the keys configured are not those the backup's data needs",
+    )
+    load.add_argument(
+        "--verify", action="store_true", help="only check the backup and the keys; change nothing"
+    )
+    load.set_defaults(func=_restore)
 
     args = parser.parse_args(argv)
     return int(args.func(args))

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("ombuds.migrate")
 
 # PostgreSQL advisory locks taken by ombuds (per database; the one-key and two-key forms are
-# separate spaces): 7215 with a complaint's hash, folding the statistics (app/statistics/
+# separate spaces): (7215, 0), folding the statistics, one folder at a time (app/statistics/
 # folding.py); 7217, sealing the audit trail (app/audit/chain.py) and publishing releases
 # (app/statistics/releases.py); 7218, migrating (here); 72180, the test suite building its template.
 MIGRATION_LOCK = 7218
@@ -70,6 +70,12 @@ def downgrade(database_url: str, revision: str = "base") -> None:
 
 def head_revisions(database_url: str) -> set[str]:
     return set(ScriptDirectory.from_config(alembic_config(database_url)).get_heads())
+
+
+def all_revisions(database_url: str) -> set[str]:
+    """Every revision the migrations know (a backup from a later one cannot be restored here)."""
+    script = ScriptDirectory.from_config(alembic_config(database_url))
+    return {revision.revision for revision in script.walk_revisions()}
 
 
 def current_revisions_sync(connection: object) -> set[str]:

@@ -65,6 +65,7 @@ def test_secrets_that_are_equal_are_named_together() -> None:
         OMBUDS_RECEIPT_KEY=STRONG,
         OMBUDS_AUDIT_KEY=STRONG + "-audit",
         OMBUDS_IDENTITY_KEYS="k1:not*base64",
+        OMBUDS_TRUSTED_PROXIES="none",
     )
     assert out.returncode != 0
     assert out.stderr.strip().splitlines()[1:] == [

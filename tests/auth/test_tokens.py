@@ -148,7 +148,7 @@ def test_production_refuses_default_or_short_secrets() -> None:
     with pytest.raises(ValueError, match="OMBUDS_IDENTITY_KEYS"):
         Settings(environment="production", **secrets)
     key = "prod1:" + base64.b64encode(b"p" * 32).decode()
-    ok = Settings(environment="production", identity_keys=key, **secrets)
+    ok = Settings(environment="production", identity_keys=key, trusted_proxies="none", **secrets)
     assert ok.environment == "production"
     with pytest.raises(ValueError, match="32 bytes"):
         Settings(identity_keys="short:" + base64.b64encode(b"x" * 16).decode())

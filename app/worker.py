@@ -115,7 +115,9 @@ class Worker:
 
     async def fold(self, done: Round) -> None:
         async with self.pool.connection() as conn:
-            done.folded = await fold(conn, self.sealer, self.settings.worker_batch_size)
+            # Its own batch (app.statistics.folding.BATCH), far larger than a delivery batch:
+            # with 100 a round, the fold fell behind filing without bound.
+            done.folded = await fold(conn, self.sealer)
 
     async def deliver(self, done: Round) -> None:
         if self.settings.monitoring_url is not None:

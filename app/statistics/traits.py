@@ -43,13 +43,10 @@ def relation(name: str, prefix: str) -> str:
 
 def opened(sealer: Sealer, rows: Iterable[dict[str, Any]]) -> list[tuple[Any, ...]]:
     """(complaint id, each characteristic or None) for each sealed row."""
-    values = []
-    for row in rows:
-        complaint_id: UUID = row["complaint_id"]
-        plain = sealer.open(row["key_id"], bytes(row["sealed"]), complaint_id, CHARACTERISTICS)
-        traits = json.loads(plain)
-        values.append((complaint_id, *(traits.get(t) for t in TRAITS)))
-    return values
+    return [
+        (row["complaint_id"], *_values(sealer, row["complaint_id"], row["key_id"], row["sealed"]))
+        for row in rows
+    ]
 
 
 def params(prefix: str, values: list[tuple[Any, ...]]) -> dict[str, list[Any]]:
@@ -59,6 +56,31 @@ def params(prefix: str, values: list[tuple[Any, ...]]) -> dict[str, list[Any]]:
         f"{prefix}_id": list(columns[0]),
         **{f"{prefix}_{t}": list(columns[1 + i]) for i, t in enumerate(TRAITS)},
     }
+
+
+def opened_claimed(sealer: Sealer, rows: Iterable[dict[str, Any]]) -> dict[str, list[Any]]:
+    """The arrays of `opened_params` from rows holding both seals of a complaint (`key_id`,
+    `sealed` on the case; `traits_key`, `traits_sealed` last counted). The counted copy is the
+    case's seal byte for byte until the characteristics change (or a key rotation re-seals
+    them): then it is opened once for both."""
+    current, counted = [], []
+    for row in rows:
+        complaint_id: UUID = row["complaint_id"]
+        seal = None if row["sealed"] is None else (row["key_id"], bytes(row["sealed"]))
+        now: tuple[Any, ...] = ()
+        if seal is not None:
+            now = _values(sealer, complaint_id, *seal)
+            current.append((complaint_id, *now))
+        if row["traits_sealed"] is not None:
+            copy = (row["traits_key"], bytes(row["traits_sealed"]))
+            before = now if copy == seal else _values(sealer, complaint_id, *copy)
+            counted.append((complaint_id, *before))
+    return {**params("cur", current), **params("old", counted)}
+
+
+def _values(sealer: Sealer, complaint_id: UUID, key_id: str, sealed: bytes) -> tuple[Any, ...]:
+    traits = json.loads(sealer.open(key_id, bytes(sealed), complaint_id, CHARACTERISTICS))
+    return tuple(traits.get(t) for t in TRAITS)
 
 
 async def opened_params(conn: Any, sealer: Sealer, ids: list[UUID]) -> dict[str, list[Any]]:

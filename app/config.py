@@ -100,6 +100,8 @@ class Settings(BaseSettings):
     oidc_issuer: str | None = None
     oidc_audience: str | None = None
     oidc_jwks_url: str | None = Field(default=None, pattern=r"^https?://")
+    # The provider is on the city's own network (a private address): allowed, over https only.
+    oidc_allow_private: bool = False
     oidc_roles_claim: str = "realm_access.roles"
     oidc_department_claim: str = "department"
     jwks_cache_seconds: int = Field(default=300, ge=1)
@@ -279,7 +281,9 @@ class Settings(BaseSettings):
             from app.auth.jwks import jwks_target
 
             try:
-                jwks_target(self.environment).check_url(self.oidc_jwks_url)
+                jwks_target(self.environment, self.oidc_allow_private).check_url(
+                    self.oidc_jwks_url
+                )
             except ValueError as exc:
                 problems.append(f"OMBUDS_OIDC_JWKS_URL: {exc}")
         if self.page_size_default > self.page_size_max:

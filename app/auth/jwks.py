@@ -36,11 +36,12 @@ class JwksError(Exception):
     pass
 
 
-def jwks_target(environment: str) -> Outbound:
-    """Outside development: https, and no special-purpose address (a provider on this machine or
-    its private network is a development set-up)."""
+def jwks_target(environment: str, allow_private: bool = False) -> Outbound:
+    """Outside development: https, and no special-purpose address unless the operator says the
+    provider is on the city's own network (`OMBUDS_OIDC_ALLOW_PRIVATE`: a Keycloak in the same
+    cluster); https even then."""
     development = environment == "development"
-    return Outbound("JWKS", https_only=not development, allow_private=development)
+    return Outbound("JWKS", https_only=not development, allow_private=development or allow_private)
 
 
 class JwksCache:

@@ -131,7 +131,7 @@ class Verifier:
         if settings.oidc_jwks_url:
             self.jwks = JwksCache(
                 settings.oidc_jwks_url,
-                target=jwks_target(settings.environment),
+                target=jwks_target(settings.environment, settings.oidc_allow_private),
                 ttl_seconds=settings.jwks_cache_seconds,
                 timeout_seconds=settings.jwks_timeout_seconds,
                 max_bytes=settings.jwks_max_bytes,

@@ -481,3 +481,13 @@ def test_a_jwks_url_the_rules_allow_loads() -> None:
     assert not [p for p in _problems(**_PRODUCTION, oidc_jwks_url=good) if "JWKS" in p]
     # In development, a provider on this machine over http (a local Keycloak) is fine.
     assert _problems(oidc_issuer=ISSUER, oidc_jwks_url="http://127.0.0.1:8080/certs") == []
+
+
+def test_a_provider_on_the_citys_own_network_is_allowed_when_declared_and_only_over_https() -> None:
+    internal = "https://10.20.0.5:8443/realms/city/protocol/openid-connect/certs"
+    refused = "the JWKS URL points at a special-purpose address (10.0.0.0/8 private use)"
+    assert [p for p in _problems(**_PRODUCTION, oidc_jwks_url=internal) if refused in p]
+    declared = {**_PRODUCTION, "oidc_allow_private": True}
+    assert not [p for p in _problems(**declared, oidc_jwks_url=internal) if "JWKS" in p]
+    plain = _problems(**declared, oidc_jwks_url="http://10.20.0.5:8080/certs")
+    assert "OMBUDS_OIDC_JWKS_URL: the JWKS URL must be https outside development" in plain

@@ -11,18 +11,27 @@ from app.config import get_settings
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import logging.config
+
     import uvicorn
-    from uvicorn.config import LOGGING_CONFIG
 
     from app.accesslog import log_config
     from app.db import resolve_database_url
     from app.dbroles import owner_url, service_role
+    from app.metrics_dir import clear_stale, use_metrics_dir
     from app.migrate import upgrade
 
     if args.with_worker:
         os.environ["OMBUDS_EMBEDDED_WORKER"] = "true"  # read by the app factory's settings
         get_settings.cache_clear()
+    if args.access_log:
+        os.environ["OMBUDS_LOG_CLIENT_ADDRESSES"] = "true"  # on request lines, truncated
+        get_settings.cache_clear()
     settings = get_settings()
+    # JSON lines on stdout from here on (uvicorn applies the same in each of its processes).
+    logging.config.dictConfig(log_config(args.log_level))
+    # Where every process of this server counts (app.metrics_dir); cleared by this one only.
+    clear_stale(use_metrics_dir(settings))
     # Resolve once here, so the embedded PostgreSQL lives exactly as long as this process.
     url = resolve_database_url(settings)
     if args.migrate:
@@ -30,8 +39,6 @@ def _serve(args: argparse.Namespace) -> int:
         upgrade(owner, grant_to=service_role(settings, url))
         _count_existing(owner)
     port = args.port or int(os.environ.get("PORT", "8000"))
-    # Off unless asked for; when on, client addresses are truncated (app/accesslog.py).
-    logging = log_config() if args.access_log else LOGGING_CONFIG
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -43,9 +50,9 @@ def _serve(args: argparse.Namespace) -> int:
         # Limits on request heads and read deadlines (uvicorn's own protocol has none).
         http="app.server:GuardedHttpToolsProtocol",
         log_level=args.log_level,
-        access_log=args.access_log,
+        access_log=False,  # the request lines are the app's own (app/observability.py)
         server_header=False,  # do not advertise the stack
-        log_config=logging,
+        log_config=log_config(args.log_level),
     )
     return 0
 
@@ -80,15 +87,25 @@ def _count_existing(url: str) -> None:
 
 def _worker(args: argparse.Namespace) -> int:
     import asyncio
-    import logging
+    import logging.config
+
+    from app.accesslog import log_config
+    from app.metrics_dir import process_identifier, use_metrics_dir
+
+    settings = get_settings()
+    logging.config.dictConfig(log_config(args.log_level))
+    use_metrics_dir(settings)  # before the first metric is made: app.worker imports them
+
+    from prometheus_client.multiprocess import mark_process_dead
 
     from app.db import libpq_url, resolve_database_url
     from app.worker import run
 
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(name)s %(message)s")
-    settings = get_settings()
     url = libpq_url(resolve_database_url(settings))
-    return asyncio.run(run(settings, url, once=args.once))
+    try:
+        return asyncio.run(run(settings, url, once=args.once))
+    finally:
+        mark_process_dead(process_identifier())  # type: ignore[no-untyped-call]
 
 
 def _outbox(args: argparse.Namespace) -> int:

@@ -190,6 +190,10 @@ class Settings(BaseSettings):
     )
     # Run the worker inside the API process (`ombuds serve --with-worker`, as `make run` does).
     embedded_worker: bool = False
+    # GET /metrics answers only a bearer of this token; unset, it does not exist (404).
+    metrics_token: SecretStr | None = None
+    # The request lines carry the client address, truncated (`ombuds serve --access-log`).
+    log_client_addresses: bool = False
 
     _department_index: dict[str, str] = PrivateAttr(default_factory=dict)
 
@@ -290,6 +294,13 @@ class Settings(BaseSettings):
             problems.append("OMBUDS_PAGE_SIZE_DEFAULT: must not exceed OMBUDS_PAGE_SIZE_MAX")
         if self.db_pool_min > self.db_pool_max:
             problems.append("OMBUDS_DB_POOL_MIN: must not exceed OMBUDS_DB_POOL_MAX")
+        if (
+            self.metrics_token is not None
+            and len(self.metrics_token.get_secret_value()) < MIN_SECRET_LENGTH
+        ):
+            problems.append(
+                f"OMBUDS_METRICS_TOKEN: must be at least {MIN_SECRET_LENGTH} characters when set"
+            )
         if self.migration_database_url and not self.database_url:
             problems.append(
                 "OMBUDS_MIGRATION_DATABASE_URL: needs DATABASE_URL (the service's role)"

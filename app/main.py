@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from starlette.routing import BaseRoute
 
-from app import export, migrate, ratelimit, worker
+from app import export, migrate, observability, ratelimit, worker
 from app.attachments.router import router as attachments_router
 from app.attachments.storage import LocalStorage
 from app.audit.router import router as audit_router
@@ -202,6 +202,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         upload_limit=settings.attachment_max_bytes,
         body_limit=app.state.contract.body_limit,
     )
+    # Request ids, the request line and metrics, around everything; and GET /metrics.
+    observability.install(app, settings)
     app.state.storage = LocalStorage(settings.attachments_dir)
     app.state.sealer = Sealer.from_settings(settings)
     app.state.verifier = Verifier(settings)

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -25,6 +26,7 @@ from app.attachments.storage import LocalStorage
 from app.audit.chain import roll_up, seal
 from app.config import Settings
 from app.crypto import Sealer
+from app.kit import metrics
 from app.kit.outbound import PinnedTransport
 from app.kit.sql import Conn
 from app.outbox import relay
@@ -202,6 +204,7 @@ async def work(settings: Settings, url: str, stop: asyncio.Event, once: bool = F
             worker = Worker(settings, pool, http)
             while not stop.is_set():
                 done = await worker.round()
+                metrics.count_round(done, time.time())
                 if done.busy:
                     log.info(
                         "sealed %d, folded %d, delivered %d, failed %d, purged %d",

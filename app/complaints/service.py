@@ -46,6 +46,7 @@ from app.complaints.workflow import (
 )
 from app.config import Settings
 from app.crypto import CHARACTERISTICS, CONTACT, NAMED_PERSONS, Sealer
+from app.kit import metrics
 from app.kit.access import NOT_IN_REACH, lock, reach, visibility
 from app.kit.errors import (
     Conflict,
@@ -138,6 +139,7 @@ async def _file(
     )
     row = await cur.fetchone()
     assert row is not None  # an INSERT ... RETURNING of one row
+    metrics.FILINGS.labels(body.track.value).inc()
     return Filed(receipt=receipt, **row)
 
 
@@ -351,6 +353,7 @@ async def transition(
     assert done is not None  # the row is locked and its version checked above
     if action is Action.issue_findings:
         await conn.execute(queries.MARK_FINDINGS_ISSUED, {"id": complaint_id})
+    metrics.TRANSITIONS.labels(action.value).inc()
     return TransitionOut(
         id=done["id"],
         reference=done["reference"],

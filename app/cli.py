@@ -7,7 +7,7 @@ import json
 import os
 import sys
 
-from app.config import get_settings
+from app.config import Settings, get_settings
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -93,6 +93,8 @@ def _worker(args: argparse.Namespace) -> int:
     from app.metrics_dir import process_identifier, use_metrics_dir
 
     settings = get_settings()
+    if args.probe:
+        return _probe_worker(settings, args.max_age)
     logging.config.dictConfig(log_config(args.log_level))
     use_metrics_dir(settings)  # before the first metric is made: app.worker imports them
 
@@ -106,6 +108,15 @@ def _worker(args: argparse.Namespace) -> int:
         return asyncio.run(run(settings, url, once=args.once))
     finally:
         mark_process_dead(process_identifier())  # type: ignore[no-untyped-call]
+
+
+def _probe_worker(settings: Settings, max_age: float | None) -> int:
+    """`ombuds worker --probe`: 0 when a worker on this host beat recently, else 1; one line."""
+    from app.heartbeat import default_max_age, heartbeat_path, probe
+
+    alive, reason = probe(heartbeat_path(settings), max_age or default_max_age(settings))
+    print(reason, file=sys.stdout if alive else sys.stderr)
+    return 0 if alive else 1
 
 
 def _outbox(args: argparse.Namespace) -> int:
@@ -401,6 +412,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     work.add_argument("--once", action="store_true", help="drain what is due now, then stop")
     work.add_argument("--log-level", default="info")
+    work.add_argument(
+        "--probe",
+        action="store_true",
+        help="exit 0 if a worker on this host ran within --max-age, else 1 (a liveness probe)",
+    )
+    work.add_argument(
+        "--max-age",
+        type=float,
+        metavar="SECONDS",
+        help="for --probe: default ten OMBUDS_WORKER_INTERVAL_SECONDS, at least 180",
+    )
     work.set_defaults(func=_worker)
 
     outbox = sub.add_parser("outbox", help="the event outbox: status, or replay dead events")

@@ -14,6 +14,7 @@ import contextlib
 import logging
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -26,6 +27,7 @@ from app.attachments.storage import LocalStorage
 from app.audit.chain import roll_up, seal
 from app.config import Settings
 from app.crypto import Sealer
+from app.heartbeat import Heartbeat, heartbeat_path
 from app.kit import metrics
 from app.kit.outbound import PinnedTransport
 from app.kit.sql import Conn
@@ -84,6 +86,8 @@ class Worker:
     sealer: Sealer = field(init=False)
     # Failures per task since the worker started (the logs say which and why).
     failures: dict[str, int] = field(default_factory=dict)
+    # Called before each task: the liveness probe's heartbeat (app.heartbeat).
+    beat: Callable[[], None] = field(default=lambda: None)
 
     def __post_init__(self) -> None:
         self.storage = LocalStorage(self.settings.attachments_dir)
@@ -102,6 +106,7 @@ class Worker:
             ("release", self.release_if_due),
             ("forget", self.forget_if_due),
         ):
+            self.beat()
             try:
                 await task(done)
             except Exception:
@@ -201,7 +206,7 @@ async def work(settings: Settings, url: str, stop: asyncio.Event, once: bool = F
     await pool.open()
     try:
         async with http_client(settings) as http:
-            worker = Worker(settings, pool, http)
+            worker = Worker(settings, pool, http, beat=Heartbeat(heartbeat_path(settings)))
             while not stop.is_set():
                 done = await worker.round()
                 metrics.count_round(done, time.time())

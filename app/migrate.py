@@ -18,8 +18,9 @@ log = logging.getLogger("ombuds.migrate")
 
 # PostgreSQL advisory locks taken by ombuds (per database; the one-key and two-key forms are
 # separate spaces): (7215, 0), folding the statistics, one folder at a time (app/statistics/
-# folding.py); 7217, sealing the audit trail (app/audit/chain.py) and publishing releases
-# (app/statistics/releases.py); 7218, migrating (here); 72180, the test suite building its template.
+# folding.py); 7217, sealing the audit trail (app/audit/chain.py); 7218, migrating (here); 7219,
+# publishing releases (app/statistics/releases.py: a year's release may take a minute, which must
+# not hold up sealing); 72180, the test suite building its template.
 MIGRATION_LOCK = 7218
 
 

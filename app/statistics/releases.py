@@ -41,7 +41,7 @@ log = logging.getLogger("ombuds.releases")
 ALL = "all"  # the track value of figures over both tracks
 TRACKS = [t.value for t in Track]
 RELEASE_TYPE = "statistics.release"  # the outbox event that pushes a release
-_LOCK = 7217  # one publisher at a time (several workers)
+_LOCK = 7219  # one publisher at a time (several workers); not the audit seal's 7217
 
 Table = tuple[str, tuple[str, ...]]  # (population, dimensions)
 

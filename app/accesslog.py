@@ -120,6 +120,9 @@ def log_config(level: str = "info") -> dict[str, Any]:
             # httpx writes a line for every request it makes (the worker's pushes, which the
             # worker counts itself); only its problems are worth a line.
             "httpx": {"level": "WARNING"},
+            # Alembic announces each of its plugins whenever the app reads the schema's revision
+            # (at every start); its own configuration (alembic.ini) keeps it to warnings too.
+            "alembic": {"level": "WARNING"},
         },
         "root": {"handlers": ["stdout"], "level": level},
     }

@@ -11,7 +11,6 @@ import socket
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import httpx
 from prometheus_client.multiprocess import MultiProcessCollector
@@ -145,7 +144,7 @@ def test_the_server_start_clears_the_files_of_processes_that_are_gone(tmp_path: 
 
     removed = clear_stale(tmp_path)
 
-    left: Any = sorted(p.name for p in tmp_path.iterdir())
+    left = sorted(p.name for p in tmp_path.iterdir())
     assert left == sorted(
         [
             f"counter_{host}-{alive}.db",

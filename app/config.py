@@ -285,9 +285,7 @@ class Settings(BaseSettings):
             from app.auth.jwks import jwks_target
 
             try:
-                jwks_target(self.environment, self.oidc_allow_private).check_url(
-                    self.oidc_jwks_url
-                )
+                jwks_target(self.environment, self.oidc_allow_private).check_url(self.oidc_jwks_url)
             except ValueError as exc:
                 problems.append(f"OMBUDS_OIDC_JWKS_URL: {exc}")
         if self.page_size_default > self.page_size_max:

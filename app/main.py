@@ -222,7 +222,7 @@ def _declare_public_write_limits(app: FastAPI, schema: dict[str, Any]) -> None:
         gates = [d.call for d in route.dependant.dependencies if isinstance(d.call, Gate)]
         if not gates or not gates[0].permissions & public:
             continue
-        for method in route.methods & {"POST", "PUT", "PATCH", "DELETE"}:
+        for method in (route.methods or set()) & {"POST", "PUT", "PATCH", "DELETE"}:
             responses = schema["paths"][route.path][method.lower()]["responses"]
             responses.setdefault("429", problem_responses(429)[429])
 

@@ -37,13 +37,15 @@ $(CHROMIUM):
 screenshots: $(STAMP) $(CHROMIUM)
 	OMBUDS_SCREENSHOTS=docs $(BIN)/python -m pytest -n0 tests/web/test_statistics_browser.py
 
-## Benchmarks (not part of the tests): filing throughput against a raw INSERT reference.
+## Benchmarks (not part of the tests), each figure against a reference measured in the same run.
 bench: bench-filing bench-statistics
 
+## Filing (worker on and off, two processes, rate limit on) against a raw INSERT, the statistics
+## fold against filing, deliveries against a plain client (about 4 minutes).
 bench-filing: $(STAMP)
 	$(BIN)/python bench/filing.py
 
-## Statistics at 10,000 and 1,000,000 complaints, folding and delivery rates (about 10 minutes).
+## Statistics at 10,000 and 1,000,000 complaints: releases, reads, folding (about 10 minutes).
 bench-statistics: $(STAMP)
 	$(BIN)/python bench/statistics.py
 

@@ -9,12 +9,14 @@ table is unlogged).
 
 Clients are keyed by address: an IPv4 address, or the /64 network of an IPv6 address (one
 subscriber usually holds a whole /64, so keying by the full address would give them 2^64
-buckets). Behind a reverse proxy the address is the proxy's unless the server trusts it
+buckets). The table holds a keyed hash of the key, never an address or an account. Behind a reverse proxy the address is the proxy's unless the server trusts it
 (`OMBUDS_TRUSTED_PROXIES`, checked at start: app/config.py).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import ipaddress
 import math
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ from psycopg import sql
 from psycopg_pool import AsyncConnectionPool
 from sqlmodel import SQLModel
 
+from app.config import Settings
 from app.kit.columns import column, key, moment
 from app.kit.errors import TooManyRequests
 from app.kit.principals import Principal
@@ -102,9 +105,18 @@ async def check(request: Request, limit: Limit, client: str | None = None) -> No
     (a wrong receipt, a refused body) has still spent it."""
     if limit.per_minute <= 0:
         return
+    settings = request.app.state.settings
     pool: AsyncConnectionPool[Conn] = request.app.state.pool
     async with pool.connection() as conn:
-        await take(conn, limit, client or client_key(request))
+        await take(conn, limit, bucket_key(settings, client or client_key(request)))
+
+
+def bucket_key(settings: Settings, client: str) -> str:
+    """What the table holds for a client: a keyed hash of its address or account, never either
+    (a bucket outlives nothing, but the table must not become a record of who wrote when; an
+    erased case's account, or a reporter's on the confidential track, shows nowhere)."""
+    secret = settings.receipt_key.get_secret_value().encode()
+    return hmac.new(secret, b"rate-limit\x00" + client.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def client_key(request: Request) -> str:
@@ -141,7 +153,7 @@ async def resident_writes(request: Request, principal: Principal) -> None:
     `app.state.public_writes`): by actor, so a receipt holder cannot flood their own case from many
     addresses; uploads have their own, smaller budget on top."""
     settings = request.app.state.settings
-    actor = f"{principal.subject}"
+    actor = f"actor:{principal.subject}"
     await check(request, Limit("writes", settings.rate_limit_writes_per_minute), actor)
     if request.url.path.endswith("/attachments"):
         await check(request, Limit("uploads", settings.rate_limit_uploads_per_minute), actor)

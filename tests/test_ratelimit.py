@@ -15,7 +15,7 @@ from app.config import ConfigurationError, Settings, load_settings
 from app.kit.errors import TooManyRequests
 from app.main import create_app
 from app.ratelimit import Limit, address_key, take
-from tests.conftest import complaint_body, refused, serving
+from tests.conftest import complaint_body, refused, serving, tables_holding
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
 
@@ -115,6 +115,10 @@ async def test_receipt_guessing_and_intake_flooding_are_braked(braked: Any, db: 
         elsewhere = (await c.post("/v1/complaints", json=complaint_body())).status_code
     assert elsewhere == 201
     assert db.execute("SELECT count(*) AS n FROM complaints").fetchone()["n"] == 4
+    # The buckets hold keyed hashes: no address is stored, in them or anywhere else.
+    assert db.execute("SELECT count(*) AS n FROM rate_buckets").fetchone()["n"] == 3
+    assert tables_holding(db, "203.0.113.7") == {}
+    assert tables_holding(db, "198.51.100.9") == {}
 
 
 async def test_one_ipv6_64_is_one_client(braked: Any) -> None:

@@ -218,7 +218,7 @@ def _declare_public_write_limits(app: FastAPI, schema: dict[str, Any]) -> None:
     """The writes a complainant or resident may make are braked (app/ratelimit.py): their
     operations declare the 429 they may answer."""
     public = frozenset().union(*(PERMISSIONS[role] for role in _PUBLIC_ROLES))
-    for route in _api_routes(app.routes):
+    for route in api_routes(app.routes):
         gates = [d.call for d in route.dependant.dependencies if isinstance(d.call, Gate)]
         if not gates or not gates[0].permissions & public:
             continue
@@ -227,12 +227,13 @@ def _declare_public_write_limits(app: FastAPI, schema: dict[str, Any]) -> None:
             responses.setdefault("429", problem_responses(429)[429])
 
 
-def _api_routes(routes: Sequence[BaseRoute]) -> list[APIRoute]:
-    """Every API route, including those of included routers."""
+def api_routes(routes: Sequence[BaseRoute]) -> list[APIRoute]:
+    """Every API route, through the routers the app includes (their prefixes are on the routes).
+    The route matrix test reads the declared permissions through this too."""
     found: list[APIRoute] = []
     for route in routes:
         if isinstance(route, APIRoute):
             found.append(route)
         elif hasattr(route, "original_router"):
-            found += _api_routes(route.original_router.routes)
+            found += api_routes(route.original_router.routes)
     return found

@@ -21,11 +21,10 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi.routing import APIRoute
 
 from app.kit.access import Gate
 from app.kit.permissions import PERMISSIONS, Role
-from app.main import create_app
+from app.main import api_routes, create_app
 from app.taxonomy import Track
 from tests.world import PRINCIPALS, RECUSED, Case, Who, World, ids, sees
 
@@ -276,19 +275,8 @@ ROUTES: dict[tuple[str, str], Spec] = {
 }
 
 
-def _api_routes(routes: list[Any]) -> list[APIRoute]:
-    """The app's routes, through the routers it includes (prefixes are on the routes)."""
-    found: list[APIRoute] = []
-    for route in routes:
-        if isinstance(route, APIRoute):
-            found.append(route)
-        elif hasattr(route, "original_router"):
-            found += _api_routes(route.original_router.routes)
-    return found
-
-
 GATES: dict[tuple[str, str], Gate | None] = {}
-for _route in _api_routes(create_app().routes):
+for _route in api_routes(create_app().routes):
     if _route.include_in_schema:
         _gates = [d.call for d in _route.dependant.dependencies if isinstance(d.call, Gate)]
         for _method in _route.methods:

@@ -157,3 +157,25 @@ async def test_one_folder_at_a_time(
         ("sex_gender", "not_stated", "status", "submitted", 3, 0),
         ("status", "submitted", "", "", 3, 0),
     ]
+
+
+async def test_a_fold_takes_no_more_than_its_batch(
+    client: httpx.AsyncClient, db: Any, database_url: str, settings: Settings
+) -> None:
+    filed = []
+    for _ in range(3):
+        response = await client.post("/v1/complaints", json=complaint_body())
+        assert response.status_code == 201
+        filed.append(UUID(response.json()["id"]))
+    async with await psycopg.AsyncConnection.connect(
+        database_url, autocommit=True, row_factory=dict_row
+    ) as conn:
+        assert await fold(conn, Sealer.from_settings(settings), limit=2) == 2
+        # The oldest two are counted; the third waits for the next batch (and reads add it).
+        left = db.execute("SELECT complaint_id FROM stat_changes").fetchall()
+        assert left == [{"complaint_id": filed[2]}]
+        counted = db.execute("SELECT complaint_id FROM stat_facts").fetchall()
+        assert {row["complaint_id"] for row in counted} == set(filed[:2])
+        assert await fold(conn, Sealer.from_settings(settings), limit=2) == 1
+    total = "SELECT n FROM stat_cells WHERE dim_a = '' AND dim_b = '' AND track = 'ombudsperson'"
+    assert db.execute(total).fetchone()["n"] == 3

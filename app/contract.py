@@ -110,7 +110,7 @@ class Contract:
         return self.floor
 
 
-def known_query_only(request: Request) -> None:
+async def known_query_only(request: Request) -> None:
     """A dependency of every route: a query parameter the operation does not declare is a 422,
     never silently ignored (a misspelt filter would otherwise widen a list)."""
     route = request.scope.get("route")

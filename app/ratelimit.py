@@ -9,8 +9,9 @@ table is unlogged).
 
 Clients are keyed by address: an IPv4 address, or the /64 network of an IPv6 address (one
 subscriber usually holds a whole /64, so keying by the full address would give them 2^64
-buckets). The table holds a keyed hash of the key, never an address or an account. Behind a reverse proxy the address is the proxy's unless the server trusts it
-(`OMBUDS_TRUSTED_PROXIES`, checked at start: app/config.py).
+buckets). The table holds a keyed hash of the key, never an address or an account. Behind a
+reverse proxy the address is the proxy's unless the server trusts it (`OMBUDS_TRUSTED_PROXIES`,
+checked at start: app/config.py).
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from fastapi import Depends, Request
-from psycopg import sql
 from psycopg_pool import AsyncConnectionPool
 from sqlmodel import SQLModel
 
@@ -32,7 +32,7 @@ from app.config import Settings
 from app.kit.columns import column, key, moment
 from app.kit.errors import TooManyRequests
 from app.kit.principals import Principal
-from app.kit.sql import Conn
+from app.kit.sql import Conn, compose
 
 
 class RateBucket(SQLModel, table=True):
@@ -60,11 +60,12 @@ class Limit:
 
 
 # The bucket after refilling for the time since it was last touched (statement time: `now()` is
-# the same in every part of the statement).
-_REFILLED = sql.SQL(
-    "LEAST({capacity}, b.tokens + {rate} * GREATEST(0, EXTRACT(EPOCH FROM now() - b.at)))"
-).format(capacity=sql.Placeholder("capacity"), rate=sql.Placeholder("rate"))
-TAKE = sql.SQL(
+# the same in every part of the statement). Composed once into text: the statement runs on every
+# public request, and psycopg prepares it by its text.
+_REFILLED = (
+    "LEAST(%(capacity)s, b.tokens + %(rate)s * GREATEST(0, EXTRACT(EPOCH FROM now() - b.at)))"
+)
+TAKE = compose(
     """
 INSERT INTO rate_buckets AS b (scope, key, tokens, allowed, at)
 VALUES (%(scope)s, %(key)s, %(capacity)s - 1, true, now())
@@ -73,8 +74,9 @@ ON CONFLICT (scope, key) DO UPDATE SET
     allowed = {refilled} >= 1,
     at = now()
 RETURNING allowed, tokens
-"""
-).format(refilled=_REFILLED)
+""",
+    refilled=_REFILLED,
+)
 
 # Buckets untouched for longer than a full refill hold nothing worth keeping (the worker drops
 # them; a bucket refills completely within a minute).

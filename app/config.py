@@ -8,6 +8,7 @@ import hashlib
 import ipaddress
 import json
 import os
+import re
 from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -149,6 +150,10 @@ class Settings(BaseSettings):
     # name a department only from this list: any other respondent counts as "other".
     departments: Annotated[list[str], NoDecode] = Field(default_factory=list, max_length=500)
 
+    # Web origins whose pages may call the API from a browser (CORS), e.g. the city's own site
+    # hosting its form: a JSON list of `https://host[:port]`. Empty: no cross-origin calls.
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list, max_length=50)
+
     # Statistics for monitoring bodies: counts of 1..k-1 are never published (k >= 5).
     statistics_min_cell: int = Field(default=10, ge=5, le=1000)
     # Differential privacy (optional, per request): epsilon per release and per calendar month.
@@ -217,7 +222,7 @@ class Settings(BaseSettings):
             raise ValueError(value.message)
         return value
 
-    @field_validator("departments", "retention_years", mode="before")
+    @field_validator("departments", "retention_years", "cors_origins", mode="before")
     @classmethod
     def _json(cls, value: Any) -> Any:
         """JSON from the environment, decoded here so a bad value is one problem among others."""
@@ -243,7 +248,7 @@ class Settings(BaseSettings):
         return settings
 
     def _cross_field_problems(self) -> list[str]:
-        problems: list[str] = self._proxy_problems()
+        problems: list[str] = self._proxy_problems() + self._cors_problems()
         self._department_index = {name.strip().casefold(): name for name in self.departments}
         if self.monitoring_url is not None:
             from app.outbox.signing import webhook_key
@@ -305,6 +310,16 @@ class Settings(BaseSettings):
             )
         return problems
 
+    def _cors_problems(self) -> list[str]:
+        for origin in self.cors_origins:
+            if origin == "*" or not _ORIGIN.fullmatch(origin):
+                return [
+                    f"OMBUDS_CORS_ORIGINS: {origin!r} is not an origin like https://city.example"
+                ]
+            if origin.startswith("http://") and self.environment != "development":
+                return [f"OMBUDS_CORS_ORIGINS: {origin!r} must be https outside development"]
+        return []
+
     def _proxy_problems(self) -> list[str]:
         if self.trusted_proxies is None:
             if self.environment == "production":
@@ -363,6 +378,10 @@ class Settings(BaseSettings):
             getattr(self, f"{track}_acknowledge_days"),
             getattr(self, f"{track}_feedback_months"),
         )
+
+
+# An origin as browsers send it: scheme, host and perhaps a port; no path, no trailing slash.
+_ORIGIN = re.compile(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?", re.IGNORECASE)
 
 
 def _plain(value: object) -> str:

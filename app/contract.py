@@ -73,13 +73,13 @@ class Contract:
         self.app = app
         self.floor = floor
         self._query: dict[tuple[str, str], frozenset[str]] | None = None
-        self._bodies: list[tuple[str, re.Pattern[str], int]] | None = None
+        self._bodies: list[tuple[str, re.Pattern[str], int, bool]] | None = None
 
     def _load(self) -> None:
         document = self.app.openapi()
         components = document.get("components", {}).get("schemas", {})
         query: dict[tuple[str, str], frozenset[str]] = {}
-        bodies: list[tuple[str, re.Pattern[str], int]] = []
+        bodies: list[tuple[str, re.Pattern[str], int, bool]] = []
         for path, item in document["paths"].items():
             for method, operation in item.items():
                 names = frozenset(
@@ -90,7 +90,8 @@ class Contract:
                 if "application/json" in content:
                     size = escaped_size(content["application/json"]["schema"], components)
                     limit = self.floor if size is None else max(self.floor, size + _WHITESPACE)
-                    bodies.append((method.upper(), compile_path(path)[0], limit))
+                    only_json = set(content) == {"application/json"}
+                    bodies.append((method.upper(), compile_path(path)[0], limit, only_json))
         self._query, self._bodies = query, bodies
 
     def query_names(self, method: str, path: str) -> frozenset[str] | None:
@@ -99,15 +100,17 @@ class Contract:
         assert self._query is not None
         return self._query.get((method, path))
 
-    def body_limit(self, method: str, path: str) -> int:
-        """The body limit of the operation a request is for (by its raw path), else the floor."""
+    def body_rule(self, method: str, path: str) -> tuple[int, bool]:
+        """For the operation a request is for (by its raw path): its body limit (else the floor),
+        and whether its body must be JSON (the API takes no form posts: a form on any site could
+        otherwise post to it across origins without a preflight)."""
         if self._bodies is None:
             self._load()
         assert self._bodies is not None
-        for verb, pattern, limit in self._bodies:
+        for verb, pattern, limit, only_json in self._bodies:
             if verb == method and pattern.match(path):
-                return limit
-        return self.floor
+                return limit, only_json
+        return self.floor, False
 
 
 async def known_query_only(request: Request) -> None:
@@ -136,4 +139,4 @@ async def known_query_only(request: Request) -> None:
         )
 
 
-BodyLimit = Callable[[str, str], int]
+BodyRule = Callable[[str, str], tuple[int, bool]]

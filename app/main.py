@@ -38,7 +38,7 @@ from app.kit.errors import Problem, ServiceUnavailable, install_error_handlers, 
 from app.kit.permissions import PERMISSIONS, Role
 from app.mediation.router import router as mediation_router
 from app.messages.router import router as messages_router
-from app.middleware import LimitsAndHeaders
+from app.middleware import LimitsAndHeaders, ProblemCORS
 from app.records.router import router as records_router
 from app.reference import router as reference_router
 from app.remedies.router import router as remedies_router
@@ -200,8 +200,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         LimitsAndHeaders,
         limit=settings.max_body_bytes,
         upload_limit=settings.attachment_max_bytes,
-        body_limit=app.state.contract.body_limit,
+        body_rule=app.state.contract.body_rule,
     )
+    if settings.cors_origins:
+        # Bearer tokens, no cookies: credentials are never allowed across origins.
+        app.add_middleware(
+            ProblemCORS,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "X-Request-ID"],
+            expose_headers=["ETag", "Location", "Retry-After", "X-Request-ID"],
+            max_age=600,
+        )
     # Request ids, the request line and metrics, around everything; and GET /metrics.
     observability.install(app, settings)
     app.state.storage = LocalStorage(settings.attachments_dir)

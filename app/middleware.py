@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 
+from starlette.datastructures import Headers
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.contract import BodyLimit
+from app.contract import BodyRule
 from app.kit.errors import PROBLEM_BASE, PROBLEM_JSON
 
 SECURITY_HEADERS = [
@@ -32,13 +35,14 @@ class LimitsAndHeaders:
     reading a chunked body), and adds the security headers to every response."""
 
     def __init__(
-        self, app: ASGIApp, limit: int, upload_limit: int, body_limit: BodyLimit | None = None
+        self, app: ASGIApp, limit: int, upload_limit: int, body_rule: BodyRule | None = None
     ) -> None:
         self.app = app
         self.limit = limit
         self.upload_limit = upload_limit
-        # Per operation, what its schema accepts with every character escaped (app/contract.py).
-        self.body_limit = body_limit
+        # Per operation, what its schema accepts with every character escaped, and whether it
+        # takes JSON only (app/contract.py).
+        self.body_rule = body_rule
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -49,13 +53,20 @@ class LimitsAndHeaders:
         # File uploads get their own, larger limit; every other body the small one.
         method, path = scope["method"], scope["path"]
         upload = method == "POST" and path.endswith("/attachments")
+        only_json = False
         if upload:
             limit = self.upload_limit
-        elif method in _WITH_BODY and self.body_limit is not None:
-            limit = self.body_limit(method, path)
+        elif method in _WITH_BODY and self.body_rule is not None:
+            limit, only_json = self.body_rule(method, path)
         else:
             limit = self.limit
         length = next((v for k, v in scope["headers"] if k == b"content-length"), None)
+        if only_json and (length is None or length.strip() != b"0") and not _is_json(scope):
+            await _problem(
+                send, 415, "unsupported-media-type", "File type not accepted",
+                "This route takes a JSON body: send it with Content-Type: application/json.", path,
+            )  # fmt: skip
+            return
         if length is not None:
             # The server frames the body by Content-Length, so checking it is enough.
             if length.isdigit() and int(length) > limit:
@@ -88,27 +99,39 @@ class LimitsAndHeaders:
         await self.app(scope, buffered_receive, send)
 
     async def _reject(self, send: Send, limit: int, path: str) -> None:
-        body = json.dumps(
-            {
-                "type": PROBLEM_BASE + "payload-too-large",
-                "title": "Request body too large",
-                "status": 413,
-                "detail": f"The request body may be at most {limit} bytes.",
-                "instance": path,
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", PROBLEM_JSON.encode()),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        detail = f"The request body may be at most {limit} bytes."
+        await _problem(send, 413, "payload-too-large", "Request body too large", detail, path)
+
+
+def _is_json(scope: Scope) -> bool:
+    header = next((v for k, v in scope["headers"] if k == b"content-type"), b"")
+    return header.split(b";", 1)[0].strip().lower() == b"application/json"
+
+
+async def _problem(send: Send, status: int, slug: str, title: str, detail: str, path: str) -> None:
+    """A refusal before the app has read anything: problem+json, and the connection closed (the
+    body the client may still be sending is not read)."""
+    body = json.dumps(
+        {
+            "type": PROBLEM_BASE + slug,
+            "title": title,
+            "status": status,
+            "detail": detail,
+            "instance": path,
+        }
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", PROBLEM_JSON.encode()),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 # What an API answer is unless its route says otherwise (public code lists are cacheable): it may
@@ -128,3 +151,26 @@ def _with_security_headers(send: Send, api: bool) -> Send:
         await send(message)
 
     return wrapped
+
+
+class ProblemCORS(CORSMiddleware):
+    """Starlette's CORS, for the configured origins only; a refused preflight is problem+json
+    like every other refusal (Starlette answers it in plain text)."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code != 400:
+            return response
+        said = bytes(response.body).decode()
+        problem = {
+            "type": PROBLEM_BASE + "cors-refused",
+            "title": "Cross-origin request refused",
+            "status": 400,
+            "detail": f"{said}: this origin, method or header is not allowed to call the API.",
+        }
+        return Response(
+            json.dumps(problem),
+            status_code=400,
+            media_type=PROBLEM_JSON,
+            headers={"Vary": "Origin"},
+        )

@@ -188,7 +188,7 @@ async def app(settings: Settings) -> AsyncIterator[Any]:
 # The problem types each refusal may carry, by status: every error response in every test is
 # checked against this (one problem+json shape for every error, its type fitting its status).
 PROBLEM_TYPES = {
-    400: {"bad-request"},
+    400: {"bad-request", "cors-refused"},
     401: {"unauthorized"},
     403: {"forbidden"},
     404: {"not-found", "not-released"},

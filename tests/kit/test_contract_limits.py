@@ -106,3 +106,28 @@ async def test_unknown_query_parameters_are_refused_on_every_route(
     refused(stray, 422, "validation-error", field="query.debug")
     # The pages are not the API: a query string there is the page's business.
     assert (await client.get("/statistics", params={"utm_source": "x"})).status_code == 200
+
+
+async def test_the_json_api_takes_json_bodies_only(
+    client: httpx.AsyncClient, db: Any, file_complaint: Any
+) -> None:
+    """A form on any site may post text/plain or a form encoding across origins without a
+    preflight; the API refuses both (415), so only a page the CORS settings allow can write."""
+    body = json.dumps(complaint_body()).encode()
+    for kind in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data"):
+        response = await client.post("/v1/complaints", content=body, headers={"content-type": kind})
+        refused(response, 415, "unsupported-media-type", says="application/json")
+        assert response.json()["instance"] == "/v1/complaints"
+    unlabelled = await client.post("/v1/complaints", content=body)
+    refused(unlabelled, 415, "unsupported-media-type")
+    login = await client.post(
+        "/v1/auth/receipt",
+        content=b'{"reference": "HRC-2026-000001", "receipt": "x"}',
+        headers={"content-type": "text/plain"},
+    )
+    refused(login, 415, "unsupported-media-type")
+    assert db.execute("SELECT count(*) AS n FROM complaints").fetchone()["n"] == 0
+    with_charset = await client.post(
+        "/v1/complaints", content=body, headers={"content-type": "Application/JSON; charset=utf-8"}
+    )
+    assert with_charset.status_code == 201, with_charset.text

@@ -73,6 +73,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self.in_head = True  # reading a request line and headers (or waiting for the first byte)
         self.head_bytes = 0
         self.deadline: asyncio.TimerHandle | None = None
+        self.head_too_large = False
 
     # The head: its size, and its deadline from the connection or from its first byte.
 
@@ -98,6 +99,11 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self.in_head = False
         self.head_bytes = 0
         self._disarm()
+        # A head that arrived in one read was parsed whole before data_received could count it.
+        size = len(self.url) + sum(len(name) + len(value) + 4 for name, value in self.headers)
+        if size > self.max_head:
+            self.head_too_large = True
+            raise ValueError("request head too large")  # stops the parser: send_400_response
         super().on_headers_complete()
         if self._has_body():
             self._arm(self.body_timeout, "The request body did not arrive in time.")
@@ -116,6 +122,9 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
     def send_400_response(self, msg: str) -> None:
+        if self.head_too_large:
+            self._refuse(431, f"The request line and headers may be at most {self.max_head} bytes.")
+            return
         self._disarm()
         self.transport.write(problem_bytes(400, "The request is not valid HTTP/1.1.", None))
         self.transport.close()

@@ -71,6 +71,15 @@ def test_a_request_head_over_the_limit_is_431(server: tuple[str, int]) -> None:
     }
 
 
+def test_a_head_over_the_limit_in_one_piece_is_431(server: tuple[str, int]) -> None:
+    """Sent at once, the head is parsed whole in one read before it can be counted on the way."""
+    with _connect(server) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\nX-Big: " + b"a" * 20_000 + b"\r\n\r\n")
+        status, _, problem, _ = _answer(sock)
+    assert status == 431
+    assert problem["detail"] == "The request line and headers may be at most 8192 bytes."
+
+
 def test_a_head_just_within_the_limit_is_served(server: tuple[str, int]) -> None:
     host, port = server
     response = httpx.get(f"http://{host}:{port}/healthz", headers={"X-Pad": "a" * 7000})

@@ -10,7 +10,13 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.contract import BodyRule
-from app.kit.errors import PROBLEM_BASE, PROBLEM_JSON
+from app.kit.errors import (
+    PROBLEM_JSON,
+    AppError,
+    CorsRefused,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+)
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -62,10 +68,8 @@ class LimitsAndHeaders:
             limit = self.limit
         length = next((v for k, v in scope["headers"] if k == b"content-length"), None)
         if only_json and (length is None or length.strip() != b"0") and not _is_json(scope):
-            await _problem(
-                send, 415, "unsupported-media-type", "File type not accepted",
-                "This route takes a JSON body: send it with Content-Type: application/json.", path,
-            )  # fmt: skip
+            detail = "This route takes a JSON body: send it with Content-Type: application/json."
+            await _problem(send, UnsupportedMediaType(detail), path)
             return
         if length is not None:
             # The server frames the body by Content-Length, so checking it is enough.
@@ -100,7 +104,7 @@ class LimitsAndHeaders:
 
     async def _reject(self, send: Send, limit: int, path: str) -> None:
         detail = f"The request body may be at most {limit} bytes."
-        await _problem(send, 413, "payload-too-large", "Request body too large", detail, path)
+        await _problem(send, PayloadTooLarge(detail), path)
 
 
 def _is_json(scope: Scope) -> bool:
@@ -108,22 +112,14 @@ def _is_json(scope: Scope) -> bool:
     return header.split(b";", 1)[0].strip().lower() == b"application/json"
 
 
-async def _problem(send: Send, status: int, slug: str, title: str, detail: str, path: str) -> None:
+async def _problem(send: Send, error: AppError, path: str) -> None:
     """A refusal before the app has read anything: problem+json, and the connection closed (the
     body the client may still be sending is not read)."""
-    body = json.dumps(
-        {
-            "type": PROBLEM_BASE + slug,
-            "title": title,
-            "status": status,
-            "detail": detail,
-            "instance": path,
-        }
-    ).encode()
+    body = json.dumps(error.to_problem(path)).encode()
     await send(
         {
             "type": "http.response.start",
-            "status": status,
+            "status": error.status,
             "headers": [
                 (b"content-type", PROBLEM_JSON.encode()),
                 (b"content-length", str(len(body)).encode()),
@@ -162,15 +158,12 @@ class ProblemCORS(CORSMiddleware):
         if response.status_code != 400:
             return response
         said = bytes(response.body).decode()
-        problem = {
-            "type": PROBLEM_BASE + "cors-refused",
-            "title": "Cross-origin request refused",
-            "status": 400,
-            "detail": f"{said}: this origin, method or header is not allowed to call the API.",
-        }
+        refusal = CorsRefused(
+            f"{said}: this origin, method or header is not allowed to call the API."
+        )
         return Response(
-            json.dumps(problem),
-            status_code=400,
+            json.dumps(refusal.to_problem()),
+            status_code=refusal.status,
             media_type=PROBLEM_JSON,
             headers={"Vary": "Origin"},
         )

@@ -22,35 +22,28 @@ from typing import Any
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from app.config import get_settings
-from app.kit.errors import PROBLEM_BASE, PROBLEM_JSON
+from app.kit.errors import (
+    PROBLEM_JSON,
+    AppError,
+    BadRequest,
+    HeadersTooLarge,
+    RequestTimeout,
+)
 
 _STATUS_LINES = {
     400: b"HTTP/1.1 400 Bad Request\r\n",
     408: b"HTTP/1.1 408 Request Timeout\r\n",
     431: b"HTTP/1.1 431 Request Header Fields Too Large\r\n",
 }
-_TITLES = {
-    400: ("bad-request", "Bad request"),
-    408: ("request-timeout", "Request timeout"),
-    431: ("headers-too-large", "Request headers too large"),
-}
 
 
-def problem_bytes(status: int, detail: str, instance: str | None) -> bytes:
-    """A complete HTTP response carrying a problem document, closing the connection."""
-    slug, title = _TITLES[status]
-    problem: dict[str, Any] = {
-        "type": PROBLEM_BASE + slug,
-        "title": title,
-        "status": status,
-        "detail": detail,
-    }
-    if instance:
-        problem["instance"] = instance
+def problem_bytes(error: AppError, instance: str | None) -> bytes:
+    """A complete HTTP response carrying the error's problem document, closing the connection."""
+    problem = error.to_problem(instance)
     body = json.dumps(problem).encode()
     head = b"".join(
         [
-            _STATUS_LINES[status],
+            _STATUS_LINES[error.status],
             b"content-type: " + PROBLEM_JSON.encode() + b"\r\n",
             b"content-length: " + str(len(body)).encode() + b"\r\n",
             b"connection: close\r\n",
@@ -91,9 +84,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             # beyond the limit is ever buffered.
             self.head_bytes += len(data)
             if self.head_bytes > self.max_head:
-                self._refuse(
-                    431, f"The request line and headers may be at most {self.max_head} bytes."
-                )
+                self._refuse(self._head_too_large())
 
     def on_headers_complete(self) -> None:
         self.in_head = False
@@ -123,10 +114,10 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     def send_400_response(self, msg: str) -> None:
         if self.head_too_large:
-            self._refuse(431, f"The request line and headers may be at most {self.max_head} bytes.")
+            self._refuse(self._head_too_large())
             return
         self._disarm()
-        self.transport.write(problem_bytes(400, "The request is not valid HTTP/1.1.", None))
+        self.transport.write(problem_bytes(BadRequest("The request is not valid HTTP/1.1."), None))
         self.transport.close()
 
     # Helpers
@@ -156,16 +147,21 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         if cycle is not None and cycle.response_started:
             self.transport.close()  # too late for an answer: the app has begun its own
             return
-        self._refuse(408, detail)
+        self._refuse(RequestTimeout(detail))
 
-    def _refuse(self, status: int, detail: str) -> None:
+    def _head_too_large(self) -> HeadersTooLarge:
+        return HeadersTooLarge(
+            f"The request line and headers may be at most {self.max_head} bytes."
+        )
+
+    def _refuse(self, error: AppError) -> None:
         self._disarm()
         cycle = self.cycle
         if cycle is not None and not cycle.response_complete:
             # The app (waiting for the body) sees a disconnect; anything it sends is dropped.
             cycle.disconnected = True
             cycle.message_event.set()
-        self.transport.write(problem_bytes(status, detail, self._path()))
+        self.transport.write(problem_bytes(error, self._path()))
         self.transport.close()
 
     def _path(self) -> str | None:

@@ -68,6 +68,10 @@ class BadRequest(AppError):
     status, slug, title = 400, "bad-request", "Bad request"
 
 
+class CorsRefused(AppError):
+    status, slug, title = 400, "cors-refused", "Cross-origin request refused"
+
+
 class Unauthorized(AppError):
     status, slug, title = 401, "unauthorized", "Authentication required"
 
@@ -99,6 +103,10 @@ class PreconditionFailed(AppError):
     status, slug, title = 412, "precondition-failed", "The complaint has changed"
 
 
+class RequestTimeout(AppError):
+    status, slug, title = 408, "request-timeout", "Request timeout"
+
+
 class PayloadTooLarge(AppError):
     status, slug, title = 413, "payload-too-large", "Request body too large"
 
@@ -119,6 +127,10 @@ class Unprocessable(AppError):
         if self.errors:
             body["errors"] = self.errors
         return body
+
+
+class HeadersTooLarge(AppError):
+    status, slug, title = 431, "headers-too-large", "Request headers too large"
 
 
 class PreconditionRequired(AppError):

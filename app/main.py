@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from starlette.routing import BaseRoute
 
-from app import export, migrate, observability, ratelimit, worker
+from app import apidocs, export, migrate, observability, ratelimit, worker
 from app.attachments.router import router as attachments_router
 from app.attachments.storage import LocalStorage
 from app.audit.router import router as audit_router
@@ -123,6 +123,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         license_info={"name": "AGPL-3.0-or-later"},
         # No query parameter the contract does not declare, on any route (app/contract.py).
         dependencies=[Depends(known_query_only)],
+        # FastAPI's docs load Swagger UI and ReDoc from a CDN; ours are local (app/apidocs.py).
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.contract = Contract(app, floor=settings.max_body_bytes)
     app.state.settings = settings
@@ -149,6 +152,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The public pages (HTML, outside the API's contract) and their one stylesheet.
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
+    apidocs.install(app)
 
     @app.get("/healthz", tags=["operations"], summary="The process is up")
     async def healthz() -> Health:

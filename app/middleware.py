@@ -32,7 +32,14 @@ PAGE_POLICY = (
     b"default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; "
     b"form-action 'self'; base-uri 'none'",
 )
-_DOCS_PATHS = ("/docs", "/redoc")  # the interactive docs need scripts and frames
+# The interactive docs (app/apidocs.py): Swagger UI's script and stylesheet and our init.js from
+# this origin; the contract fetched from it; the icons its stylesheet holds as data: URIs. Its
+# run-time styles are set through the CSSOM (element.style), which style-src does not govern.
+DOCS_POLICY = (
+    b"content-security-policy",
+    b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    b"connect-src 'self'; frame-ancestors 'none'; form-action 'none'; base-uri 'none'",
+)
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
 
 
@@ -54,8 +61,7 @@ class LimitsAndHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if not scope["path"].startswith(_DOCS_PATHS):
-            send = _with_security_headers(send, api=scope["path"].startswith("/v1/"))
+        send = _with_security_headers(send, scope["path"])
         # File uploads get their own, larger limit; every other body the small one.
         method, path = scope["method"], scope["path"]
         upload = method == "POST" and path.endswith("/attachments")
@@ -135,8 +141,10 @@ async def _problem(send: Send, error: AppError, path: str) -> None:
 _PRIVATE = (b"cache-control", b"private, no-store")
 
 
-def _with_security_headers(send: Send, api: bool) -> Send:
-    policy = API_POLICY if api else PAGE_POLICY
+def _with_security_headers(send: Send, path: str) -> Send:
+    api = path.startswith("/v1/")
+    docs = path == "/docs" or path.startswith("/docs/")
+    policy = API_POLICY if api else DOCS_POLICY if docs else PAGE_POLICY
 
     async def wrapped(message: Message) -> None:
         if message["type"] == "http.response.start":

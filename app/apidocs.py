@@ -4,7 +4,8 @@ FastAPI's own page loads Swagger UI from a CDN (blank offline) and starts it wit
 script, which a strict Content-Security-Policy refuses. This page loads Swagger UI's files as
 the fastapi-offline package ships them, and starts it from a file of ours (`init.js`), all from
 this origin: its policy (`DOCS_POLICY` in app/middleware.py) allows scripts and styles from
-`'self'` only. Outside the API's contract (no operation in the OpenAPI document).
+`'self'` only. Outside the API's contract (no operation in the OpenAPI document); off with
+`OMBUDS_API_DOCS=false`, as is `/openapi.json` (app/main.py).
 
 No ReDoc: its styles are injected at run time (styled-components), which a policy without
 `'unsafe-inline'` styles refuses, and Swagger UI already shows the whole contract.

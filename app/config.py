@@ -199,6 +199,9 @@ class Settings(BaseSettings):
     metrics_token: SecretStr | None = None
     # The request lines carry the client address, truncated (`ombuds serve --access-log`).
     log_client_addresses: bool = False
+    # The interactive docs (`/docs`, Swagger UI served from this origin) and `/openapi.json`: on
+    # everywhere by default, the contract being public (openapi/openapi.json); off, both are 404.
+    api_docs: bool = True
 
     _department_index: dict[str, str] = PrivateAttr(default_factory=dict)
 

@@ -126,6 +126,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # FastAPI's docs load Swagger UI and ReDoc from a CDN; ours are local (app/apidocs.py).
         docs_url=None,
         redoc_url=None,
+        openapi_url="/openapi.json" if settings.api_docs else None,
     )
     app.state.contract = Contract(app, floor=settings.max_body_bytes)
     app.state.settings = settings
@@ -152,7 +153,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The public pages (HTML, outside the API's contract) and their one stylesheet.
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
-    apidocs.install(app)
+    if settings.api_docs:
+        apidocs.install(app)
 
     @app.get("/healthz", tags=["operations"], summary="The process is up")
     async def healthz() -> Health:

@@ -1,13 +1,19 @@
 """The interactive API docs (app/apidocs.py): Swagger UI from this origin only, under a policy of
-its own. tests/test_apidocs_browser.py runs the page in Chromium."""
+its own, and the setting that turns the docs and the published contract off.
+tests/test_apidocs_browser.py runs the page in Chromium."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from html.parser import HTMLParser
+from typing import Any
 
 import httpx
+import pytest
 
-from tests.conftest import refused
+from app.config import Settings
+from app.main import create_app
+from tests.conftest import TEST_SECRETS, check_problem, refused
 
 JAVASCRIPT = {"text/javascript", "application/javascript"}  # RFC 9239, and the older name
 ASSETS = {
@@ -117,3 +123,35 @@ async def test_only_the_docs_files_are_served_and_redoc_is_gone(client: httpx.As
         "/healthz",
         "/readyz",
     ]
+
+
+@pytest.fixture
+async def docs_off(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings.model_copy(update={"api_docs": False}))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport,
+            base_url="http://testserver",
+            event_hooks={"response": [check_problem]},
+        ) as c:
+            yield c
+
+
+async def test_turned_off_the_docs_and_the_contract_are_not_found(docs_off: Any) -> None:
+    for path in ("/docs", "/docs/assets/init.js", "/docs/assets/swagger-ui-bundle.js"):
+        refused(await docs_off.get(path), 404, "not-found")
+    refused(await docs_off.get("/redoc"), 404, "not-found")
+    refused(await docs_off.get("/openapi.json"), 404, "not-found")
+    # The app still holds its contract and enforces it (app/contract.py): only not published.
+    assert (await docs_off.get("/v1/taxonomy")).status_code == 200
+    refused(await docs_off.get("/v1/taxonomy", params={"x": "1"}), 422, "validation-error")
+
+
+def test_the_setting_is_on_by_default_and_read_as_ombuds_api_docs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("OMBUDS_API_DOCS", raising=False)
+    assert Settings(environment="test", **TEST_SECRETS).api_docs is True
+    monkeypatch.setenv("OMBUDS_API_DOCS", "false")
+    assert Settings(environment="test", **TEST_SECRETS).api_docs is False

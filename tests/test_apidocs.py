@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from html.parser import HTMLParser
-from typing import Any
 
 import httpx
 import pytest
@@ -138,7 +137,9 @@ async def docs_off(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
             yield c
 
 
-async def test_turned_off_the_docs_and_the_contract_are_not_found(docs_off: Any) -> None:
+async def test_turned_off_the_docs_and_the_contract_are_not_found(
+    docs_off: httpx.AsyncClient,
+) -> None:
     for path in ("/docs", "/docs/assets/init.js", "/docs/assets/swagger-ui-bundle.js"):
         refused(await docs_off.get(path), 404, "not-found")
     refused(await docs_off.get("/redoc"), 404, "not-found")

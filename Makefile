@@ -5,7 +5,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 
-.PHONY: run test bench bench-filing bench-statistics lint format openapi lock migrate fuzz mutation screenshots clean
+# The shipped translations (English is the source): compiled from their .po by the set-up.
+LOCALES := fr es ar
+MO := $(foreach l,$(LOCALES),app/locale/$(l)/LC_MESSAGES/messages.mo)
+
+.PHONY: catalogs run test bench bench-filing bench-statistics lint format openapi lock migrate fuzz mutation screenshots clean
 CHROMIUM := /usr/bin/chromium
 
 # The virtual environment is rebuilt whenever the lock file or the project metadata changes.
@@ -17,12 +21,12 @@ $(STAMP): requirements-dev.lock pyproject.toml
 	touch $(STAMP)
 
 ## Serve the API on $(PORT). Without DATABASE_URL an embedded PostgreSQL runs with its data in ./var/.
-run: $(STAMP)
+run: $(STAMP) $(MO)
 	PORT=$(PORT) $(BIN)/ombuds serve --migrate --with-worker
 
 ## Lint, check formatting and types, then run the whole test suite against a real PostgreSQL
 ## (the pages in Debian's Chromium too).
-test: lint $(CHROMIUM)
+test: lint $(MO) $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 # The browser tests drive Debian's Chromium (Playwright never downloads one): installed when
@@ -60,6 +64,22 @@ mutation: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" OMBUDS_VAR_DIR="$(CURDIR)/var" OMBUDS_KEEP_TEST_TEMPLATE=1 \
 		$(BIN)/mutmut run
 	$(BIN)/python .ci/mutation_score.py
+
+app/locale/%/LC_MESSAGES/messages.mo: app/locale/%/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel -q compile -i $< -o $@
+
+## Extract every translatable text (pages, problem titles, the taxonomy) into app/locale/messages.pot
+## and merge it into each language's .po: new texts arrive empty, for a translator to fill.
+catalogs: $(STAMP)
+	$(BIN)/pybabel -q extract -F babel.cfg -k t -k texts -k plural:1,2 -k N_ --add-location=file \
+		--sort-by-file --project=ombuds --copyright-holder="ombuds contributors" \
+		-o app/locale/messages.pot .
+	for l in $(LOCALES); do \
+		test -f app/locale/$$l/LC_MESSAGES/messages.po || \
+			$(BIN)/pybabel -q init -i app/locale/messages.pot -d app/locale -l $$l; \
+		$(BIN)/pybabel -q update -i app/locale/messages.pot -d app/locale -l $$l \
+			--no-fuzzy-matching --ignore-obsolete --init-missing; \
+	done
 
 migrate: $(STAMP)
 	$(BIN)/ombuds migrate

@@ -150,6 +150,15 @@ class Settings(BaseSettings):
     # name a department only from this list: any other respondent counts as "other".
     departments: Annotated[list[str], NoDecode] = Field(default_factory=list, max_length=500)
 
+    # The residents' pages (app/web): the office's name and how to reach it, as they show them;
+    # a directory of templates that replace the shipped ones of the same name (a city's texts).
+    office_name: str = Field(default="Human Rights Office", min_length=2, max_length=120)
+    office_contact: str | None = Field(default=None, max_length=500)
+    templates_dir: Path | None = None
+    # A receipt login on the pages ends after this long, however active (the idle limit is
+    # receipt_token_ttl_seconds).
+    page_session_hours: int = Field(default=8, ge=1, le=24)
+
     # Web origins whose pages may call the API from a browser (CORS), e.g. the city's own site
     # hosting its form: a JSON list of `https://host[:port]`. Empty: no cross-origin calls.
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list, max_length=50)

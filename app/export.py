@@ -142,7 +142,7 @@ async def export(
     # Only ever the complainant's own data: any other role is refused before any lookup.
     principal: Annotated[Principal, allow(P.data_export)],
 ) -> DataExport:
-    return await _export(tx, request, principal, complaint_id)
+    return await export_of(tx, request, principal, complaint_id)
 
 
 @me_router.get(
@@ -160,11 +160,11 @@ async def export_mine(
 ) -> ResidentExport:
     cur = await tx.execute(_MINE, {"subject": principal.subject})
     ids = [row["id"] for row in await cur.fetchall()]
-    exports = [await _export(tx, request, principal, cid) for cid in ids]
+    exports = [await export_of(tx, request, principal, cid) for cid in ids]
     return ResidentExport(exported_at=datetime.now(UTC), complaints=exports)
 
 
-async def _export(
+async def export_of(
     tx: Conn, request: Request, principal: Principal, complaint_id: UUID
 ) -> DataExport:
     settings, sealer = request.app.state.settings, request.app.state.sealer

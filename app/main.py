@@ -45,7 +45,7 @@ from app.remedies.router import router as remedies_router
 from app.retaliation.router import router as retaliation_router
 from app.retention.router import router as retention_router
 from app.statistics.router import router as statistics_router
-from app.web import pages
+from app.web import acting, pages, rendering, residents
 
 log = logging.getLogger("ombuds")
 
@@ -152,7 +152,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(erasure_router)
     # The public pages (HTML, outside the API's contract) and their one stylesheet.
     app.include_router(pages.router)
-    app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
+    app.include_router(residents.router)
+    app.mount("/static", StaticFiles(directory=rendering.STATIC_DIR), name="static")
+    # A refusal on a page a browser reads is a page in the reader's language, not JSON.
+    app.state.page_errors = acting.error_page
     if settings.api_docs:
         apidocs.install(app)
 

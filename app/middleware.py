@@ -6,6 +6,7 @@ import json
 
 from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -16,6 +17,7 @@ from app.kit.errors import (
     CorsRefused,
     PayloadTooLarge,
     UnsupportedMediaType,
+    wants_page,
 )
 
 SECURITY_HEADERS = [
@@ -68,6 +70,9 @@ class LimitsAndHeaders:
         only_json = False
         if upload:
             limit = self.upload_limit
+        elif method in _WITH_BODY and not path.startswith("/v1/") and _is_form_with_files(scope):
+            # A page's form with its files (app/web/residents.py: FILES_PER_FORM at most).
+            limit = self.limit + PAGE_FORM_FILES * self.upload_limit
         elif method in _WITH_BODY and self.body_rule is not None:
             limit, only_json = self.body_rule(method, path)
         else:
@@ -75,12 +80,12 @@ class LimitsAndHeaders:
         length = next((v for k, v in scope["headers"] if k == b"content-length"), None)
         if only_json and (length is None or length.strip() != b"0") and not _is_json(scope):
             detail = "This route takes a JSON body: send it with Content-Type: application/json."
-            await _problem(send, UnsupportedMediaType(detail), path)
+            await _refuse(scope, receive, send, UnsupportedMediaType(detail))
             return
         if length is not None:
             # The server frames the body by Content-Length, so checking it is enough.
             if length.isdigit() and int(length) > limit:
-                await self._reject(send, limit, path)
+                await self._reject(scope, receive, send, limit)
                 return
             await self.app(scope, receive, send)
             return
@@ -94,7 +99,7 @@ class LimitsAndHeaders:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
-                await self._reject(send, limit, path)
+                await self._reject(scope, receive, send, limit)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -108,9 +113,31 @@ class LimitsAndHeaders:
 
         await self.app(scope, buffered_receive, send)
 
-    async def _reject(self, send: Send, limit: int, path: str) -> None:
+    async def _reject(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         detail = f"The request body may be at most {limit} bytes."
-        await _problem(send, PayloadTooLarge(detail), path)
+        await _refuse(scope, receive, send, PayloadTooLarge(detail))
+
+
+# How many files one form of the pages may carry (the middleware sizes their bodies by it).
+PAGE_FORM_FILES = 3
+
+
+def _is_form_with_files(scope: Scope) -> bool:
+    header = next((v for k, v in scope["headers"] if k == b"content-type"), b"")
+    return header.split(b";", 1)[0].strip().lower() == b"multipart/form-data"
+
+
+async def _refuse(scope: Scope, receive: Receive, send: Send, error: AppError) -> None:
+    """A refusal before the app has read the body: a page in the reader's language when a person
+    is posting a page's form, problem+json otherwise; the connection is closed either way."""
+    accept = next((v for k, v in scope["headers"] if k == b"accept"), b"").decode("latin-1")
+    app = scope.get("app")
+    page = getattr(getattr(app, "state", None), "page_errors", None)
+    if page is not None and wants_page(scope["path"], accept):
+        response = page(Request(scope), error.status, {"Connection": "close"})
+        await response(scope, receive, send)
+        return
+    await _problem(send, error, scope["path"])
 
 
 def _is_json(scope: Scope) -> bool:

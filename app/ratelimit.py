@@ -158,4 +158,12 @@ async def resident_writes(request: Request, principal: Principal) -> None:
     actor = f"actor:{principal.subject}"
     await check(request, Limit("writes", settings.rate_limit_writes_per_minute), actor)
     if request.url.path.endswith("/attachments"):
-        await check(request, Limit("uploads", settings.rate_limit_uploads_per_minute), actor)
+        await resident_uploads(request, principal)
+
+
+async def resident_uploads(request: Request, principal: Principal) -> None:
+    """A complainant's or resident's file: the uploads budget, per actor (the pages call this for
+    each file a form carries; the API's upload route gets it through the gate)."""
+    settings = request.app.state.settings
+    actor = f"actor:{principal.subject}"
+    await check(request, Limit("uploads", settings.rate_limit_uploads_per_minute), actor)

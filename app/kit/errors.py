@@ -13,7 +13,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
@@ -151,8 +151,23 @@ class ServiceUnavailable(AppError):
     status, slug, title = 503, "unavailable", "Service unavailable"
 
 
-def problem_response(error: AppError, request: Request | None = None) -> JSONResponse:
+# Paths that answer programs only: a refusal there is always a problem document.
+_MACHINE_PATHS = ("/v1/", "/openapi.json", "/healthz", "/readyz", "/metrics", "/docs", "/redoc")
+
+
+def wants_page(path: str, accept: str | None) -> bool:
+    """A refusal a person reads in a browser (a page path, asked for as HTML) is a page in
+    their language (`app.state.page_errors`); everything else is problem+json."""
+    return not path.startswith(_MACHINE_PATHS) and "text/html" in (accept or "")
+
+
+def problem_response(error: AppError, request: Request | None = None) -> Response:
     instance = request.url.path if request is not None else None
+    if request is not None and wants_page(request.url.path, request.headers.get("accept")):
+        page = getattr(request.app.state, "page_errors", None)
+        if page is not None:
+            response: Response = page(request, error.status, error.headers)
+            return response
     return JSONResponse(
         error.to_problem(instance),
         status_code=error.status,
@@ -207,17 +222,17 @@ _FRAMEWORK_DETAILS = {
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
-    async def _app_error(request: Request, exc: AppError) -> JSONResponse:
+    async def _app_error(request: Request, exc: AppError) -> Response:
         return problem_response(exc, request)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
         errors = _validation_errors(exc)
         fields = ", ".join(sorted({e["field"] for e in errors}))
         return problem_response(Unprocessable(f"Invalid fields: {fields}.", errors), request)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         # The framework's own refusals: its detail when it says more than the status phrase.
         said = str(exc.detail) if exc.detail else ""
         if said == HTTPStatus(exc.status_code).phrase:
@@ -239,7 +254,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem_response(error, request)
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         # The frames, for the operator; not the message, which may quote personal data.
         frames = "".join(traceback.format_tb(exc.__traceback__))
         log.error(

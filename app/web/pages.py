@@ -8,12 +8,9 @@ person reads it. Access follows the JSON's rule: open while the office publishes
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import jinja2
 from fastapi import APIRouter, Request, Response
-from fastapi.templating import Jinja2Templates
 
 from app.db import transaction
 from app.kit.errors import NotFound
@@ -21,36 +18,13 @@ from app.statistics import releases
 from app.statistics.schemas import PeriodUnit
 from app.web import views
 from app.web.i18n import Texts, texts_for
-
-HERE = Path(__file__).parent
-STATIC_DIR = HERE / "static"
-STYLESHEET = "/static/ombuds.css"
-ICON = "/static/favicon.svg"
+from app.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 
 # Pages of the open data may be cached as the JSON is; refusals are not.
-_PUBLIC = {"Cache-Control": "public, max-age=300"}
+_PUBLIC = {"Cache-Control": "public, max-age=300", "Vary": "Accept-Language, Cookie"}
 _REFUSED = {"Cache-Control": "no-store"}
-
-
-def environment() -> jinja2.Environment:
-    """Templates escape everything by default and fail on a missing variable; the i18n
-    extension carries `{% trans %}` and `_()`, with null translations until catalogs exist."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(HERE / "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    # Added by the i18n extension at run time, so the type checker cannot see it.
-    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
-    return env
-
-
-templates = Jinja2Templates(env=environment())
 
 
 def _render(
@@ -61,16 +35,7 @@ def _render(
     status_code: int = 200,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    page = {
-        "lang": texts.lang,
-        "dir": texts.direction,
-        "stylesheet": STYLESHEET,
-        "icon": ICON,
-        **context,
-    }
-    return templates.TemplateResponse(
-        request, name, page, status_code=status_code, headers=headers or _PUBLIC
-    )
+    return render(request, name, context, status_code=status_code, headers=headers or _PUBLIC)
 
 
 def _error(

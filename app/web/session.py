@@ -1,0 +1,123 @@
+"""The residents' browser session: one sealed cookie, a CSRF token for every form.
+
+The cookie (`ombuds_session`) is encrypted and authenticated (AES-256-GCM, key derived from the
+token secret): it holds the form token, and after a receipt login the short-lived access token the
+API would have issued for the same receipt, so the pages act with exactly the API's principal.
+Right after a filing it also holds the reference and receipt until the confirmation page has shown
+them once. It is HttpOnly and SameSite=Strict, Secure outside development, and lives as long as
+the browser session; the case token in it expires after `OMBUDS_RECEIPT_TOKEN_TTL_SECONDS` of
+inactivity (each page renews it) and in any case `OMBUDS_PAGE_SESSION_HOURS` after the login.
+
+The receipt is never in a URL, a log line or a Referer: it travels in form bodies and in this
+cookie only, and pages are served with `Referrer-Policy: no-referrer`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import json
+import os
+import secrets
+import time
+from dataclasses import asdict, dataclass, field, replace
+from functools import cache
+from typing import Any
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from fastapi import Request, Response
+
+from app.config import Settings
+
+COOKIE = "ombuds_session"
+_PURPOSE = b"ombuds page session v1"
+_NONCE = 12
+
+
+def _key(settings: Settings) -> bytes:
+    """A key of its own for the cookie, derived from the token secret (one secret less to keep)."""
+    return _derive(settings.jwt_secret.get_secret_value())
+
+
+@cache
+def _derive(secret: str) -> bytes:
+    return HKDF(hashes.SHA256(), 32, salt=None, info=_PURPOSE).derive(secret.encode())
+
+
+@dataclass(frozen=True)
+class Filed:
+    """What the confirmation page shows once: the new case's reference and its receipt."""
+
+    reference: str
+    receipt: str
+    track: str
+    acknowledge_by: str
+    feedback_by: str
+
+
+@dataclass(frozen=True)
+class Session:
+    csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    # The access token of a receipt login, and when the login happened (for the absolute limit).
+    token: str | None = None
+    since: float | None = None
+    filed: Filed | None = None
+
+    def signed_in(self, token: str) -> Session:
+        return replace(self, token=token, since=time.time())
+
+    def signed_out(self) -> Session:
+        """A fresh form token too: nothing of the old session carries over."""
+        return Session()
+
+
+def seal(settings: Settings, session: Session) -> str:
+    nonce = os.urandom(_NONCE)
+    plain = json.dumps(asdict(session), separators=(",", ":")).encode()
+    sealed = AESGCM(_key(settings)).encrypt(nonce, plain, _PURPOSE)
+    return base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")
+
+
+def unseal(settings: Settings, value: str) -> Session | None:
+    """The session in a cookie, or None when it is not one this service sealed."""
+    try:
+        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+        plain = AESGCM(_key(settings)).decrypt(raw[:_NONCE], raw[_NONCE:], _PURPOSE)
+        data: dict[str, Any] = json.loads(plain)
+        filed = data.pop("filed", None)
+        return Session(**data, filed=Filed(**filed) if filed else None)
+    except Exception:  # any defect: no session (a new one is started)
+        return None
+
+
+def read(request: Request) -> tuple[Session, bool]:
+    """The request's session, and whether it came with the request (False: a new one)."""
+    cached = request.scope.get("ombuds.session")
+    if isinstance(cached, tuple):
+        return cached
+    settings: Settings = request.app.state.settings
+    value = request.cookies.get(COOKIE)
+    found = unseal(settings, value) if value else None
+    result = (found, True) if found is not None else (Session(), False)
+    request.scope["ombuds.session"] = result
+    return result
+
+
+def write(request: Request, response: Response, session: Session) -> None:
+    settings: Settings = request.app.state.settings
+    request.scope["ombuds.session"] = (session, True)
+    response.set_cookie(
+        COOKIE,
+        seal(settings, session),
+        httponly=True,
+        samesite="strict",
+        secure=settings.environment != "development",
+        path="/",
+    )
+
+
+def csrf_ok(session: Session, known: bool, submitted: object) -> bool:
+    """The form's token is the session's: a page of this service made the form."""
+    return known and isinstance(submitted, str) and hmac.compare_digest(submitted, session.csrf)

@@ -13,7 +13,14 @@ from app.complaints.workflow import (
     Status,
 )
 from app.kit.permissions import Role, roles_holding
-from app.taxonomy import CHARACTERISTICS, DISCRIMINATION_GROUNDS, LANGUAGES, RIGHTS, TRACK_LABELS
+from app.taxonomy import (
+    CHARACTERISTICS,
+    DISCRIMINATION_GROUNDS,
+    GROUND_DESCRIPTIONS,
+    LANGUAGES,
+    RIGHTS,
+    TRACK_LABELS,
+)
 
 router = APIRouter(prefix="/v1", tags=["reference"])
 
@@ -23,7 +30,16 @@ class Coded(BaseModel):
     label: str
 
 
-class RightOut(Coded):
+class Described(Coded):
+    description: str = Field(
+        description="One plain sentence for residents deciding what to name (English).",
+        examples=[
+            "A safe, affordable home, protection from forced eviction and from being left homeless."
+        ],
+    )
+
+
+class RightOut(Described):
     udhr_articles: list[int] = Field(description="Universal Declaration of Human Rights articles.")
     sdg_targets: list[str] = Field(description="Sustainable Development Goal targets it touches.")
 
@@ -36,7 +52,7 @@ class CharacteristicOut(BaseModel):
 class TaxonomyOut(BaseModel):
     tracks: list[Coded]
     rights: list[RightOut]
-    discrimination_grounds: list[Coded]
+    discrimination_grounds: list[Described]
     characteristics: list[CharacteristicOut]
     languages: list[Coded]
     departments: list[str] = Field(
@@ -53,10 +69,14 @@ _TAXONOMY = TaxonomyOut(
             label=r.label,
             udhr_articles=list(r.udhr_articles),
             sdg_targets=list(r.sdg_targets),
+            description=r.description,
         )
         for r in RIGHTS
     ],
-    discrimination_grounds=[Coded(code=c, label=lbl) for c, lbl in DISCRIMINATION_GROUNDS.items()],
+    discrimination_grounds=[
+        Described(code=c, label=lbl, description=GROUND_DESCRIPTIONS[c])
+        for c, lbl in DISCRIMINATION_GROUNDS.items()
+    ],
     characteristics=[
         CharacteristicOut(code=name, options=[Coded(code=c, label=lbl) for c, lbl in opts.items()])
         for name, opts in CHARACTERISTICS.items()

@@ -12,6 +12,56 @@ from app.crypto import Sealer
 from tests.conftest import complaint_body, publish_due, refused
 
 REFERENCE = r"^HRC-\d{4}-\d{6,}$"
+# The published codes, written out: a code renamed or dropped breaks every statistic before it.
+RIGHT_CODES = [
+    "life_liberty_security",
+    "freedom_from_ill_treatment",
+    "equality_non_discrimination",
+    "protection_from_gender_based_violence",
+    "access_to_justice",
+    "good_administration",
+    "privacy_data_protection",
+    "freedom_of_movement",
+    "asylum_and_migration",
+    "property",
+    "thought_conscience_religion",
+    "expression_information",
+    "assembly_association",
+    "participation_public_affairs",
+    "social_security",
+    "work",
+    "adequate_housing",
+    "health",
+    "food_water_sanitation",
+    "education",
+    "cultural_life",
+    "rights_of_the_child",
+    "accessibility",
+    "healthy_environment",
+    "integrity_anti_corruption",
+]
+GROUND_CODES = [
+    "race",
+    "colour",
+    "ethnic_origin",
+    "sex",
+    "gender_identity",
+    "sexual_orientation",
+    "language",
+    "religion_or_belief",
+    "political_or_other_opinion",
+    "national_origin",
+    "social_origin",
+    "property",
+    "birth_or_descent",
+    "disability",
+    "age",
+    "health_status",
+    "migration_status",
+    "economic_and_social_situation",
+    "marital_or_family_status",
+    "other_status",
+]
 
 
 def _count(db: Any, table: str = "complaints") -> int:
@@ -281,6 +331,22 @@ async def test_taxonomy(client: httpx.AsyncClient) -> None:
         "ethnicity",
     }
     assert "disability" in {g["code"] for g in body["discrimination_grounds"]}
+    # Each right and each ground explained in one plain sentence, for residents choosing.
+    assert housing["description"] == (
+        "A safe, affordable home, protection from forced eviction and from being left homeless."
+    )
+    age = next(g for g in body["discrimination_grounds"] if g["code"] == "age")
+    assert age == {
+        "code": "age",
+        "label": "Age",
+        "description": "Being treated worse because of how old or how young you are.",
+    }
+    for item in [*body["rights"], *body["discrimination_grounds"]]:
+        text = item["description"]
+        assert 20 <= len(text) <= 160 and text.endswith(".") and text.count(". ") == 0, item
+    # The codes never change once published (statistics are grouped by them).
+    assert [r["code"] for r in body["rights"]] == RIGHT_CODES
+    assert [g["code"] for g in body["discrimination_grounds"]] == GROUND_CODES
     # The departments the city configured, for forms to offer (tests configure four).
     assert body["departments"] == ["Housing", "Police", "Social Services", "Education"]
 

@@ -81,7 +81,14 @@ class ComplaintIn(Strict):
                     "remedy_sought": "Suspend the eviction and hear us before any decision.",
                     "language": "en",
                     "characteristics": {"age_band": "35_44", "disability": "yes"},
-                }
+                },
+                {
+                    "track": "ombudsperson",
+                    "summary": "No answer about my benefits for months",
+                    "description": "I applied for housing benefit in May and heard nothing since.",
+                    "rights_affected": [],
+                    "remedy_sought": "A decision on my application.",
+                },
             ]
         },
     )
@@ -89,7 +96,13 @@ class ComplaintIn(Strict):
     track: Track = Track.ombudsperson
     summary: Annotated[str, Len(3, 200), *TEXT]
     description: Annotated[str, Len(10, 10_000), *TEXT]
-    rights_affected: list[RightCode] = Field(min_length=1, max_length=10)
+    rights_affected: list[RightCode] = Field(
+        default_factory=list,
+        max_length=10,
+        description="The human rights the complainant thinks are affected (GET /v1/taxonomy "
+        "explains each). An empty list, or none given, means not known: staff classify it "
+        "during assessment (PUT /v1/complaints/{id}/classification).",
+    )
     discrimination_grounds: list[GroundCode] = Field(default_factory=list, max_length=10)
     respondent: Annotated[str, Len(2, 200), *TEXT] | None = Field(
         default=None, description="Municipal department or body complained about, if known."

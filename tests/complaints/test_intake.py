@@ -108,6 +108,28 @@ async def test_anonymous_filing(client: httpx.AsyncClient, db: Any) -> None:
     ]
 
 
+@pytest.mark.parametrize("given", [{"rights_affected": []}, {}], ids=["empty", "omitted"])
+async def test_a_complaint_may_be_filed_without_knowing_the_rights(
+    given: dict[str, Any], client: httpx.AsyncClient, db: Any, receipt_headers: Any
+) -> None:
+    """ "I don't know": an empty list, or none given, is a complaint with no right named yet."""
+    body = complaint_body(discrimination_grounds=[], **given)
+    if not given:
+        del body["rights_affected"]
+    response = await client.post("/v1/complaints", json=body)
+    assert response.status_code == 201, response.text
+    filed = response.json()
+    stored = db.execute(
+        "SELECT rights_affected, discrimination_grounds, status FROM complaints"
+    ).fetchone()
+    assert stored == {"rights_affected": [], "discrimination_grounds": [], "status": "submitted"}
+    case = await client.get(f"/v1/complaints/{filed['id']}", headers=await receipt_headers(filed))
+    assert case.status_code == 200
+    assert (case.json()["rights_affected"], case.json()["discrimination_grounds"]) == ([], [])
+    audited = db.execute("SELECT action FROM audit_entries ORDER BY id").fetchall()
+    assert audited == [{"action": "complaint.file"}, {"action": "auth.receipt"}]
+
+
 async def test_references_are_unique_and_sequential(file_complaint: Any) -> None:
     refs = [(await file_complaint())["reference"] for _ in range(3)]
     numbers = [int(r.rsplit("-", 1)[1]) for r in refs]
@@ -239,7 +261,25 @@ BAD_BODIES = [
     ({"reference": "HRC-2026-000001"}, "body.reference"),
     ({"track": "secret_police"}, "body.track"),
     ({"rights_affected": ["right_to_fly"]}, "body.rights_affected.0"),
-    ({"rights_affected": []}, "body.rights_affected"),
+    (
+        {
+            "rights_affected": [
+                "life_liberty_security",
+                "freedom_from_ill_treatment",
+                "equality_non_discrimination",
+                "access_to_justice",
+                "good_administration",
+                "privacy_data_protection",
+                "property",
+                "work",
+                "adequate_housing",
+                "health",
+                "education",
+            ]
+        },
+        "body.rights_affected",
+    ),
+    ({"discrimination_grounds": ["sex", "sex"]}, "body"),
     ({"rights_affected": ["health", "health"]}, "body"),
     ({"discrimination_grounds": ["hair_colour"]}, "body.discrimination_grounds.0"),
     ({"summary": "x" * 201}, "body.summary"),

@@ -9,6 +9,7 @@ from sqlmodel import SQLModel
 from app.attachments.models import Attachment
 from app.audit.models import AuditEntry
 from app.complaints.models import (
+    Classification,
     ComplainantCharacteristics,
     ComplainantContact,
     Complaint,
@@ -42,6 +43,7 @@ metadata = SQLModel.metadata
 __all__ = [
     "Attachment",
     "AuditEntry",
+    "Classification",
     "ComplainantCharacteristics",
     "ComplainantContact",
     "Complaint",

@@ -67,10 +67,11 @@ class World:
     ) -> Case:
         """A complaint on `track` in `status`, filed by the resident `owner` with contact details,
         with one of each child: a message to the complainant, a file the complainant attached,
-        an investigation with an information request to housing, issued findings of a violation,
-        a remedy to housing, a scheduled hearing, a record awaiting the reporter, a requested
-        protection measure, an identity request by the oversight officer (`reveal`), a pending
-        erasure request; and `staff` of the track recused from it."""
+        a classification by staff, an investigation with an information request to housing,
+        issued findings of a violation, a remedy to housing, a scheduled hearing, a record
+        awaiting the reporter, a requested protection measure, an identity request by the
+        oversight officer (`reveal`), a pending erasure request; and `staff` of the track recused
+        from it."""
         response = await self.client.post(
             "/v1/complaints",
             json=complaint_body(track=track.value, contact={"email": "owner@example.org"}),
@@ -127,6 +128,12 @@ class World:
             "INSERT INTO findings (complaint_id, outcome, rights_affected, public_summary, "
             "internal_reasoning, drafted_by, issued_at) VALUES (%s, 'violation_found', "
             "'{adequate_housing}', 'A breach was found.', 'No hearing was held.', 'staff', now())",
+            (cid,),
+        )
+        run(
+            "INSERT INTO classifications (complaint_id, rights_before, rights_after, "
+            "grounds_before, grounds_after, classified_by) VALUES (%s, '{}', "
+            "'{adequate_housing,good_administration}', '{}', '{disability}', 'staff')",
             (cid,),
         )
         case.children["remedy"] = one(

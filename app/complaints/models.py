@@ -1,5 +1,5 @@
 """The complaints room's tables: the case, what the complainant gave (sealed or kept apart),
-recusals, redactions and the timeline."""
+recusals, redactions, classifications and the timeline."""
 
 from __future__ import annotations
 
@@ -213,6 +213,25 @@ class Redaction(SQLModel, table=True):
     reason: str = text_field()
     redacted_by: str = text_field()
     redacted_at: datetime = moment(now=True)
+
+
+class Classification(SQLModel, table=True):
+    """A change of the rights affected and discrimination grounds a case is classified under (a
+    complaint filed with none known is classified during assessment): the codes before and after,
+    who changed them, when. Codes only, so it stays after an erasure as the case's codes do; the
+    audit entry written by the same statement names the case."""
+
+    __tablename__ = "classifications"
+    __table_args__ = (sa.Index("ix_classifications_complaint", "complaint_id", "id"),)
+
+    id: int = serial()
+    complaint_id: uuid.UUID = complaint_ref()
+    rights_before: list[str] = texts()
+    rights_after: list[str] = texts()
+    grounds_before: list[str] = texts()
+    grounds_after: list[str] = texts()
+    classified_by: str = text_field()
+    classified_at: datetime = moment(now=True)
 
 
 class TimelineEntry(SQLModel, table=True):

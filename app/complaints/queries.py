@@ -289,6 +289,41 @@ SELECT c.*, entry.entry_id, entry.entry_at FROM c, entry
     ),
 )
 
+# The case's classification as it stands (read under the lock the service holds).
+CLASSIFICATION = "SELECT rights_affected, discrimination_grounds FROM complaints WHERE id = %(id)s"
+
+# Classification by staff: the new codes, the change kept with the codes it replaced, the
+# timeline entry (the complainant's too: the codes are shown to them on the case), the audit
+# entry, and the note for the statistics fold, which recounts the case under its new rights.
+CLASSIFY = compose(
+    """
+WITH c AS (
+  UPDATE complaints
+  SET rights_affected = %(rights)s::text[], discrimination_grounds = %(grounds)s::text[],
+      version = version + 1, updated_at = now()
+  WHERE id = %(id)s AND version = %(version)s
+  RETURNING id, status, version, updated_at, rights_affected, discrimination_grounds
+),
+k AS (
+  INSERT INTO classifications (complaint_id, rights_before, rights_after, grounds_before,
+                               grounds_after, classified_by)
+  SELECT c.id, %(rights_before)s::text[], c.rights_affected, %(grounds_before)s::text[],
+         c.discrimination_grounds, %(actor_subject)s
+  FROM c
+  RETURNING complaint_id
+),
+{trail}
+SELECT c.*, entry.entry_id, entry.entry_at FROM c, entry
+""",
+    trail=",\n".join(
+        (
+            timeline_cte("c", "id", "'classify'", "status", returning=True),
+            audit_cte("k", "'complaint.classify'", "complaint", "k.complaint_id"),
+            changed("event", "complaint.classified", "c", "c.id"),
+        )
+    ),
+)
+
 # Recusal: record it; if the person handles the complaint, unassign them; staff-only timeline
 # entries and the audit entry. No row back means the person was already recused.
 RECUSE = compose(

@@ -12,6 +12,8 @@ from app.complaints.schemas import (
     AccessToken,
     AssignmentIn,
     AssignmentOut,
+    ClassificationIn,
+    ClassificationOut,
     ComplaintIn,
     ComplaintOut,
     ComplaintPage,
@@ -245,6 +247,37 @@ async def put_handler(
     if_match: IfMatch,
 ) -> AssignmentOut:
     result = await service.assign(tx, principal, complaint_id, body, if_match)
+    response.headers["ETag"] = etag(result.version)
+    return result
+
+
+@router.put(
+    "/complaints/{complaint_id}/classification",
+    tags=["case handling"],
+    summary="Classify the rights affected and the discrimination grounds",
+    description=(
+        "Staff of the complaint's track who may assess it set its codes (GET /v1/taxonomy), "
+        "replacing the ones it has: a complaint filed without knowing which rights are affected "
+        "is classified during assessment. Needs `If-Match`. Only while the case is open (a "
+        "finished case is 409; reopen it first). The change is kept with the codes it replaced, "
+        "is on the timeline (the complainant's too) and the audit trail, and the statistics "
+        "count the case under its new codes. The same codes again change nothing "
+        "(`entry` null)."
+    ),
+    responses={
+        200: response_headers(ETag="New version tag"),
+        **VERSIONED_WRITE,
+    },
+)
+async def put_classification(
+    complaint_id: UUID,
+    body: ClassificationIn,
+    response: Response,
+    tx: Tx,
+    principal: Annotated[Principal, allow_on_case(P.complaint_classify)],
+    if_match: IfMatch,
+) -> ClassificationOut:
+    result = await service.classify(tx, principal, complaint_id, body, if_match)
     response.headers["ETag"] = etag(result.version)
     return result
 

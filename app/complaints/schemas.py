@@ -260,6 +260,54 @@ class Timeline(BaseModel):
     entries: list[TimelineEntryOut]
 
 
+class ClassificationIn(Strict):
+    """The whole classification: what is not listed is no longer named (PUT replaces)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "rights_affected": ["adequate_housing", "good_administration"],
+                    "discrimination_grounds": ["disability"],
+                }
+            ]
+        },
+    )
+
+    rights_affected: list[RightCode] = Field(
+        max_length=10, description="Codes of GET /v1/taxonomy; empty: none (yet)."
+    )
+    discrimination_grounds: list[GroundCode] = Field(
+        max_length=10, description="Codes of GET /v1/taxonomy; empty: none."
+    )
+
+    @model_validator(mode="after")
+    def _unique_codes(self) -> ClassificationIn:
+        if len(set(self.rights_affected)) != len(self.rights_affected):
+            raise ValueError("rights_affected lists a code twice")
+        if len(set(self.discrimination_grounds)) != len(self.discrimination_grounds):
+            raise ValueError("discrimination_grounds lists a code twice")
+        return self
+
+
+class Codes(BaseModel):
+    rights_affected: list[str]
+    discrimination_grounds: list[str]
+
+
+class ClassificationOut(BaseModel):
+    id: UUID
+    rights_affected: list[str]
+    discrimination_grounds: list[str]
+    previous: Codes | None = Field(
+        description="The classification this one replaced; null when nothing changed."
+    )
+    version: int
+    updated_at: datetime
+    entry: TimelineEntryOut | None = Field(description="Null when nothing changed.")
+
+
 OverdueFilter = Literal["acknowledgement", "feedback"]
 
 

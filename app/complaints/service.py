@@ -15,6 +15,9 @@ from app.complaints import queries, receipts
 from app.complaints.schemas import (
     AssignmentIn,
     AssignmentOut,
+    ClassificationIn,
+    ClassificationOut,
+    Codes,
     ComplaintIn,
     ComplaintListItem,
     ComplaintOut,
@@ -38,6 +41,7 @@ from app.complaints.schemas import (
 )
 from app.complaints.workflow import (
     GUARD_DESCRIPTIONS,
+    OPEN,
     TERMINAL,
     Action,
     Status,
@@ -475,6 +479,77 @@ async def assign(
             actor_subject=actor.subject,
             visible_to_complainant=False,
             about_subject=about,
+        ),
+    )
+
+
+async def classify(
+    conn: Conn, principal: Principal, complaint_id: UUID, body: ClassificationIn, if_match: str
+) -> ClassificationOut:
+    """Staff set the rights affected and discrimination grounds of a case (a complaint filed
+    with none known is classified during assessment): kept with the codes replaced, on the
+    timeline and the audit trail, and recounted by the statistics."""
+    case = await lock(conn, principal, complaint_id)
+    check_version(if_match, case.version)
+    # While the case is open (workflow.OPEN: the states `withdraw` and `close_as_stale` leave
+    # from), findings and follow-up included: a wrong code can still be put right before the
+    # case finishes, and the findings keep the rights they found on their own. A finished case
+    # (closed, withdrawn, inadmissible, referred) stays classified as it was when it finished;
+    # `reopen` (head of office, with reasons) brings it back to assessment first.
+    if case.status not in OPEN:
+        raise Conflict(f"The complaint is {case.status}: its classification no longer changes.")
+    cur = await conn.execute(queries.CLASSIFICATION, {"id": complaint_id})
+    current = await cur.fetchone()
+    assert current is not None  # the complaint is locked above
+    before = Codes.model_validate(current)
+    rights = [r.value for r in body.rights_affected]
+    grounds = [g.value for g in body.discrimination_grounds]
+    # PUT is idempotent, and the order of the codes means nothing: the same codes change nothing
+    # and record nothing.
+    if set(rights) == set(before.rights_affected) and set(grounds) == set(
+        before.discrimination_grounds
+    ):
+        return ClassificationOut(
+            id=complaint_id,
+            rights_affected=before.rights_affected,
+            discrimination_grounds=before.discrimination_grounds,
+            previous=None,
+            version=case.version,
+            updated_at=case.updated_at,
+            entry=None,
+        )
+    actor = case.actor(principal, Permission.complaint_classify)
+    cur = await conn.execute(
+        queries.CLASSIFY,
+        {
+            "id": complaint_id,
+            "version": case.version,
+            "rights": rights,
+            "grounds": grounds,
+            "rights_before": before.rights_affected,
+            "grounds_before": before.discrimination_grounds,
+            **actor.params,
+        },
+    )
+    done = await cur.fetchone()
+    assert done is not None  # the row is locked and its version checked above
+    return ClassificationOut(
+        id=complaint_id,
+        rights_affected=done["rights_affected"],
+        discrimination_grounds=done["discrimination_grounds"],
+        previous=before,
+        version=done["version"],
+        updated_at=done["updated_at"],
+        entry=TimelineEntryOut(
+            id=done["entry_id"],
+            at=done["entry_at"],
+            action=CaseEvent.classify.value,
+            from_status=done["status"],
+            to_status=done["status"],
+            reason=None,
+            actor_role=actor.role,
+            actor_subject=actor.subject,
+            visible_to_complainant=True,
         ),
     )
 

@@ -32,6 +32,8 @@ class Permission(StrEnum):
     complaint_read_contact = "complaint.read_contact"  # contact details and named persons
     complaint_acknowledge = "complaint.acknowledge"
     complaint_assess = "complaint.assess"
+    # The rights affected and discrimination grounds a case concerns, as staff classify them.
+    complaint_classify = "complaint.classify"
     complaint_investigate = "complaint.investigate"  # also hearings and mediation
     complaint_decide = "complaint.decide"  # findings, remedies, protection measures
     complaint_feedback = "complaint.feedback"
@@ -84,6 +86,8 @@ _HANDLING = frozenset(
         P.complaint_read_contact,
         P.complaint_acknowledge,
         P.complaint_assess,
+        # Who assesses a case classifies it: the same roles, on their own track.
+        P.complaint_classify,
         P.complaint_investigate,
         P.complaint_decide,
         P.complaint_feedback,

@@ -27,6 +27,7 @@ class CaseEvent(StrEnum):
     unassign = "unassign"
     recuse = "recuse"
     exclude = "exclude"
+    classify = "classify"
     communicate_decision = "communicate_decision"
     hearing_scheduled = "hearing_scheduled"
     hearing_rescheduled = "hearing_rescheduled"

@@ -418,6 +418,7 @@ async def test_an_executed_erasure_leaves_no_text_and_no_file_of_the_case(
 KEPT = {
     "complaints": {"reference", "language", "handler_subject", "referred_to", "department"}
     | {"legal_hold_by", "reporter_alias", "complainant_subject"},
+    "classifications": {"classified_by"},  # the staff member who classified the case
     "erasure_requests": {"channel", "decided_by", "decision_reason", "recorded_by"}
     | {"recorded_role", "extended_by", "extension_reason"},  # the office's answer, on record
     "findings": {"communicated_by", "drafted_by"},

@@ -90,6 +90,11 @@ ROUTES: dict[tuple[str, str], Spec] = {
         headers={"content-type": "text/plain"},
     ),
     ("GET", f"{C}/attachments/{{attachment_id}}"): spec(FILERS | HANDLERS),
+    ("PUT", f"{C}/classification"): spec(
+        HANDLERS,
+        body={"rights_affected": ["health"], "discrimination_grounds": []},
+        headers={"if-match": "*"},
+    ),
     ("GET", f"{C}/erasure-requests"): spec(FILERS | HANDLERS),
     ("POST", f"{C}/erasure-requests"): spec(
         FILERS | HANDLERS,

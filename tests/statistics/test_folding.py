@@ -179,3 +179,47 @@ async def test_a_fold_takes_no_more_than_its_batch(
         assert await fold(conn, Sealer.from_settings(settings), limit=2) == 1
     total = "SELECT n FROM stat_cells WHERE dim_a = '' AND dim_b = '' AND track = 'ombudsperson'"
     assert db.execute(total).fetchone()["n"] == 3
+
+
+async def test_a_reclassified_complaint_counts_under_its_new_rights(
+    client: httpx.AsyncClient, auth: Any, db: Any, database_url: str
+) -> None:
+    """Filed with no right known, counted under `none`; classified by staff, recounted under
+    the rights and ground it was given, and no longer under `none`."""
+    response = await client.post(
+        "/v1/complaints", json=complaint_body(rights_affected=[], discrimination_grounds=[])
+    )
+    assert response.status_code == 201, response.text
+    cid = response.json()["id"]
+    assert await fold_all(database_url) == 1
+    assert cells(db) == [
+        ("", "", "", "", 1, 0),
+        ("right", "none", "", "", 1, 0),
+        ("right", "none", "status", "submitted", 1, 0),
+        ("sex_gender", "not_stated", "", "", 1, 0),
+        ("sex_gender", "not_stated", "status", "submitted", 1, 0),
+        ("status", "submitted", "", "", 1, 0),
+    ]
+    classified = await client.put(
+        f"/v1/complaints/{cid}/classification",
+        json={"rights_affected": ["adequate_housing", "health"], "discrimination_grounds": ["age"]},
+        headers={**auth("ombudsperson_staff"), "If-Match": '"v1"'},
+    )
+    assert classified.status_code == 200, classified.text
+    assert await fold_all(database_url) == 1
+    assert cells(db) == [
+        ("", "", "", "", 1, 0),
+        ("right", "adequate_housing", "", "", 1, 0),
+        ("right", "adequate_housing", "status", "submitted", 1, 0),
+        ("right", "health", "", "", 1, 0),
+        ("right", "health", "status", "submitted", 1, 0),
+        ("sex_gender", "not_stated", "", "", 1, 0),
+        ("sex_gender", "not_stated", "status", "submitted", 1, 0),
+        ("status", "submitted", "", "", 1, 0),
+    ]
+    grounds = db.execute(
+        "SELECT val_a, n FROM stat_cells WHERE dim_a = 'ground' AND dim_b = '' AND n <> 0"
+    ).fetchall()
+    assert grounds == [{"val_a": "age", "n": 1}]
+    facts = db.execute("SELECT rights, grounds FROM stat_facts").fetchall()
+    assert facts == [{"rights": ["adequate_housing", "health"], "grounds": ["age"]}]

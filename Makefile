@@ -9,7 +9,7 @@ PORT   ?= 8000
 LOCALES := fr es ar
 MO := $(foreach l,$(LOCALES),app/locale/$(l)/LC_MESSAGES/messages.mo)
 
-.PHONY: catalogs run test bench bench-filing bench-statistics lint format openapi lock migrate fuzz mutation screenshots clean
+.PHONY: catalogs run test bench bench-pages bench-filing bench-statistics lint format openapi lock migrate fuzz mutation screenshots clean
 CHROMIUM := /usr/bin/chromium
 
 # The virtual environment is rebuilt whenever the lock file or the project metadata changes.
@@ -42,12 +42,17 @@ screenshots: $(STAMP) $(CHROMIUM)
 	OMBUDS_SCREENSHOTS=docs $(BIN)/python -m pytest -n0 tests/web/test_statistics_browser.py
 
 ## Benchmarks (not part of the tests), each figure against a reference measured in the same run.
-bench: bench-filing bench-statistics
+bench: bench-filing bench-statistics bench-pages
 
 ## Filing (worker on and off, two processes, rate limit on) against a raw INSERT, the statistics
 ## fold against filing, deliveries against a plain client (about 4 minutes).
 bench-filing: $(STAMP)
 	$(BIN)/python bench/filing.py
+
+## The residents' pages against the JSON API: the form page against the taxonomy read, filing
+## through the form against filing through the API, and the form page's weight (about 2 minutes).
+bench-pages: $(STAMP) $(MO)
+	$(BIN)/python bench/pages.py
 
 ## Statistics at 10,000 and 1,000,000 complaints: releases, reads, folding (about 10 minutes).
 bench-statistics: $(STAMP)
@@ -68,10 +73,17 @@ mutation: $(STAMP)
 app/locale/%/LC_MESSAGES/messages.mo: app/locale/%/LC_MESSAGES/messages.po $(STAMP)
 	$(BIN)/pybabel -q compile -i $< -o $@
 
+# What marks a text for translation: the pages' helpers, and the refusals whose detail is a
+# constant (the API answers them in the caller's language; an f-string detail stays English).
+KEYWORDS := t texts plural:1,2 N_ _invalid:2 \
+	BadRequest Unauthorized Forbidden NotFound InvalidTransition Conflict GuardFailed \
+	PreconditionFailed PreconditionRequired Unprocessable:1 PayloadTooLarge UnsupportedMediaType \
+	TooManyRequests ServiceUnavailable BudgetExhausted ReleaseExists NotClosed NotReleased
+
 ## Extract every translatable text (pages, problem titles, the taxonomy) into app/locale/messages.pot
 ## and merge it into each language's .po: new texts arrive empty, for a translator to fill.
 catalogs: $(STAMP)
-	$(BIN)/pybabel -q extract -F babel.cfg -k t -k texts -k plural:1,2 -k N_ --add-location=file \
+	$(BIN)/pybabel -q extract -F babel.cfg $(addprefix -k ,$(KEYWORDS)) --add-location=file \
 		--sort-by-file --project=ombuds --copyright-holder="ombuds contributors" \
 		-o app/locale/messages.pot .
 	for l in $(LOCALES); do \

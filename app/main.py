@@ -45,7 +45,7 @@ from app.remedies.router import router as remedies_router
 from app.retaliation.router import router as retaliation_router
 from app.retention.router import router as retention_router
 from app.statistics.router import router as statistics_router
-from app.web import acting, pages, rendering, residents
+from app.web import acting, pages, problems, rendering, residents
 
 log = logging.getLogger("ombuds")
 
@@ -133,6 +133,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(reference_router)
     app.include_router(complaints_router)
+    # The residents' pages early: the routes before them are tried on every page request (the
+    # filing form's throughput depends on it), and theirs never match an API path.
+    app.include_router(residents.router)
     app.include_router(messages_router)
     app.include_router(investigations_router)
     app.include_router(findings_router)
@@ -152,10 +155,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(erasure_router)
     # The public pages (HTML, outside the API's contract) and their one stylesheet.
     app.include_router(pages.router)
-    app.include_router(residents.router)
     app.mount("/static", StaticFiles(directory=rendering.STATIC_DIR), name="static")
     # A refusal on a page a browser reads is a page in the reader's language, not JSON.
     app.state.page_errors = acting.error_page
+    # The API's problem documents in the language Accept-Language asks for.
+    app.state.problem_language = problems.translate
     if settings.api_docs:
         apidocs.install(app)
 

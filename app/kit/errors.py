@@ -168,12 +168,16 @@ def problem_response(error: AppError, request: Request | None = None) -> Respons
         if page is not None:
             response: Response = page(request, error.status, error.headers)
             return response
-    return JSONResponse(
-        error.to_problem(instance),
-        status_code=error.status,
-        media_type=PROBLEM_JSON,
-        headers=error.headers,
-    )
+    body = error.to_problem(instance)
+    headers = error.headers
+    # In the caller's language when it names one (app.state.problem_language: app/web/problems.py).
+    translate = getattr(request.app.state, "problem_language", None) if request else None
+    if translate is not None and request is not None and "accept-language" in request.headers:
+        lang = translate(request, body)
+        headers = {**headers, "Vary": "Accept-Language"}
+        if lang is not None:
+            headers["Content-Language"] = lang
+    return JSONResponse(body, status_code=error.status, media_type=PROBLEM_JSON, headers=headers)
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:

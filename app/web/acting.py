@@ -64,29 +64,23 @@ _PAGES: dict[int, tuple[str, str]] = {
     404: (
         N_("Page not found"),
         N_(
-
-                "There is nothing at this address. Check the address, or start again from the "
-                "home page."
-
+            "There is nothing at this address. Check the address, or start again from the "
+            "home page."
         ),
     ),
     405: (N_("Page not found"), N_("There is nothing at this address for this kind of request.")),
     409: (
         N_("This cannot be done now"),
         N_(
-
-                "The case is in a state where this is no longer possible. Open your case to see "
-                "where it stands."
-
+            "The case is in a state where this is no longer possible. Open your case to see "
+            "where it stands."
         ),
     ),
     413: (
         N_("What you sent is too large"),
         N_(
-
-                "A file or text you sent is larger than this service accepts. Send smaller files, "
-                "or fewer at once; what you typed needs to be sent again."
-
+            "A file or text you sent is larger than this service accepts. Send smaller files, "
+            "or fewer at once; what you typed needs to be sent again."
         ),
     ),
     415: (
@@ -96,29 +90,23 @@ _PAGES: dict[int, tuple[str, str]] = {
     429: (
         N_("Too many attempts"),
         N_(
-
-                "Too many requests came from your connection in a short time. Wait a minute, then "
-                "try again. Nothing you already sent is lost."
-
+            "Too many requests came from your connection in a short time. Wait a minute, then "
+            "try again. Nothing you already sent is lost."
         ),
     ),
     503: (
         N_("The service is busy"),
         N_(
-
-                "The service cannot answer right now. Please try again in a few minutes. Nothing "
-                "you already sent is lost."
-
+            "The service cannot answer right now. Please try again in a few minutes. Nothing "
+            "you already sent is lost."
         ),
     ),
 }
 _UNEXPECTED = (
     N_("Something went wrong on our side"),
     N_(
-
-            "The service could not complete this request. Nothing was changed. Please try again "
-            "later, or contact the office."
-
+        "The service could not complete this request. Nothing was changed. Please try again "
+        "later, or contact the office."
     ),
 )
 
@@ -151,10 +139,8 @@ class FileRefused(Exception):
         413: N_("The file is too large."),
         415: N_("This kind of file is not accepted, or the file is not what its name says."),
         422: N_(
-
-                "The file name is not accepted (it must end in the extension of its type), or the "
-                "file is empty."
-
+            "The file name is not accepted (it must end in the extension of its type), or the "
+            "file is empty."
         ),
     }
 

@@ -1,4 +1,5 @@
-"""Extraction of the taxonomy's words into the catalogs (`make catalogs`, through babel.cfg).
+"""Extraction of the words that are data into the catalogs (`make catalogs`, through babel.cfg):
+the taxonomy's labels and explanations, and the titles of the API's problem documents.
 
 The taxonomy is data (app/taxonomy.py): its labels and explanations are plain strings in tables,
 not calls that an extractor could find. This extractor reads the tables themselves, so every
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from app import taxonomy
+from app.kit.errors import AppError
 
 
 def taxonomy_messages() -> list[str]:
@@ -30,9 +32,25 @@ def taxonomy_messages() -> list[str]:
     return list(seen)
 
 
+def problem_titles() -> list[str]:
+    """The title of every refusal the API and the pages can make (every AppError subclass, once
+    the app's modules are imported)."""
+    import app.main  # noqa: F401 - loads every room, so every refusal class is defined
+
+    found: dict[str, None] = {}
+    pending: list[type[AppError]] = [AppError]
+    while pending:
+        cls = pending.pop()
+        found.setdefault(cls.title, None)
+        pending += cls.__subclasses__()
+    return sorted(found)
+
+
 def extract_taxonomy(
     fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any
 ) -> Iterator[tuple[int, str | None, str, list[str]]]:
     """Babel's extraction interface: (line, function, message, comments) for each word."""
     for message in taxonomy_messages():
         yield 0, None, message, ["taxonomy"]
+    for title in problem_titles():
+        yield 0, None, title, ["problem title"]

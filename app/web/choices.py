@@ -100,10 +100,8 @@ STATES: dict[Status, tuple[str, str]] = {
     Status.submitted: (
         N_("Received"),
         N_(
-
-                "We have your complaint. We will confirm that we received it and tell you who "
-                "looks at it next."
-
+            "We have your complaint. We will confirm that we received it and tell you who "
+            "looks at it next."
         ),
     ),
     Status.acknowledged: (
@@ -113,19 +111,15 @@ STATES: dict[Status, tuple[str, str]] = {
     Status.under_assessment: (
         N_("Being assessed"),
         N_(
-
-                "We are checking whether this is within our mandate and how to handle it. We may "
-                "ask you questions here."
-
+            "We are checking whether this is within our mandate and how to handle it. We may "
+            "ask you questions here."
         ),
     ),
     Status.inadmissible: (
         N_("Not taken up"),
         N_(
-
-                "We cannot handle this complaint. The timeline below says why and where else you "
-                "can turn."
-
+            "We cannot handle this complaint. The timeline below says why and where else you "
+            "can turn."
         ),
     ),
     Status.referred: (
@@ -135,19 +129,15 @@ STATES: dict[Status, tuple[str, str]] = {
     Status.under_investigation: (
         N_("Being investigated"),
         N_(
-
-                "We are investigating: gathering documents and asking the department concerned "
-                "for information."
-
+            "We are investigating: gathering documents and asking the department concerned "
+            "for information."
         ),
     ),
     Status.hearing: (
         N_("Hearing"),
         N_(
-
-                "A hearing is planned or under way. We will tell you the date and send you the "
-                "minutes to check."
-
+            "A hearing is planned or under way. We will tell you the date and send you the "
+            "minutes to check."
         ),
     ),
     Status.mediation: (
@@ -190,6 +180,7 @@ ENTRIES: dict[str, str] = {
     "close_as_stale": N_("We closed the case after a long time without news"),
     "withdraw": N_("You withdrew the complaint"),
     "reopen": N_("We reopened the case"),
+    "classify": N_("We decided which rights the case concerns"),
 }
 _OTHER_ENTRY = N_("Your case was updated")
 NOTICES: dict[str, str] = {

@@ -24,7 +24,7 @@ from app.web.i18n import N_, Texts
 M = TypeVar("M", bound=BaseModel)
 
 # What a person reads for each kind of error the models raise (pydantic's error types).
-_BY_TYPE: dict[str, str] = {
+BY_TYPE: dict[str, str] = {
     "missing": N_("Fill this in."),
     "string_too_short": N_("Write at least %(min)s characters."),
     "string_too_long": N_("Write at most %(max)s characters."),
@@ -82,7 +82,7 @@ def _message(error: Mapping[str, Any], texts: Texts) -> str:
             if english in said:
                 return texts(friendly)
         return texts(_FALLBACK)
-    template = _BY_TYPE.get(kind)
+    template = BY_TYPE.get(kind)
     if template is None:
         return texts(_FALLBACK)
     values = {

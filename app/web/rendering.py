@@ -81,15 +81,8 @@ def language_links(request: Request, texts: Texts) -> list[dict[str, str]]:
     ]
 
 
-def render(
-    request: Request,
-    name: str,
-    context: dict[str, Any],
-    *,
-    status_code: int = 200,
-    headers: dict[str, str] | None = None,
-    background: BackgroundTask | None = None,
-) -> HTMLResponse:
+def render_text(request: Request, name: str, context: dict[str, Any]) -> str:
+    """A page as text, with what every page is given (see `render`)."""
     texts = texts_for(request)
     settings: Settings = request.app.state.settings
     page = {
@@ -104,5 +97,17 @@ def render(
         "path": request.url.path,
         **context,
     }
-    html = renderer(request).environment(texts.lang).get_template(name).render(page)
+    return renderer(request).environment(texts.lang).get_template(name).render(page)
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any],
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+    background: BackgroundTask | None = None,
+) -> HTMLResponse:
+    html = render_text(request, name, context)
     return HTMLResponse(html, status_code=status_code, headers=headers, background=background)

@@ -18,7 +18,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.datastructures import FormData, UploadFile
 
 from app import export
@@ -28,9 +28,10 @@ from app.auth.tokens import issue
 from app.complaints import service as complaints
 from app.complaints.schemas import ComplaintIn, ReceiptLogin, RetaliationIn, TransitionIn
 from app.complaints.workflow import Action, Status
+from app.config import Settings
 from app.datasubject import service as erasure
 from app.datasubject.schemas import ErasureRequestIn
-from app.db import transaction
+from app.db import single_statement, transaction
 from app.kit.errors import AppError, Conflict, NotFound, Unauthorized
 from app.kit.http import etag
 from app.kit.permissions import Role
@@ -45,7 +46,7 @@ from app.taxonomy import Track
 from app.web import acting, choices, forms
 from app.web.forms import FormErrors
 from app.web.i18n import LANG_COOKIE, LANGUAGES, Texts, texts_for
-from app.web.rendering import PRIVATE, render
+from app.web.rendering import PRIVATE, render, render_text
 from app.web.session import Filed, Session, csrf_ok, read, write
 
 router = APIRouter(include_in_schema=False)
@@ -165,17 +166,28 @@ def _filing_context(
     }
 
 
+# The blank form is the same for everyone who reads it in one language, but for its CSRF token:
+# rendered once per language and track, with this in the token's place.
+_BLANK_SLOT = "form-slot-5b0e1c"
+
+
 @router.get("/file")
 async def filing_form(request: Request) -> Response:
     texts = texts_for(request)
     # The track a link chose (the start page has one per track), else the ombudsperson's, as the
     # API's default.
     track = request.query_params.get("track", "")
-    values = {
-        "track": track if track in Track.__members__ else "ombudsperson",
-        "language": texts.lang,
-    }
-    return _page(request, "file.html", _filing_context(request, values, FormErrors()))
+    track = track if track in Track.__members__ else "ombudsperson"
+    blanks: dict[tuple[str, str], str] = request.app.state.__dict__.setdefault("blank_forms", {})
+    blank = blanks.get((texts.lang, track))
+    if blank is None:
+        values = {"track": track, "language": texts.lang}
+        context = {"csrf": _BLANK_SLOT, **_filing_context(request, values, FormErrors())}
+        blank = blanks[(texts.lang, track)] = render_text(request, "file.html", context)
+    session = read(request)[0]
+    response = HTMLResponse(blank.replace(_BLANK_SLOT, session.csrf), headers=PRIVATE)
+    write(request, response, session)
+    return response
 
 
 def _values(form: FormData) -> dict[str, Any]:
@@ -224,15 +236,19 @@ async def file(request: Request) -> Response:
     try:
         # The same brake as POST /v1/complaints: per address.
         await check(request, Limit("intake", settings.rate_limit_intake_per_minute))
-        # One transaction for the complaint and its files: a refused file files nothing.
-        async with transaction(request) as tx:
-            filed = await complaints.file_complaint(
-                tx, settings, request.app.state.sealer, parsed, None
-            )
-            token = await complaints.receipt_login(tx, settings, filed.reference, filed.receipt)
-            if uploads:
+        sealer = request.app.state.sealer
+        if uploads:
+            # One transaction for the complaint and its files: a refused file files nothing.
+            async with transaction(request) as tx:
+                filed = await complaints.file_complaint(tx, settings, sealer, parsed, None)
+                token = _complainant_token(settings, filed.reference, filed.id)
                 principal = await request.app.state.verifier.verify(token)
                 await _attach(request, tx, principal, filed.id, uploads, "complaint")
+        else:
+            # One statement, as POST /v1/complaints writes it.
+            async with single_statement(request) as conn:
+                filed = await complaints.file_complaint(conn, settings, sealer, parsed, None)
+            token = _complainant_token(settings, filed.reference, filed.id)
     except acting.FileRefused as refused:
         errors.add("files", refused.message(texts))
         return _page(
@@ -256,6 +272,18 @@ async def file(request: Request) -> Response:
     response = _redirect("/filed")
     write(request, response, session)
     return response
+
+
+def _complainant_token(settings: Settings, reference: str, complaint_id: UUID) -> str:
+    """The token a receipt login would give for the case just filed (the filer holds its
+    receipt): the page is signed in to the new case at once."""
+    return issue(
+        settings,
+        subject=f"receipt:{reference}",
+        roles=[Role.complainant],
+        ttl_seconds=settings.receipt_token_ttl_seconds,
+        complaint_id=complaint_id,
+    )
 
 
 async def _attach(

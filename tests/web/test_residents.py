@@ -253,8 +253,8 @@ async def test_i_dont_know_files_a_complaint_without_rights(
 @pytest.mark.parametrize(
     ("rights", "says"),
     [
-        ([], "Rights affected: Choose the rights you think are affected, or “I don’t know”."),
-        (["unknown", "health"], "Rights affected: Choose rights or “I don’t know”, not both."),
+        ([], "Rights affected: Choose the rights you think are affected, or “I don\u2019t know”."),
+        (["unknown", "health"], "Rights affected: Choose rights or “I don\u2019t know”, not both."),
     ],
 )
 async def test_rights_or_i_dont_know_one_or_the_other(
@@ -610,3 +610,107 @@ async def test_too_many_filings_from_one_address_is_a_page_in_words(
         assert response.headers["retry-after"].isdigit()
         assert Page.parse(response.text).one("h1").text() == "Too many attempts"
     assert count(db) == 1
+
+
+async def test_minutes_are_approved_or_corrected_from_the_case_page(
+    browser: httpx.AsyncClient, client: httpx.AsyncClient, auth: TokenFactory, db: Any
+) -> None:
+    await file_through_form(browser, track="anti_corruption")
+    cid = str(db.execute("SELECT id FROM complaints").fetchone()["id"])
+    officer = auth("oversight_officer")
+    ids = []
+    for transcript in ("The reporter describes the tender.", "The reporter names a witness."):
+        made = await client.post(
+            f"/v1/complaints/{cid}/records",
+            json={"kind": "meeting", "held_at": "2026-11-02T10:00:00Z", "transcript": transcript},
+            headers=officer,
+        )
+        assert made.status_code == 201, made.text
+        ids.append(made.json()["id"])
+    page = Page.parse((await browser.get("/case")).text)
+    assert page.by_id(f"record-{ids[0]}").text() == "Minutes of November 2, 2026"
+    token = token_of((await browser.get("/case")).text)
+    # Corrections without saying what: refused on that record's own field.
+    refused = await browser.post(
+        f"/case/records/{ids[1]}", data={"csrf_token": token, "answer": "correct"}
+    )
+    assert refused.status_code == 422
+    page = Page.parse(refused.text)
+    assert page.by_id(f"corrections-{ids[1]}").attrs["aria-invalid"] == "true"
+    assert "aria-invalid" not in page.by_id(f"corrections-{ids[0]}").attrs
+    approved = await browser.post(
+        f"/case/records/{ids[0]}", data={"csrf_token": token, "answer": "approve"}
+    )
+    assert approved.headers["location"] == "/case?done=record#records"
+    corrected = await browser.post(
+        f"/case/records/{ids[1]}",
+        data={"csrf_token": token, "answer": "correct", "corrections": "The witness is Ms Diaz."},
+    )
+    assert corrected.status_code == 303
+    seen = (await client.get(f"/v1/complaints/{cid}/records", headers=officer)).json()["records"]
+    assert [(r["status"], r["reporter_comment"]) for r in seen] == [
+        ("approved", None),
+        ("corrected", "The witness is Ms Diaz."),
+    ]
+    text = Page.parse((await browser.get("/case")).text).one("main").text()
+    assert "You approved these minutes." in text
+    assert "You asked for corrections: The witness is Ms Diaz." in text
+
+
+# Every page, and who may open it: everyone, or the holder of a case's receipt (the page then
+# acts through the /v1 route's own gate: tests/kit/test_route_matrix.py covers those).
+PAGES: dict[tuple[str, str], str] = {
+    ("GET", "/"): "public",
+    ("GET", "/file"): "public",
+    ("POST", "/file"): "public",
+    ("GET", "/filed"): "public",
+    ("GET", "/follow"): "public",
+    ("POST", "/follow"): "public",
+    ("POST", "/logout"): "public",
+    ("GET", "/language"): "public",
+    ("GET", "/privacy"): "public",
+    ("GET", "/accessibility"): "public",
+    ("GET", "/statistics"): "public",
+    ("GET", "/statistics/releases/{release_id}"): "public",
+    ("GET", "/case"): "receipt",
+    ("POST", "/case/messages"): "receipt",
+    ("POST", "/case/records/{record_id}"): "receipt",
+    ("GET", "/case/withdraw"): "receipt",
+    ("POST", "/case/withdraw"): "receipt",
+    ("POST", "/case/export"): "receipt",
+    ("POST", "/case/erasure"): "receipt",
+    ("GET", "/case/retaliation"): "receipt",
+    ("POST", "/case/retaliation"): "receipt",
+}
+
+
+def test_every_page_is_in_the_table(app: Any) -> None:
+    from fastapi.routing import APIRoute
+
+    def walk(routes: Any) -> set[tuple[str, str]]:
+        found: set[tuple[str, str]] = set()
+        for route in routes:
+            if isinstance(route, APIRoute) and not route.include_in_schema:
+                if not route.path.startswith(("/docs", "/v1/", "/metrics")):
+                    found |= {(m, route.path) for m in route.methods or ()}
+            elif hasattr(route, "original_router"):
+                found |= walk(route.original_router.routes)
+        return found
+
+    assert walk(app.routes) == set(PAGES)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), [key for key, who in PAGES.items() if who == "receipt"]
+)
+async def test_a_case_page_without_a_receipt_login_opens_nothing(
+    browser: httpx.AsyncClient, db: Any, method: str, path: str
+) -> None:
+    await browser.get("/file")  # a session, with its form token, but no case
+    token = token_of((await browser.get("/file")).text)
+    data = {"csrf_token": token, "body": "Hello", "answer": "approve", "version": "1"}
+    target = path.replace("{record_id}", "1")
+    response = await browser.request(method, target, data=data if method == "POST" else None)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/follow"
+    assert count(db) == 0

@@ -45,7 +45,7 @@ from app.remedies.router import router as remedies_router
 from app.retaliation.router import router as retaliation_router
 from app.retention.router import router as retention_router
 from app.statistics.router import router as statistics_router
-from app.web import acting, pages, problems, rendering, residents
+from app.web import acting, i18n, pages, problems, rendering, residents
 
 log = logging.getLogger("ombuds")
 
@@ -160,6 +160,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.page_errors = acting.error_page
     # The API's problem documents in the language Accept-Language asks for.
     app.state.problem_language = problems.translate
+    app.state.api_language = i18n.api_language
     if settings.api_docs:
         apidocs.install(app)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
@@ -32,7 +35,7 @@ class Coded(BaseModel):
 
 class Described(Coded):
     description: str = Field(
-        description="One plain sentence for residents deciding what to name (English).",
+        description="One plain sentence for residents deciding what to name.",
         examples=[
             "A safe, affordable home, protection from forced eviction and from being left homeless."
         ],
@@ -86,12 +89,53 @@ _TAXONOMY = TaxonomyOut(
 )
 
 
+def _translated(gettext: Callable[[str], str]) -> TaxonomyOut:
+    """The taxonomy with its labels and explanations in another language (codes unchanged)."""
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {
+                k: gettext(v) if k in ("label", "description") and v else walk(v)
+                for k, v in value.items()
+            }
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        return value
+
+    document = _TAXONOMY.model_dump()
+    languages = document.pop("languages")  # each language's name as its speakers write it
+    return TaxonomyOut.model_validate({**walk(document), "languages": languages})
+
+
+_IN_LANGUAGE: dict[str, TaxonomyOut] = {}
+
+
 @router.get(
-    "/taxonomy", summary="Codes for tracks, rights, discrimination grounds, characteristics"
+    "/taxonomy",
+    summary="Codes for tracks, rights, discrimination grounds, characteristics",
+    description=(
+        "Labels and explanations are in the language `Accept-Language` asks for among those the "
+        "service ships (English, French, Spanish, Arabic; `Content-Language` says which), "
+        "English otherwise. Codes never change."
+    ),
 )
 async def taxonomy(request: Request, response: Response) -> TaxonomyOut:
     response.headers["Cache-Control"] = "public, max-age=3600"
-    return _TAXONOMY.model_copy(update={"departments": request.app.state.settings.departments})
+    response.headers["Vary"] = "Accept-Language"
+    document = _TAXONOMY
+    # The language hook of the app (app.web.i18n.api_language), when the caller names one.
+    language = getattr(request.app.state, "api_language", None)
+    chosen = language(request) if language is not None else None
+    if chosen is not None:
+        lang, gettext = chosen
+        found = _IN_LANGUAGE.get(lang)
+        if found is None:
+            found = _IN_LANGUAGE[lang] = _translated(gettext)
+        document = found
+        response.headers["Content-Language"] = lang
+    else:
+        response.headers["Content-Language"] = "en"
+    return document.model_copy(update={"departments": request.app.state.settings.departments})
 
 
 class StateOut(BaseModel):

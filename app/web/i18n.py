@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gettext
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -147,6 +148,15 @@ def accepted(header: str | None) -> str | None:
         if primary in LANGUAGES and 0 < quality <= 1:
             ranked.append((-quality, position, primary))
     return min(ranked)[2] if ranked else None
+
+
+def api_language(request: HTTPConnection) -> tuple[str, Callable[[str], str]] | None:
+    """For the API: the shipped language other than English that Accept-Language asks for, and
+    its lookup (no cookie: a program says what it wants in each request)."""
+    lang = accepted(request.headers.get("accept-language"))
+    if lang is None or lang == DEFAULT:
+        return None
+    return lang, translations(lang).gettext
 
 
 def language_of(request: HTTPConnection) -> str:

@@ -173,13 +173,13 @@ def describe(bars: Sequence[Bar], t: Texts) -> str:
     else:
         leaders = [b.label for b in shown if b.value == top]
         if len(leaders) == 1:
-            sentences = [t("Largest count: %(label)s (%(n)s).", label=leaders[0], n=count(top))]
+            sentences = [t("Largest count: %(label)s (%(n)s).", label=leaders[0], n=t.count(top))]
         else:
             sentences = [
                 t(
                     "Largest counts: %(labels)s (%(n)s each).",
                     labels=t("; ").join(leaders),
-                    n=count(top),
+                    n=t.count(top),
                 )
             ]
         zeros = sum(1 for b in shown if b.value == 0)

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from app.statistics import releases
 from app.statistics.schemas import PeriodUnit
 from app.web import charts, labels
-from app.web.i18n import Texts, count, days, iso_date, percent
+from app.web.i18n import Texts, iso_date
 
 TRACK_CHOICES: tuple[str, ...] = (releases.ALL, *releases.TRACKS)
 MAX_RELEASE = 2**62  # as the API's path parameter
@@ -269,13 +269,13 @@ class ReleasePage:
 
 def _count_row(label: str, value: int | None, t: Texts) -> Row:
     """A count, or the word for a hidden one: never 0 in its place."""
-    return Row(label, t("hidden"), True) if value is None else Row(label, count(value), False)
+    return Row(label, t("hidden"), True) if value is None else Row(label, t.count(value), False)
 
 
 def _days_text(value: float, t: Texts) -> str:
     if float(value).is_integer():
         return t.plural("%(num)s day", "%(num)s days", int(value))
-    return t("%(n)s days", n=days(value))
+    return t("%(n)s days", n=t.days(value))
 
 
 def _share_row(label: str, share: Mapping[str, Any], t: Texts) -> Row:
@@ -283,10 +283,10 @@ def _share_row(label: str, share: Mapping[str, Any], t: Texts) -> Row:
         return Row(label, t("hidden"), True)
     detail = t(
         "%(numerator)s of %(denominator)s",
-        numerator=count(share["numerator"]),
-        denominator=count(share["denominator"]),
+        numerator=t.count(share["numerator"]),
+        denominator=t.count(share["denominator"]),
     )
-    return Row(label, percent(share["value"]), False, detail)
+    return Row(label, t.percent(share["value"]), False, detail)
 
 
 def _annual_value(section: str, item: str, value: float | None, t: Texts) -> Row:
@@ -296,8 +296,8 @@ def _annual_value(section: str, item: str, value: float | None, t: Texts) -> Row
     if section == "duration":
         return Row(label, _days_text(value, t), False)
     if item.endswith(("_rate", "_share")):
-        return Row(label, percent(value), False)
-    return Row(label, count(int(value)), False)
+        return Row(label, t.percent(value), False)
+    return Row(label, t.count(int(value)), False)
 
 
 def _indicator(entry: Mapping[str, Any], t: Texts) -> IndicatorRow:
@@ -308,11 +308,11 @@ def _indicator(entry: Mapping[str, Any], t: Texts) -> IndicatorRow:
     else:
         hidden = False
         if unit == "share":
-            shown = percent(value)
+            shown = t.percent(value)
             detail = t(
                 "%(numerator)s of %(denominator)s",
-                numerator=count(entry["numerator"]),
-                denominator=count(entry["denominator"]),
+                numerator=t.count(entry["numerator"]),
+                denominator=t.count(entry["denominator"]),
             )
         elif unit == "yes/no":
             shown = t("Yes") if value else t("No")
@@ -321,7 +321,7 @@ def _indicator(entry: Mapping[str, Any], t: Texts) -> IndicatorRow:
         elif unit == "months":
             shown = t.plural("%(num)s month", "%(num)s months", int(value))
         else:
-            shown = count(int(value))
+            shown = t.count(int(value))
     return IndicatorRow(
         code=entry["code"],
         name=t(entry["name"]),
@@ -360,7 +360,12 @@ def _breakdown(table: Mapping[str, Any], track: str, track_name: str, t: Texts) 
         measure=labels.name(labels.MEASURES, table["population"], t),
         rows=[_count_row(b.label, b.value, t) for b in bars],
         chart=charts.bar_chart(
-            f"chart-{table['id']}", bars, title=caption, desc=summary, hidden_word=t("hidden")
+            f"chart-{table['id']}",
+            bars,
+            title=caption,
+            desc=summary,
+            hidden_word=t("hidden"),
+            number=t.count,
         ),
         summary=summary,
         note=_note(table["dimensions"], t),

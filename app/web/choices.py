@@ -189,6 +189,7 @@ NOTICES: dict[str, str] = {
     "withdrawn": N_("Your complaint was withdrawn."),
     "erasure": N_("Your request to erase your data was recorded. We answer within a month."),
     "signed_out": N_("You are signed out."),
+    "draft_kept": N_("Your message was kept: check it below and send it."),
     "expired": N_(
         "For your safety you were signed out after a time without activity. Sign in again."
     ),

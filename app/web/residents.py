@@ -352,7 +352,9 @@ async def follow(request: Request) -> Response:
     settings = request.app.state.settings
     form, token_ok = await _form(request)
     reference = str(form.get("reference", "")).strip()
-    values = {"reference": reference}  # the receipt is never shown again, even when wrong
+    # The receipt is never shown again, even when wrong; a message typed before the session
+    # ended is carried until the login succeeds (no time limit loses what was typed).
+    values = {"reference": reference, "draft": str(form.get("draft", ""))}
     errors = FormErrors()
 
     def again(status: int) -> Response:
@@ -394,10 +396,15 @@ async def follow(request: Request) -> Response:
         return again(401)
     except AppError as exc:
         return acting.refusal_page(request, exc)
-    session = read(request)[0]
+    fresh = Session().signed_in(token)  # a new session: no fixation
+    if values["draft"].strip():
+        # Back to the case with the message in its box, for the resident to check and send.
+        request.scope["ombuds.session"] = (fresh, True)
+        principal: Principal = await request.app.state.verifier.verify(token)
+        kept = {"body": values["draft"]}
+        return await _case(request, principal, FormErrors(), kept, "draft_kept")
     response = _redirect("/case")
-    write(request, response, Session().signed_in(token))  # a new session: no fixation
-    del session
+    write(request, response, fresh)
     return response
 
 
@@ -523,6 +530,17 @@ async def _case(
 async def _case_form(request: Request) -> tuple[Principal, FormData] | Response:
     signed = await _signed_in(request)
     if isinstance(signed, Response):
+        form, token_ok = await _form(request)
+        draft = str(form.get("body", "")).strip()
+        if token_ok and draft and signed.headers.get("location", "").startswith("/follow"):
+            # Signed out while writing: sign in again, and the message is kept.
+            context = {
+                "values": {"draft": draft},
+                "errors": FormErrors(),
+                "summary": [],
+                "notice": "draft",
+            }
+            return _page(request, "follow.html", context, status_code=401)
         return signed
     form, token_ok = await _form(request)
     if not token_ok:

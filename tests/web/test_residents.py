@@ -714,3 +714,44 @@ async def test_a_case_page_without_a_receipt_login_opens_nothing(
     assert response.status_code == 303
     assert response.headers["location"] == "/follow"
     assert count(db) == 0
+
+
+async def test_a_message_typed_while_the_session_ended_is_kept(
+    browser: httpx.AsyncClient, settings: Settings, db: Any
+) -> None:
+    filed = await file_through_form(browser)
+    row = db.execute("SELECT id, reference FROM complaints").fetchone()
+    token = token_of((await browser.get("/case")).text)
+    # The case token runs out while the resident writes (the form token is still the session's).
+    session = unseal(settings, browser.cookies[COOKIE])
+    assert session is not None
+    expired = issue(
+        settings,
+        subject=f"receipt:{row['reference']}",
+        roles=[Role.complainant],
+        ttl_seconds=-60,
+        complaint_id=row["id"],
+    )
+    browser.cookies.clear()
+    stale = Session(csrf=session.csrf, token=expired, since=session.since)
+    browser.cookies.set(COOKIE, seal(settings, stale), "testserver.local")
+    written = "A long account of what happened at the second meeting."
+    response = await browser.post("/case/messages", data={"csrf_token": token, "body": written})
+    assert response.status_code == 401
+    page = Page.parse(response.text)
+    assert page.by_id("draft").text() == written
+    assert "it is kept below" in page.one("main").text()
+    # Signing in again puts it back in the message box; nothing is sent until the resident sends.
+    again = await browser.post(
+        "/follow", data={"csrf_token": token_of(response.text), **filed, "draft": written}
+    )
+    assert again.status_code == 200
+    page = Page.parse(again.text)
+    assert page.by_id("body").text() == written
+    assert "Your message was kept: check it below and send it." in page.one("main").text()
+    assert db.execute("SELECT count(*) AS n FROM messages").fetchone()["n"] == 0
+    sent = await browser.post(
+        "/case/messages", data={"csrf_token": token_of(again.text), "body": written}
+    )
+    assert sent.status_code == 303
+    assert db.execute("SELECT count(*) AS n FROM messages").fetchone()["n"] == 1

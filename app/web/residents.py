@@ -531,8 +531,8 @@ async def _case_form(request: Request) -> tuple[Principal, FormData] | Response:
     signed = await _signed_in(request)
     if isinstance(signed, Response):
         form, token_ok = await _form(request)
-        draft = str(form.get("body", "")).strip()
-        if token_ok and draft and signed.headers.get("location", "").startswith("/follow"):
+        draft = str(form.get("body", "")).strip() if request.url.path == "/case/messages" else ""
+        if token_ok and draft:
             # Signed out while writing: sign in again, and the message is kept.
             context = {
                 "values": {"draft": draft},

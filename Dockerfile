@@ -14,6 +14,8 @@ RUN pip install --require-hashes -r requirements.lock
 COPY pyproject.toml alembic.ini README.md ./
 COPY app ./app
 COPY migrations ./migrations
+# The pages' translations, compiled from their catalogs (app/locale/*/LC_MESSAGES/messages.po).
+RUN pybabel -q compile -d app/locale -D messages
 RUN pip install --no-deps --no-build-isolation -e . \
     && useradd --system --uid 10001 --home-dir /srv/ombuds --shell /usr/sbin/nologin ombuds \
     && mkdir -p var && chown ombuds:ombuds var

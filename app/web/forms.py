@@ -191,7 +191,7 @@ def rights_choice(chosen: Iterable[str], texts: Texts) -> str | None:
     both were chosen, else None."""
     chosen = list(chosen)
     if not chosen:
-        return texts("Choose the rights you think are affected, or \u201cI don\u2019t know\u201d.")
+        return texts("Choose the rights you think are affected, or \u201cI don't know\u201d.")
     if "unknown" in chosen and len(chosen) > 1:
-        return texts("Choose rights or \u201cI don\u2019t know\u201d, not both.")
+        return texts("Choose rights or \u201cI don't know\u201d, not both.")
     return None

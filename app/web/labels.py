@@ -199,11 +199,11 @@ SHARES: dict[str, str] = {
 }
 DURATIONS: dict[str, str] = {
     "median_days_to_acknowledgement": N_("Median days to acknowledgement"),
-    "p90_days_to_acknowledgement": N_("Days within which 90% were acknowledged"),
+    "p90_days_to_acknowledgement": N_("Days within which 9 in 10 were acknowledged"),
     "median_days_to_findings": N_("Median days to findings"),
-    "p90_days_to_findings": N_("Days within which 90% had findings"),
+    "p90_days_to_findings": N_("Days within which 9 in 10 had findings"),
     "median_days_to_finish": N_("Median days to a final state"),
-    "p90_days_to_finish": N_("Days within which 90% reached a final state"),
+    "p90_days_to_finish": N_("Days within which 9 in 10 reached a final state"),
 }
 ANNUAL_ITEMS.update(DURATIONS)
 ANNUAL_ITEMS.update(SHARES)

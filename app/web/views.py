@@ -18,7 +18,7 @@ from markupsafe import Markup
 from app.statistics import releases
 from app.statistics.schemas import PeriodUnit
 from app.web import charts, labels
-from app.web.i18n import Texts, iso_date
+from app.web.i18n import N_, Texts, iso_date
 
 TRACK_CHOICES: tuple[str, ...] = (releases.ALL, *releases.TRACKS)
 MAX_RELEASE = 2**62  # as the API's path parameter
@@ -123,9 +123,9 @@ class IndexYear:
 
 
 _GROUPS = (
-    (PeriodUnit.year, "The whole year", "The yearly release of %(year)s"),
-    (PeriodUnit.quarter, "Quarters", "Quarterly releases of %(year)s"),
-    (PeriodUnit.month, "Months", "Monthly releases of %(year)s"),
+    (PeriodUnit.year, N_("The whole year"), N_("The yearly release of %(year)s")),
+    (PeriodUnit.quarter, N_("Quarters"), N_("Quarterly releases of %(year)s")),
+    (PeriodUnit.month, N_("Months"), N_("Monthly releases of %(year)s")),
 )
 
 

@@ -253,8 +253,8 @@ async def test_i_dont_know_files_a_complaint_without_rights(
 @pytest.mark.parametrize(
     ("rights", "says"),
     [
-        ([], "Rights affected: Choose the rights you think are affected, or “I don\u2019t know”."),
-        (["unknown", "health"], "Rights affected: Choose rights or “I don\u2019t know”, not both."),
+        ([], "Rights affected: Choose the rights you think are affected, or “I don't know”."),
+        (["unknown", "health"], "Rights affected: Choose rights or “I don't know”, not both."),
     ],
 )
 async def test_rights_or_i_dont_know_one_or_the_other(

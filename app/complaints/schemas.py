@@ -440,7 +440,12 @@ class RetaliationIn(Strict):
     description: Annotated[str, Len(10, 10_000), *TEXT] = Field(
         description="What happened to you after your report."
     )
-    rights_affected: list[RightCode] = Field(min_length=1, max_length=10, examples=[["work"]])
+    rights_affected: list[RightCode] = Field(
+        default_factory=list,
+        max_length=10,
+        examples=[["work"]],
+        description="Empty (or left out) when not known: staff classify it during assessment.",
+    )
     measures: list[Measure] = Field(
         default_factory=list, max_length=3, description="Protection you ask for."
     )

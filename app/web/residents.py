@@ -775,10 +775,11 @@ async def report_retaliation(request: Request) -> Response:
     values["measures"] = form.getlist("measures")
     payload = {
         "description": str(form.get("description", "")).strip(),
-        "rights_affected": values["rights"],
+        "rights_affected": [r for r in values["rights"] if r != "unknown"],
         "measures": values["measures"],
     }
     errors = FormErrors()
+    body = None
     try:
         body = forms.validate(RetaliationIn, payload)
     except RequestValidationError as exc:
@@ -789,6 +790,9 @@ async def report_retaliation(request: Request) -> Response:
                 {"rights_affected": "rights"}.get(str(loc[0]), str(loc[0])) if loc else "rights"
             ),
         )
+    if (problem := forms.rights_choice(values["rights"], texts)) is not None:
+        errors.add("rights", problem)
+    if errors or body is None:
         context = await _retaliation_context(request, values, errors)
         return _page(request, "retaliation.html", context, status_code=422)
     path = "/v1/complaints/{complaint_id}/retaliation"

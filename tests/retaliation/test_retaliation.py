@@ -105,3 +105,18 @@ async def test_a_signed_in_reporter_finds_the_new_case_in_their_account(
     assert response.status_code == 201, response.text
     mine = (await client.get("/v1/complaints", headers=resident)).json()["items"]
     assert {i["id"] for i in mine} == {original["id"], response.json()["id"]}
+
+
+async def test_a_reporter_who_does_not_know_the_rights_may_leave_them_out(
+    client: httpx.AsyncClient, auth: Any, file_complaint: Any, receipt_headers: Any
+) -> None:
+    original = await file_complaint(track="anti_corruption")
+    reporter = await receipt_headers(original)
+    body = {"description": "Since my report my contract was not renewed."}
+    response = await client.post(
+        f"/v1/complaints/{original['id']}/retaliation", json=body, headers=reporter
+    )
+    assert response.status_code == 201, response.text
+    officer = auth("oversight_officer")
+    case = (await client.get(f"/v1/complaints/{response.json()['id']}", headers=officer)).json()
+    assert case["rights_affected"] == []

@@ -565,6 +565,30 @@ async def test_the_confidential_track_offers_a_retaliation_report(
     assert (row["priority"], row["track"]) == (True, "anti_corruption")
 
 
+async def test_a_retaliation_report_takes_rights_or_i_dont_know(
+    browser: httpx.AsyncClient, db: Any
+) -> None:
+    await file_through_form(browser, track="anti_corruption")
+    token = token_of((await browser.get("/case/retaliation")).text)
+    report = {"csrf_token": token, "description": "My contract was not renewed after it."}
+    neither = await browser.post("/case/retaliation", data=report)
+    assert neither.status_code == 422
+    page = Page.parse(neither.text)
+    assert page.by_id("rights-error").text() == (
+        "Error: Choose the rights you think are affected, or “I don't know”."
+    )
+    fieldset = page.by_id("rights-0").ancestors()[2]
+    assert fieldset.tag == "fieldset" and fieldset.attrs["aria-invalid"] == "true"
+    assert count(db) == 1
+    known = await browser.post("/case/retaliation", data={**report, "rights": ["unknown"]})
+    assert known.status_code == 303
+    reference = Page.parse((await browser.get("/filed")).text).by_id("reference").text()
+    row = db.execute(
+        "SELECT rights_affected FROM complaints WHERE reference = %s", [reference]
+    ).fetchone()
+    assert row["rights_affected"] == []
+
+
 async def test_the_ombudsperson_track_offers_no_retaliation_report(
     browser: httpx.AsyncClient,
 ) -> None:

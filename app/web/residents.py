@@ -60,6 +60,11 @@ _ONE_YEAR = 365 * 24 * 3600
 _MAX_FIELDS = 200
 
 
+# The pages that hold nothing of anyone: cached, but checked each time (the language they are in
+# follows the cookie and Accept-Language).
+NOTICE = {"Cache-Control": "no-cache", "Vary": "Accept-Language, Cookie"}
+
+
 def _redirect(to: str) -> RedirectResponse:
     return RedirectResponse(to, status_code=303, headers=PRIVATE)
 
@@ -122,6 +127,7 @@ async def start(request: Request) -> Response:
             "ack_days": settings.ombudsperson_acknowledge_days,
             "feedback_months": settings.ombudsperson_feedback_months,
         },
+        headers=NOTICE,
     )
 
 
@@ -132,12 +138,13 @@ async def privacy(request: Request) -> Response:
         request,
         "privacy.html",
         {"retention": settings.retention_years, "min_cell": settings.statistics_min_cell},
+        headers=NOTICE,
     )
 
 
 @router.get("/accessibility")
 async def accessibility(request: Request) -> Response:
-    return render(request, "accessibility.html", {})
+    return render(request, "accessibility.html", {}, headers=NOTICE)
 
 
 @router.get("/language")

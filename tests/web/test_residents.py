@@ -105,6 +105,11 @@ async def test_every_page_is_served_with_its_policy_and_loads_nothing_from_elsew
     assert "unsafe-inline" not in policy and "http" not in policy
     assert "script-src" not in policy  # no script at all: default-src 'none' forbids it
     assert response.headers["referrer-policy"] == "no-referrer"
+    if path in ("/", "/privacy", "/accessibility"):
+        assert response.headers["cache-control"] == "no-cache"
+        assert response.headers["vary"] == "Accept-Language, Cookie"
+    elif path != "/statistics":
+        assert response.headers["cache-control"] == "no-store"
     page = Page.parse(response.text)
     assert page.doctype.lower() == "doctype html"
     assert page.one("html").attrs["lang"] == "en"

@@ -85,6 +85,8 @@ def _message(error: Mapping[str, Any], texts: Texts) -> str:
     template = BY_TYPE.get(kind)
     if template is None:
         return texts(_FALLBACK)
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        template = BY_TYPE["missing"]  # "at least 1 characters" is an empty field
     values = {
         "min": ctx.get("min_length", ctx.get("min", "")),
         "max": ctx.get("max_length", ctx.get("max", "")),

@@ -29,6 +29,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
+from babel.units import format_unit
 from starlette.requests import HTTPConnection
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
@@ -109,6 +110,16 @@ class Texts:
     def percent(self, share: float) -> str:
         """A share (0 to 1) as a percentage with one decimal."""
         return format_percent(share, format="#,##0.0%", locale=self.locale)
+
+    def size(self, n_bytes: int) -> str:
+        """A file size in the language's units (megabytes from one up, else kilobytes)."""
+        if n_bytes >= 1024 * 1024:
+            return format_unit(
+                n_bytes // (1024 * 1024), "digital-megabyte", length="short", locale=self.locale
+            )
+        return format_unit(
+            max(1, n_bytes // 1024), "digital-kilobyte", length="short", locale=self.locale
+        )
 
     def days(self, n: float) -> str:
         """A number of days (medians may fall between two whole days)."""

@@ -25,7 +25,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from app import export
 from app.attachments import service as attachments
-from app.attachments.content import ACCEPTED
+from app.attachments.content import ACCEPTED, EXTENSIONS
 from app.auth.tokens import issue
 from app.complaints import service as complaints
 from app.complaints.schemas import ComplaintIn, ReceiptLogin, RetaliationIn, TransitionIn
@@ -184,8 +184,8 @@ def _filing_context(
         "form": choices.filing(settings, texts),
         "person_rows": range(forms.PERSON_ROWS),
         "files_per_form": FILES_PER_FORM,
-        "accepted": ", ".join(sorted({t.split("/")[1].upper() for t in ACCEPTED})),
-        "max_mb": settings.attachment_max_bytes // (1024 * 1024),
+        "accepted": ", ".join(sorted({e for t in ACCEPTED for e in EXTENSIONS.get(t, ())})),
+        "max_size": texts.size(settings.attachment_max_bytes),
         "anonymous": settings.anonymous_filing,
     }
 

@@ -441,7 +441,7 @@ async def test_the_case_page_follows_the_work_of_the_office(
     thread = [
         li.text() for li in page.by_id("main").iter("li") if "message" in li.attrs.get("class", "")
     ]
-    assert [re.sub(r", .*? \d{4} ", " | ", t) for t in thread] == [
+    assert [re.sub(r" on \w+ \d+, \d{4} ", " | ", t) for t in thread] == [
         "You wrote | Any news?",
         "The office wrote | We are on it.",
     ]
@@ -790,3 +790,27 @@ async def test_a_message_typed_while_the_session_ended_is_kept(
     )
     assert sent.status_code == 303
     assert db.execute("SELECT count(*) AS n FROM messages").fetchone()["n"] == 1
+
+
+async def test_an_empty_message_is_asked_for_in_words(browser: httpx.AsyncClient, db: Any) -> None:
+    await file_through_form(browser)
+    token = token_of((await browser.get("/case")).text)
+    response = await browser.post("/case/messages", data={"csrf_token": token, "body": "  "})
+    assert response.status_code == 422
+    page = Page.parse(response.text)
+    summary = page.by_id("error-summary-title").parent
+    assert summary is not None
+    assert [(a.attrs["href"], a.text()) for a in summary.iter("a")] == [
+        ("#body", "Your message: Fill this in.")
+    ]
+    assert db.execute("SELECT count(*) AS n FROM messages").fetchone()["n"] == 0
+
+
+async def test_the_form_names_the_file_types_by_their_extensions(
+    browser: httpx.AsyncClient,
+) -> None:
+    hint = Page.parse((await browser.get("/file")).text).by_id("files-hint").text()
+    assert hint.startswith(
+        "Up to 3 files of up to 256 kB each "
+        "(.docx, .jpeg, .jpg, .mp3, .odt, .oga, .ogg, .opus, .pdf, .png, .txt, .webp)."
+    )

@@ -401,7 +401,7 @@ async def test_following_a_case_from_another_browser(
         await staff(filed["reference"], db)
         await page.reload()
         thread = await page.locator(".message").all_inner_texts()
-        assert [" ".join(t.split()).split(", ")[0] for t in thread] == [
+        assert [" ".join(t.split()).split(" on ")[0] for t in thread] == [
             "You wrote",
             "The office wrote",
         ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from contextlib import suppress
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
@@ -29,6 +30,7 @@ from app.attachments.content import ACCEPTED, EXTENSIONS
 from app.auth.tokens import issue
 from app.complaints import service as complaints
 from app.complaints.schemas import ComplaintIn, ReceiptLogin, RetaliationIn, TransitionIn
+from app.complaints.schemas import Filed as FiledOut
 from app.complaints.workflow import Action, Status
 from app.config import Settings
 from app.datasubject import service as erasure
@@ -265,14 +267,14 @@ async def file(request: Request) -> Response:
             # One transaction for the complaint and its files: a refused file files nothing.
             async with transaction(request) as tx:
                 filed = await complaints.file_complaint(tx, settings, sealer, parsed, None)
-                token = _complainant_token(settings, filed.reference, filed.id)
+                token = _complainant_token(settings, f"receipt:{filed.reference}", filed.id)
                 principal = await request.app.state.verifier.verify(token)
                 await _attach(request, tx, principal, filed.id, uploads, "complaint")
         else:
             # One statement, as POST /v1/complaints writes it.
             async with single_statement(request) as conn:
                 filed = await complaints.file_complaint(conn, settings, sealer, parsed, None)
-            token = _complainant_token(settings, filed.reference, filed.id)
+            token = _complainant_token(settings, f"receipt:{filed.reference}", filed.id)
     except acting.FileRefused as refused:
         errors.add("files", refused.message(texts))
         return _page(
@@ -280,30 +282,30 @@ async def file(request: Request) -> Response:
         )
     except AppError as exc:
         return acting.refusal_page(request, exc)
-    session = read(request)[0].signed_in(token)
-    session = Session(
-        csrf=session.csrf,
-        token=session.token,
-        since=session.since,
-        filed=Filed(
-            reference=filed.reference,
-            receipt=filed.receipt,
-            track=filed.track.value,
-            acknowledge_by=filed.acknowledge_by.isoformat(),
-            feedback_by=filed.feedback_by.isoformat(),
-        ),
+    return _to_confirmation(request, read(request)[0].signed_in(token), filed)
+
+
+def _to_confirmation(request: Request, session: Session, filed: FiledOut) -> Response:
+    """To the page that shows the new case's reference and receipt, once (they wait in the
+    sealed session cookie, never in the address)."""
+    shown = Filed(
+        reference=filed.reference,
+        receipt=filed.receipt,
+        track=filed.track.value,
+        acknowledge_by=filed.acknowledge_by.isoformat(),
+        feedback_by=filed.feedback_by.isoformat(),
     )
     response = _redirect("/filed")
-    write(request, response, session)
+    write(request, response, replace(session, filed=shown))
     return response
 
 
-def _complainant_token(settings: Settings, reference: str, complaint_id: UUID) -> str:
-    """The token a receipt login would give for the case just filed (the filer holds its
-    receipt): the page is signed in to the new case at once."""
+def _complainant_token(settings: Settings, subject: str, complaint_id: UUID) -> str:
+    """The token a receipt login gives (`subject` is `receipt:<reference>`): for the case just
+    filed, whose filer holds its receipt, and to renew a session in use."""
     return issue(
         settings,
-        subject=f"receipt:{reference}",
+        subject=subject,
         roles=[Role.complainant],
         ttl_seconds=settings.receipt_token_ttl_seconds,
         complaint_id=complaint_id,
@@ -357,7 +359,7 @@ async def confirmation(request: Request) -> Response:
         return _redirect("/case" if session.token else "/follow")
     shown = session.filed
     response = render(request, "filed.html", {"filed": shown}, headers=PRIVATE)
-    write(request, response, Session(csrf=session.csrf, token=session.token, since=session.since))
+    write(request, response, replace(session, filed=None))
     return response
 
 
@@ -466,18 +468,8 @@ def _renewed(request: Request, response: Response, principal: Principal) -> None
     session = read(request)[0]
     if principal.complaint_id is None or session.token is None:
         return
-    token = issue(
-        settings,
-        subject=principal.subject,
-        roles=[Role.complainant],
-        ttl_seconds=settings.receipt_token_ttl_seconds,
-        complaint_id=principal.complaint_id,
-    )
-    write(
-        request,
-        response,
-        Session(csrf=session.csrf, token=token, since=session.since, filed=session.filed),
-    )
+    token = _complainant_token(settings, principal.subject, principal.complaint_id)
+    write(request, response, replace(session, token=token))
 
 
 @router.get("/case")
@@ -814,22 +806,4 @@ async def report_retaliation(request: Request) -> Response:
         if exc.status == 409:
             return await _case(request, principal, acting.general(exc, texts), {}, "", 409)
         return acting.refusal_page(request, exc)
-    session = read(request)[0]
-    response = _redirect("/filed")
-    write(
-        request,
-        response,
-        Session(
-            csrf=session.csrf,
-            token=session.token,
-            since=session.since,
-            filed=Filed(
-                reference=filed.reference,
-                receipt=filed.receipt,
-                track=filed.track.value,
-                acknowledge_by=filed.acknowledge_by.isoformat(),
-                feedback_by=filed.feedback_by.isoformat(),
-            ),
-        ),
-    )
-    return response
+    return _to_confirmation(request, read(request)[0], filed)

@@ -11,7 +11,7 @@ to their fields.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from contextlib import suppress
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -36,10 +36,11 @@ from app.config import Settings
 from app.datasubject import service as erasure
 from app.datasubject.schemas import ErasureRequestIn
 from app.db import single_statement, transaction
-from app.kit.errors import AppError, Conflict, NotFound, Unauthorized
+from app.kit.errors import AppError, Conflict, Unauthorized
 from app.kit.http import etag
 from app.kit.permissions import Role
 from app.kit.principals import Principal
+from app.kit.sql import Conn
 from app.messages import service as messages
 from app.messages.schemas import MessageIn
 from app.middleware import PAGE_FORM_FILES
@@ -565,6 +566,30 @@ async def _case_form(request: Request) -> tuple[Principal, FormData] | Response:
     return signed, form
 
 
+async def _act(
+    request: Request,
+    principal: Principal,
+    path: str,
+    call: Callable[[Conn, Principal, UUID], Awaitable[object]],
+    done: str,
+    on_the_case: tuple[int, ...] = (409,),
+) -> Response:
+    """POST `path` of the API, as the page's resident: its gate, then `call(tx, principal,
+    case)` in one transaction; then to `done`, or the case page saying why not (for the
+    refusals `on_the_case`: the case's state has moved on), or a refusal page."""
+    assert principal.complaint_id is not None
+    try:
+        async with transaction(request) as tx:
+            writer = await acting.gate(request, principal, "POST", path)
+            await call(tx, writer, principal.complaint_id)
+    except AppError as exc:
+        if exc.status in on_the_case:
+            errors = acting.general(exc, texts_for(request))
+            return await _case(request, principal, errors, {}, "", exc.status)
+        return acting.refusal_page(request, exc)
+    return _redirect(done)
+
+
 @router.post("/case/messages")
 async def send_message(request: Request) -> Response:
     got = await _case_form(request)
@@ -618,16 +643,14 @@ async def respond_to_record(request: Request, record_id: int) -> Response:
         field = f"corrections-{record_id}"
         errors = forms.errors_of(exc, texts, lambda loc: field)
         return await _case(request, principal, errors, _values(form), status_code=422)
-    path = "/v1/complaints/{complaint_id}/records/{record_id}/response"
-    try:
-        async with transaction(request) as tx:
-            writer = await acting.gate(request, principal, "POST", path)
-            await records.respond(tx, writer, principal.complaint_id, record_id, body)
-    except (Conflict, NotFound) as exc:
-        return await _case(request, principal, acting.general(exc, texts), {}, "", exc.status)
-    except AppError as exc:
-        return acting.refusal_page(request, exc)
-    return _redirect("/case?done=record#records")
+    return await _act(
+        request,
+        principal,
+        "/v1/complaints/{complaint_id}/records/{record_id}/response",
+        lambda tx, writer, case: records.respond(tx, writer, case, record_id, body),
+        "/case?done=record#records",
+        on_the_case=(404, 409),
+    )
 
 
 @router.get("/case/withdraw")
@@ -664,24 +687,18 @@ async def withdraw(request: Request) -> Response:
     except RequestValidationError as exc:
         errors = forms.errors_of(exc, texts, lambda loc: "reason")
         return await _case(request, principal, errors, _values(form), status_code=422)
-    path = "/v1/complaints/{complaint_id}/transitions"
-    try:
-        async with transaction(request) as tx:
-            writer = await acting.gate(request, principal, "POST", path)
-            await complaints.transition(
-                tx,
-                request.app.state.settings,
-                writer,
-                principal.complaint_id,
-                body,
-                # The If-Match of the API: the version the confirmation page showed.
-                etag(int(version)) if (version := str(form.get("version", ""))).isdigit() else "",
-            )
-    except AppError as exc:
-        if exc.status in (409, 412, 428):
-            return await _case(request, principal, acting.general(exc, texts), {}, "", exc.status)
-        return acting.refusal_page(request, exc)
-    return _redirect("/case?done=withdrawn")
+    # The If-Match of the API: the version the confirmation page showed.
+    version = str(form.get("version", ""))
+    if_match = etag(int(version)) if version.isdigit() else ""
+    settings = request.app.state.settings
+    return await _act(
+        request,
+        principal,
+        "/v1/complaints/{complaint_id}/transitions",
+        lambda tx, writer, case: complaints.transition(tx, settings, writer, case, body, if_match),
+        "/case?done=withdrawn",
+        on_the_case=(409, 412, 428),
+    )
 
 
 @router.post("/case/export")
@@ -710,19 +727,13 @@ async def request_erasure(request: Request) -> Response:
     got = await _case_form(request)
     if isinstance(got, Response):
         return got
-    principal, _ = got
-    texts = texts_for(request)
-    assert principal.complaint_id is not None
-    path = "/v1/complaints/{complaint_id}/erasure-requests"
-    try:
-        async with transaction(request) as tx:
-            writer = await acting.gate(request, principal, "POST", path)
-            await erasure.record(tx, writer, principal.complaint_id, ErasureRequestIn())
-    except Conflict as exc:
-        return await _case(request, principal, acting.general(exc, texts), {}, "", 409)
-    except AppError as exc:
-        return acting.refusal_page(request, exc)
-    return _redirect("/case?done=erasure#your-data")
+    return await _act(
+        request,
+        got[0],
+        "/v1/complaints/{complaint_id}/erasure-requests",
+        lambda tx, writer, case: erasure.record(tx, writer, case, ErasureRequestIn()),
+        "/case?done=erasure#your-data",
+    )
 
 
 # Retaliation (the confidential track) --------------------------------------------------------

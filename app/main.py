@@ -131,10 +131,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.contract = Contract(app, floor=settings.max_body_bytes)
     app.state.settings = settings
     install_error_handlers(app)
+    # The routes before a route are tried on every request to it: the filing form first (two
+    # routes), the API's filing next, the other residents' pages after the complaints' routes.
+    app.include_router(residents.filing)
     app.include_router(reference_router)
     app.include_router(complaints_router)
-    # The residents' pages early: the routes before them are tried on every page request (the
-    # filing form's throughput depends on it), and theirs never match an API path.
     app.include_router(residents.router)
     app.include_router(messages_router)
     app.include_router(investigations_router)

@@ -70,9 +70,11 @@ class LimitsAndHeaders:
         only_json = False
         if upload:
             limit = self.upload_limit
-        elif method in _WITH_BODY and not path.startswith("/v1/") and _is_form_with_files(scope):
-            # A page's form with its files (app/web/residents.py: FILES_PER_FORM at most).
-            limit = self.limit + PAGE_FORM_FILES * self.upload_limit
+        elif method in _WITH_BODY and not path.startswith("/v1/"):
+            # A page's form: with its files (app/web/residents.py: FILES_PER_FORM at most), or
+            # the small limit; no operation of the contract is at such a path.
+            files = _is_form_with_files(scope)
+            limit = self.limit + PAGE_FORM_FILES * self.upload_limit if files else self.limit
         elif method in _WITH_BODY and self.body_rule is not None:
             limit, only_json = self.body_rule(method, path)
         else:

@@ -55,6 +55,10 @@ from app.web.rendering import PRIVATE, render, render_text
 from app.web.session import Filed, Session, csrf_ok, read, write
 
 router = APIRouter(include_in_schema=False)
+# The filing form on a router of its own, which the app tries first: a request is matched against
+# every route before it, and the form is the pages' hot path as POST /v1/complaints is the API's
+# (two routes cost the API's requests next to nothing).
+filing = APIRouter(include_in_schema=False)
 
 # How many files one form post may carry (each within OMBUDS_ATTACHMENT_MAX_BYTES); the
 # middleware sizes a form's body by the same number.
@@ -198,7 +202,7 @@ def _filing_context(
 _BLANK_SLOT = "form-slot-5b0e1c"
 
 
-@router.get("/file")
+@filing.get("/file")
 async def filing_form(request: Request) -> Response:
     texts = texts_for(request)
     # The track a link chose (the start page has one per track), else the ombudsperson's, as the
@@ -231,7 +235,7 @@ def _files(form: FormData) -> list[UploadFile]:
     return [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
 
 
-@router.post("/file")
+@filing.post("/file")
 async def file(request: Request) -> Response:
     texts = texts_for(request)
     settings = request.app.state.settings

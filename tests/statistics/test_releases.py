@@ -25,6 +25,7 @@ from app.crypto import Sealer
 from app.main import create_app
 from app.statistics import releases
 from app.statistics.folding import rebuild
+from app.statistics.schemas import PeriodUnit
 from tests.conftest import act, complaint_body, fold_all, publish_due, refused
 
 K = 10
@@ -105,7 +106,7 @@ async def test_a_closed_month_is_released_once_frozen_and_signed(
     # "Housing Department" is free text, not one of the configured departments.
     assert cells(march, "complaints_by_department")[("other",)] == 37
     assert cells(march, "complaints_by_origin") == {("complaint",): 37, ("own_initiative",): 0}
-    # Months carry what is fixed at receipt only.
+    # Months carry codes only (as cases are filed with them), nothing of how they fared.
     assert {t["id"] for t in march["tables"]} == {
         "complaints_total",
         "complaints_by_origin",
@@ -183,7 +184,7 @@ async def test_quarters_and_years_add_up_to_what_their_months_counted(
     received(db, [c["id"] for c in filed[10:]], "2025-02-10T10:00:00Z")
     months = await publish_due(database_url, settings, now=datetime(2025, 3, 12, tzinfo=UTC))
     assert [m["period"] for m in months] == ["2025-01", "2025-02"]
-    # Then a correction changes a department fixed at receipt (arranged directly, recounted).
+    # Then a correction changes the department of a case (arranged directly, recounted).
     db.execute(
         "UPDATE complaints SET department = NULL, respondent = NULL WHERE id = %s",
         (filed[0]["id"],),
@@ -456,7 +457,7 @@ async def test_a_revision_is_a_new_audited_release_checked_against_the_old(
     # 40, is what the year said already). 25 submitted is a change of 15 from 40: shown.
     assert status[("acknowledged",)] is None and status[("inadmissible",)] is None
     assert status[("submitted",)] == 25
-    # What was fixed at receipt is as the year counted it.
+    # The codes are as the year counted them.
     assert cells(revision, "complaints_total") == {(): 40}
     # The old version stays readable, no longer current; it cannot be revised again.
     listed = (await client.get("/v1/releases", params={"year": 2025, "unit": "year"})).json()
@@ -501,3 +502,173 @@ async def test_a_department_no_longer_configured_counts_as_other(
         ("not_stated",): 0,
     }
     assert cells(doc, "complaints_total") == {(): 12}
+
+
+async def classify(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    ids: list[str],
+    rights: list[str],
+    grounds: list[str],
+) -> None:
+    """Staff reclassify these cases during assessment (each at its first version)."""
+    for cid in ids:
+        response = await client.put(
+            f"/v1/complaints/{cid}/classification",
+            json={"rights_affected": rights, "discrimination_grounds": grounds},
+            headers={**headers, "If-Match": '"v1"'},
+        )
+        assert response.status_code == 200, response.text
+
+
+def shown(doc: dict[str, Any], table: str) -> dict[tuple[str, ...], Any]:
+    """A table's cells on all tracks other than 0 (a hidden one is None, so it shows here)."""
+    return {group: value for group, value in cells(doc, table).items() if value != 0}
+
+
+async def test_a_reclassification_after_its_month_is_released_moves_no_published_figure(
+    client: httpx.AsyncClient, auth: Any, db: Any, database_url: str, settings: Settings
+) -> None:
+    """January: 20 complaints naming no right (housing) and 20 naming the right to housing
+    (police). After January's release, staff classify 15 of the first under the right to
+    health. The year still publishes, and says what January said."""
+    filed = await file_many(
+        client,
+        [
+            (20, {"rights_affected": [], "discrimination_grounds": [], "respondent": "Housing"}),
+            (20, {"rights_affected": ["adequate_housing"], "respondent": "Police"}),
+        ],
+    )
+    received(db, [c["id"] for c in filed], "2025-01-10T10:00:00Z")
+    january = await publish_due(database_url, settings, now=datetime(2025, 2, 12, tzinfo=UTC))
+    assert [doc["period"] for doc in january] == ["2025-01"]
+    said = {("adequate_housing",): 20, ("none",): 20}
+    assert shown(january[0], "complaints_by_right") == said
+    await classify(
+        client, auth("ombudsperson_staff"), [c["id"] for c in filed[:15]], ["health"], []
+    )
+
+    later = await publish_due(database_url, settings, now=datetime(2026, 1, 12, tzinfo=UTC))
+    assert [doc["period"] for doc in later] == [
+        *(f"2025-{m:02d}" for m in range(2, 13)),
+        "2025-Q1",
+        "2025-Q2",
+        "2025-Q3",
+        "2025-Q4",
+        "2025",
+    ]
+    quarter, year = of_period(later, "2025-Q1"), of_period(later, "2025")
+    assert shown(quarter, "complaints_by_right") == said
+    assert shown(year, "complaints_by_right") == said
+    # The two-way tables count the codes as January's release did, so they add up with it.
+    assert shown(year, "complaints_by_department_and_right") == {
+        ("Housing", "none"): 20,
+        ("Police", "adequate_housing"): 20,
+    }
+    assert shown(year, "complaints_by_right_and_sex_gender") == {
+        ("adequate_housing", "not_stated"): 20,
+        ("none", "not_stated"): 20,
+    }
+    assert year["disclosure"]["suppressed"] == 0
+    # The aggregate, which the ad hoc statistics read, follows the codes as they are now.
+    now = db.execute(
+        "SELECT val_a, sum(n) AS n FROM stat_cells WHERE dim_a = 'right' AND dim_b = '' "
+        "AND month = '2025-01-01' GROUP BY val_a HAVING sum(n) <> 0 ORDER BY val_a"
+    ).fetchall()
+    assert [(r["val_a"], r["n"]) for r in now] == [
+        ("adequate_housing", 20),
+        ("health", 15),
+        ("none", 5),
+    ]
+
+
+async def test_a_years_counts_by_right_are_the_sums_of_its_months(
+    client: httpx.AsyncClient, auth: Any, db: Any, database_url: str, settings: Settings
+) -> None:
+    """January: 12 complaints about education (its department), 12 naming no right (housing).
+    February: 20 naming no right (police). Staff classify 10 of February's before February is
+    released, all 12 of January's unknown ones after January's release; each under the right
+    to health, on grounds of age."""
+    staff = auth("ombudsperson_staff")
+    unknown: dict[str, Any] = {"rights_affected": [], "discrimination_grounds": []}
+    jan = await file_many(
+        client,
+        [
+            (12, {"rights_affected": ["education"], "respondent": "Education"}),
+            (12, {**unknown, "respondent": "Housing"}),
+        ],
+    )
+    feb = await file_many(client, [(20, {**unknown, "respondent": "Police"})])
+    received(db, [c["id"] for c in jan], "2025-01-20T10:00:00Z")
+    received(db, [c["id"] for c in feb], "2025-02-03T10:00:00Z")
+    first = await publish_due(database_url, settings, now=datetime(2025, 2, 12, tzinfo=UTC))
+    assert [doc["period"] for doc in first] == ["2025-01"]
+    await classify(client, staff, [c["id"] for c in feb[:10]], ["health"], ["age"])
+    await classify(client, staff, [c["id"] for c in jan[12:]], ["health"], ["age"])
+    rest = await publish_due(database_url, settings, now=datetime(2026, 1, 12, tzinfo=UTC))
+    months = [*first, *(doc for doc in rest if doc["unit"] == "month")]
+    assert [doc["period"] for doc in months] == [f"2025-{m:02d}" for m in range(1, 13)]
+
+    january, february = months[0], months[1]
+    assert shown(january, "complaints_by_right") == {("education",): 12, ("none",): 12}
+    assert shown(february, "complaints_by_right") == {("health",): 10, ("none",): 10}
+    assert all(shown(m, "complaints_by_right") == {} for m in months[2:])
+    by_right = {("education",): 12, ("health",): 10, ("none",): 22}
+    year, quarter = of_period(rest, "2025"), of_period(rest, "2025-Q1")
+    assert shown(year, "complaints_by_right") == by_right
+    assert shown(quarter, "complaints_by_right") == by_right
+    for right, value in cells(year, "complaints_by_right").items():
+        assert value == sum(cells(m, "complaints_by_right")[right] for m in months), right
+    assert shown(year, "complaints_by_department_and_right") == {
+        ("Education", "education"): 12,
+        ("Housing", "none"): 12,
+        ("Police", "health"): 10,
+        ("Police", "none"): 10,
+    }
+    # Grounds, which months do not publish, are kept with them all the same: the quarter says
+    # what each month's codes were when it was released.
+    # (Education's complaints name disability, as filed by default.)
+    grounds = {("age",): 10, ("disability",): 12, ("none",): 22}
+    assert shown(quarter, "complaints_by_ground") == grounds
+    assert shown(year, "complaints_by_ground") == grounds
+
+
+async def test_a_month_released_before_its_two_way_counts_were_kept(
+    client: httpx.AsyncClient,
+    auth: Any,
+    db: Any,
+    database_url: str,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A month released before a table of codes was kept with it (as releases kept only the
+    tables they carried): the first release that needs that table counts and keeps it."""
+    filed = await file_many(
+        client,
+        [
+            (20, {"rights_affected": [], "discrimination_grounds": [], "respondent": "Housing"}),
+            (20, {"rights_affected": ["adequate_housing"], "respondent": "Police"}),
+        ],
+    )
+    received(db, [c["id"] for c in filed], "2025-01-10T10:00:00Z")
+    carried = frozenset(releases.PLAN[PeriodUnit.month])
+    monkeypatch.setattr(releases, "KEPT", carried)
+    await publish_due(database_url, settings, now=datetime(2025, 2, 12, tzinfo=UTC))
+    monkeypatch.undo()
+    kept = "SELECT truth->'atoms' ? %s AS kept FROM statistics_releases WHERE period = %s"
+    pair = "complaints|all|2025-01|department=Housing,right=none"
+    assert db.execute(kept, (pair, "2025-01")).fetchone()["kept"] is False
+    quarter = await publish_due(database_url, settings, now=datetime(2025, 4, 12, tzinfo=UTC))
+    assert [doc["period"] for doc in quarter] == ["2025-02", "2025-03", "2025-Q1"]
+    assert db.execute(kept, (pair, "2025-Q1")).fetchone()["kept"] is True
+    # Reclassified after the quarter: the year counts January as the quarter kept it.
+    await classify(
+        client, auth("ombudsperson_staff"), [c["id"] for c in filed[:15]], ["health"], []
+    )
+    later = await publish_due(database_url, settings, now=datetime(2026, 1, 12, tzinfo=UTC))
+    year = of_period(later, "2025")
+    assert shown(year, "complaints_by_right") == {("adequate_housing",): 20, ("none",): 20}
+    assert shown(year, "complaints_by_department_and_right") == {
+        ("Housing", "none"): 20,
+        ("Police", "adequate_housing"): 20,
+    }

@@ -50,6 +50,10 @@ WHERE created_at < now() - make_interval(days => %(days)s)
 """
 
 
+class ReleasesFailed(Exception):
+    """Some periods due were not released this round (each logged with its error)."""
+
+
 @dataclass
 class Round:
     sealed: int = 0
@@ -57,6 +61,7 @@ class Round:
     delivered: int = 0
     failed: int = 0
     released: int = 0  # statistics releases published
+    unreleased: int = 0  # periods due whose release failed (logged; tried again at the next check)
     forgotten: int = 0
     purged: int = 0
     rolled_up: int = 0  # audit entries past the longest retention, rolled into an anchor
@@ -138,18 +143,30 @@ class Worker:
 
     async def release_if_due(self, done: Round) -> None:
         """Publish the closed periods whose lag has passed (checked every few minutes); one
-        that fails is logged and tried again, the others still go out."""
+        that fails is logged and tried again, the others still go out. If any failed, the task
+        fails for the round once they have all been tried (so it is counted like any other)."""
         now = datetime.now(UTC)
         if now < self.next_release_check:
             return
         self.next_release_check = now + timedelta(minutes=5)
+        failed: list[str] = []
         async with self.pool.connection() as conn:
             for period in await releases.due(conn, self.settings, now):
                 try:
                     await releases.publish(conn, self.settings, period, now=now)
                 except releases.ReleaseExists:
                     continue  # another worker was first
+                except Exception as error:
+                    # A release holds counts only; its label and the error say what failed.
+                    log.error(
+                        "release of %s failed: %s: %s", period.label, type(error).__name__, error
+                    )
+                    failed.append(period.label)
+                    continue
                 done.released += 1
+        done.unreleased = len(failed)
+        if failed:
+            raise ReleasesFailed(f"not released, tried again later: {', '.join(failed)}")
 
     async def forget_if_due(self, done: Round) -> None:
         done.forgotten = await self._forget(done)

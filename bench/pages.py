@@ -6,7 +6,8 @@ run, on the same server:
   answered by a redirect) against filing through the API (`POST /v1/complaints`) with the same
   complaints (target: at least 0.8);
 - the weight of the form page: its HTML and its stylesheet, uncompressed (target: under 60 KB).
-The two kinds of requests alternate in rounds, so drift in the machine touches both alike.
+The loads alternate in rounds, in the other order every other round, so drift in the machine
+and the growing tables touch both sides alike.
 
     make bench-pages               # or: python bench/pages.py --seconds 8 --rounds 3
 """
@@ -142,9 +143,12 @@ def main() -> int:
 
         for name in loads:
             load(name, args.warmup)
+        names = list(loads)
         for n in range(args.rounds):
             print(f"round {n + 1}/{args.rounds}")
-            for name in loads:
+            # Every other round in the other order: what runs second (on a fuller table, a warmer
+            # or busier server) is not always the same side.
+            for name in names if n % 2 == 0 else names[::-1]:
                 checkpoint(url)
                 result = load(name, args.seconds)
                 totals[name].add(result)

@@ -88,6 +88,17 @@ def _pseudonym(settings: Settings, subject: str, roles: frozenset[Role]) -> str 
     return account_pseudonym(settings.receipt_key.get_secret_value(), subject)
 
 
+def receipt_principal(settings: Settings, subject: str, complaint_id: UUID) -> Principal:
+    """What `verify` returns for a receipt token of this subject and complaint: for a session
+    that holds a receipt login itself, sealed (the residents' pages), and so needs no token."""
+    claims: dict[str, object] = {
+        "sub": subject,
+        "roles": [Role.complainant.value],
+        "cid": str(complaint_id),
+    }
+    return _principal(settings, claims)
+
+
 def _principal(settings: Settings, claims: dict[str, object]) -> Principal:
     raw_roles = claims.get("roles")
     subject = claims.get("sub")

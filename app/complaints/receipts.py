@@ -36,3 +36,8 @@ def matches(key: bytes, receipt: str, stored: bytes | None) -> bool:
     candidate = receipt_hash(key, receipt)
     ok = hmac.compare_digest(candidate, stored if stored is not None else _DUMMY_HASH)
     return ok and stored is not None
+
+
+def subject_of(reference: str) -> str:
+    """Who a receipt login acts as: the case's reference, never a person."""
+    return f"receipt:{reference}"

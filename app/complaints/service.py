@@ -218,7 +218,7 @@ async def receipt_login(conn: Conn, settings: Settings, reference: str, receipt:
     if not receipts.matches(key, receipt, row["receipt_hash"] if row else None):
         raise Unauthorized("The reference and receipt do not match.")
     assert row is not None  # matches() is false without a row
-    subject = f"receipt:{reference}"
+    subject = receipts.subject_of(reference)
     await audit(
         conn, Actor(subject, Role.complainant.value), "auth.receipt", "complaint", row["id"]
     )

@@ -14,7 +14,6 @@ import json
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import suppress
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 from uuid import UUID
@@ -27,18 +26,17 @@ from starlette.datastructures import FormData, UploadFile
 from app import export
 from app.attachments import service as attachments
 from app.attachments.content import ACCEPTED, EXTENSIONS
-from app.auth.tokens import issue
+from app.auth.tokens import receipt_principal
 from app.complaints import service as complaints
+from app.complaints.receipts import subject_of
 from app.complaints.schemas import ComplaintIn, ReceiptLogin, RetaliationIn, TransitionIn
 from app.complaints.schemas import Filed as FiledOut
 from app.complaints.workflow import Action, Status
-from app.config import Settings
 from app.datasubject import service as erasure
 from app.datasubject.schemas import ErasureRequestIn
 from app.db import single_statement, transaction
 from app.kit.errors import AppError, Conflict, Unauthorized
 from app.kit.http import etag
-from app.kit.permissions import Role
 from app.kit.principals import Principal
 from app.kit.sql import Conn
 from app.messages import service as messages
@@ -272,14 +270,12 @@ async def file(request: Request) -> Response:
             # One transaction for the complaint and its files: a refused file files nothing.
             async with transaction(request) as tx:
                 filed = await complaints.file_complaint(tx, settings, sealer, parsed, None)
-                token = _complainant_token(settings, f"receipt:{filed.reference}", filed.id)
-                principal = await request.app.state.verifier.verify(token)
+                principal = receipt_principal(settings, subject_of(filed.reference), filed.id)
                 await _attach(request, tx, principal, filed.id, uploads, "complaint")
         else:
             # One statement, as POST /v1/complaints writes it.
             async with single_statement(request) as conn:
                 filed = await complaints.file_complaint(conn, settings, sealer, parsed, None)
-            token = _complainant_token(settings, f"receipt:{filed.reference}", filed.id)
     except acting.FileRefused as refused:
         errors.add("files", refused.message(texts))
         return _page(
@@ -287,7 +283,10 @@ async def file(request: Request) -> Response:
         )
     except AppError as exc:
         return acting.refusal_page(request, exc)
-    return _to_confirmation(request, read(request)[0].signed_in(token), filed)
+    # The filer holds the receipt: signed in to the new case at once, as a receipt login would.
+    idle = settings.receipt_token_ttl_seconds
+    session = read(request)[0].signed_in(subject_of(filed.reference), filed.id, idle)
+    return _to_confirmation(request, session, filed)
 
 
 def _to_confirmation(request: Request, session: Session, filed: FiledOut) -> Response:
@@ -303,18 +302,6 @@ def _to_confirmation(request: Request, session: Session, filed: FiledOut) -> Res
     response = _redirect("/filed")
     write(request, response, replace(session, filed=shown))
     return response
-
-
-def _complainant_token(settings: Settings, subject: str, complaint_id: UUID) -> str:
-    """The token a receipt login gives (`subject` is `receipt:<reference>`): for the case just
-    filed, whose filer holds its receipt, and to renew a session in use."""
-    return issue(
-        settings,
-        subject=subject,
-        roles=[Role.complainant],
-        ttl_seconds=settings.receipt_token_ttl_seconds,
-        complaint_id=complaint_id,
-    )
 
 
 async def _attach(
@@ -361,7 +348,7 @@ async def confirmation(request: Request) -> Response:
     """The reference and the receipt, shown this once: a reload shows the case instead."""
     session, _ = read(request)
     if session.filed is None:
-        return _redirect("/case" if session.token else "/follow")
+        return _redirect("/case" if session.subject else "/follow")
     shown = session.filed
     response = render(request, "filed.html", {"filed": shown}, headers=PRIVATE)
     write(request, response, replace(session, filed=None))
@@ -427,11 +414,13 @@ async def follow(request: Request) -> Response:
         return again(401)
     except AppError as exc:
         return acting.refusal_page(request, exc)
-    fresh = Session().signed_in(token)  # a new session: no fixation
+    principal: Principal = await request.app.state.verifier.verify(token)
+    assert principal.complaint_id is not None  # a receipt token names its case
+    idle = settings.receipt_token_ttl_seconds
+    fresh = Session().signed_in(principal.subject, principal.complaint_id, idle)  # no fixation
     if values["draft"].strip():
         # Back to the case with the message in its box, for the resident to check and send.
         request.scope["ombuds.session"] = (fresh, True)
-        principal: Principal = await request.app.state.verifier.verify(token)
         kept = {"body": values["draft"]}
         return await _case(request, principal, FormErrors(), kept, "draft_kept")
     response = _redirect("/case")
@@ -449,32 +438,23 @@ async def logout(request: Request) -> Response:
 
 
 async def _signed_in(request: Request) -> Principal | Response:
-    """The principal of the session's receipt login, renewed while in use; else the sign-in
-    page (its notice says why)."""
+    """The principal of the session's receipt login; else the sign-in page (its notice says
+    why)."""
     session, _ = read(request)
-    if session.token is None:
+    if session.subject is None:
         return _redirect("/follow")
-    settings = request.app.state.settings
-    try:
-        principal: Principal = await request.app.state.verifier.verify(session.token)
-    except Unauthorized:
-        return _redirect("/follow?notice=expired")
-    if session.since is None or datetime.now(UTC).timestamp() - session.since > (
-        settings.page_session_hours * 3600
-    ):
+    principal = session.login(request.app.state.settings)
+    if principal is None:
         return _redirect("/follow?notice=expired")
     return principal
 
 
-def _renewed(request: Request, response: Response, principal: Principal) -> None:
-    """A fresh token while the resident is active (the idle limit restarts; the absolute one
-    does not)."""
-    settings = request.app.state.settings
+def _renewed(request: Request, response: Response) -> None:
+    """The idle limit restarts while the resident is active (the absolute one does not)."""
     session = read(request)[0]
-    if principal.complaint_id is None or session.token is None:
-        return
-    token = _complainant_token(settings, principal.subject, principal.complaint_id)
-    write(request, response, replace(session, token=token))
+    if session.subject is not None:
+        idle = request.app.state.settings.receipt_token_ttl_seconds
+        write(request, response, session.renewed(idle))
 
 
 @router.get("/case")
@@ -544,7 +524,7 @@ async def _case(
         status_code=status_code,
         headers=PRIVATE,
     )
-    _renewed(request, response, principal)
+    _renewed(request, response)
     return response
 
 

@@ -1,12 +1,14 @@
 """The residents' browser session: one sealed cookie, a CSRF token for every form.
 
 The cookie (`ombuds_session`) is encrypted and authenticated (AES-256-GCM, key derived from the
-token secret): it holds the form token, and after a receipt login the short-lived access token the
-API would have issued for the same receipt, so the pages act with exactly the API's principal.
-Right after a filing it also holds the reference and receipt until the confirmation page has shown
-them once. It is HttpOnly and SameSite=Strict, Secure outside development, and lives as long as
-the browser session; the case token in it expires after `OMBUDS_RECEIPT_TOKEN_TTL_SECONDS` of
-inactivity (each page renews it) and in any case `OMBUDS_PAGE_SESSION_HOURS` after the login.
+token secret): it holds the form token, and after a receipt login the login itself (the case and
+the subject a receipt token names), from which the pages take exactly the principal a receipt
+token would carry (`app.auth.tokens.receipt_principal`): the seal is the signature, so no token
+is minted or checked per page. Right after a filing it also holds the reference and receipt until
+the confirmation page has shown them once. It is HttpOnly and SameSite=Strict, Secure outside
+development, and lives as long as the browser session; the login in it ends after
+`OMBUDS_RECEIPT_TOKEN_TTL_SECONDS` of inactivity (each page renews it) and in any case
+`OMBUDS_PAGE_SESSION_HOURS` after it began.
 
 The receipt is never in a URL, a log line or a Referer: it travels in form bodies and in this
 cookie only, and pages are served with `Referrer-Policy: no-referrer`.
@@ -23,13 +25,16 @@ import time
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from typing import Any
+from uuid import UUID
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from fastapi import Request, Response
 
+from app.auth.tokens import receipt_principal
 from app.config import Settings
+from app.kit.principals import Principal
 
 COOKIE = "ombuds_session"
 _PURPOSE = b"ombuds page session v1"
@@ -60,17 +65,34 @@ class Filed:
 @dataclass(frozen=True)
 class Session:
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
-    # The access token of a receipt login, and when the login happened (for the absolute limit).
-    token: str | None = None
+    # A receipt login: who it acts as (`receipt:<reference>`) on which case, when it began (the
+    # absolute limit) and until when it holds without activity (the idle limit).
+    subject: str | None = None
+    case: str | None = None
     since: float | None = None
+    until: float | None = None
     filed: Filed | None = None
 
-    def signed_in(self, token: str) -> Session:
-        return replace(self, token=token, since=time.time())
+    def signed_in(self, subject: str, case: UUID, idle_seconds: int) -> Session:
+        now = time.time()
+        return replace(self, subject=subject, case=str(case), since=now, until=now + idle_seconds)
+
+    def renewed(self, idle_seconds: int) -> Session:
+        return replace(self, until=time.time() + idle_seconds)
 
     def signed_out(self) -> Session:
         """A fresh form token too: nothing of the old session carries over."""
         return Session()
+
+    def login(self, settings: Settings) -> Principal | None:
+        """The receipt login's principal (as a receipt token's), or None: none, or ended by the
+        idle or the absolute limit."""
+        if self.subject is None or self.case is None or self.since is None or self.until is None:
+            return None
+        now = time.time()
+        if now > self.until or now - self.since > settings.page_session_hours * 3600:
+            return None
+        return receipt_principal(settings, self.subject, UUID(self.case))
 
 
 def seal(settings: Settings, session: Session) -> str:

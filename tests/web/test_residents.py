@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from http.cookies import SimpleCookie
 from typing import Any
 
 import httpx
 import pytest
 
-from app.auth.tokens import issue
 from app.config import Settings
-from app.kit.permissions import Role
 from app.main import create_app
-from app.web.session import COOKIE, Session, seal, unseal
+from app.web.session import COOKIE, seal, unseal
 from tests.conftest import TokenFactory
 from tests.web.page import Page
 
@@ -516,18 +516,21 @@ async def test_an_expired_session_asks_to_sign_in_again(
     browser: httpx.AsyncClient, settings: Settings, db: Any
 ) -> None:
     await file_through_form(browser)
-    cid = db.execute("SELECT id, reference FROM complaints").fetchone()
-    expired = issue(
-        settings,
-        subject=f"receipt:{cid['reference']}",
-        roles=[Role.complainant],
-        ttl_seconds=-60,
-        complaint_id=cid["id"],
-    )
+    session = unseal(settings, browser.cookies[COOKIE])
+    assert session is not None and session.until is not None and session.since is not None
+    assert (await browser.get("/case")).status_code == 200
+    # Idle past OMBUDS_RECEIPT_TOKEN_TTL_SECONDS, or active but past OMBUDS_PAGE_SESSION_HOURS.
+    idle = replace(session, until=time.time() - 1)
+    hours = settings.page_session_hours * 3600
+    too_long = replace(session, since=time.time() - hours - 1, until=time.time() + 600)
+    for ended in (idle, too_long):
+        browser.cookies.clear()
+        browser.cookies.set(COOKIE, seal(settings, ended), "testserver.local")
+        response = await browser.get("/case")
+        assert response.headers["location"] == "/follow?notice=expired"
     browser.cookies.clear()
-    browser.cookies.set(COOKIE, seal(settings, Session().signed_in(expired)), "testserver.local")
-    response = await browser.get("/case")
-    assert response.headers["location"] == "/follow?notice=expired"
+    browser.cookies.set(COOKIE, seal(settings, session.renewed(600)), "testserver.local")
+    assert (await browser.get("/case")).status_code == 200
     page = Page.parse((await browser.get("/follow?notice=expired")).text)
     assert "you were signed out after a time without activity" in page.one("main").text()
 
@@ -755,20 +758,12 @@ async def test_a_message_typed_while_the_session_ended_is_kept(
     browser: httpx.AsyncClient, settings: Settings, db: Any
 ) -> None:
     filed = await file_through_form(browser)
-    row = db.execute("SELECT id, reference FROM complaints").fetchone()
     token = token_of((await browser.get("/case")).text)
-    # The case token runs out while the resident writes (the form token is still the session's).
+    # The login runs out while the resident writes (the form token is still the session's).
     session = unseal(settings, browser.cookies[COOKIE])
     assert session is not None
-    expired = issue(
-        settings,
-        subject=f"receipt:{row['reference']}",
-        roles=[Role.complainant],
-        ttl_seconds=-60,
-        complaint_id=row["id"],
-    )
     browser.cookies.clear()
-    stale = Session(csrf=session.csrf, token=expired, since=session.since)
+    stale = replace(session, until=time.time() - 1)
     browser.cookies.set(COOKIE, seal(settings, stale), "testserver.local")
     written = "A long account of what happened at the second meeting."
     response = await browser.post("/case/messages", data={"csrf_token": token, "body": written})
@@ -814,3 +809,15 @@ async def test_the_form_names_the_file_types_by_their_extensions(
         "Up to 3 files of up to 256 kB each "
         "(.docx, .jpeg, .jpg, .mp3, .odt, .oga, .ogg, .opus, .pdf, .png, .txt, .webp)."
     )
+
+
+async def test_the_pages_act_with_the_principal_a_receipt_token_carries(
+    browser: httpx.AsyncClient, client: httpx.AsyncClient, app: Any, settings: Settings
+) -> None:
+    filed = await file_through_form(browser)
+    session = unseal(settings, browser.cookies[COOKIE])
+    assert session is not None
+    login = await client.post("/v1/auth/receipt", json=filed)
+    from_token = await app.state.verifier.verify(login.json()["access_token"])
+    assert session.login(settings) == from_token
+    assert from_token.subject == f"receipt:{filed['reference']}"

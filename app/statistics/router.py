@@ -166,8 +166,9 @@ async def get_release_csvw(
     status_code=201,
     response_model=Release,
     summary="Revise the release of a period (a new, audited release)",
-    description="Recomputes the period as of now: what was fixed at receipt stays as the "
-    "period's releases counted it, how the cases fared is counted anew. The revision is "
+    description="Recomputes the period as of now: the codes (track, origin, rights, grounds, "
+    "department, characteristics) stay as the months' releases counted them, even if a case "
+    "was reclassified since; how the cases fared is counted anew. The revision is "
     "checked against everything published before (a count it changes by 1 to k-1 is hidden), "
     "names the release it supersedes and the reason, and is pushed like any release. Only "
     "the current version of a period can be revised. Roles: heads of office.",

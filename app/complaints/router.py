@@ -145,7 +145,8 @@ async def receipt_login(
     summary="List complaints within your reach",
     description=(
         "Staff see their track's complaints; a resident sees the ones they filed. Newest first, "
-        "cursor-paginated."
+        "cursor-paginated. `reference=` looks one case up by its reference (any letter case): "
+        "one item, or none when there is no such case or it is out of your reach."
     ),
     responses=LIST_READ,
 )

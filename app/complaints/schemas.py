@@ -331,6 +331,14 @@ class ComplaintQuery(Strict):
         default=None, ge=1, description="Page size; at most the configured cap (default 100)."
     )
     cursor: str | None = Field(default=None, max_length=200)
+    reference: str | None = Field(
+        default=None,
+        max_length=40,
+        pattern=r"^[A-Za-z]{2,8}-\d{4}-\d{6,}$",
+        description="Look a case up by its reference (any case): at most one item, and none when "
+        "it is out of your reach, exactly as the list would show it.",
+        examples=["HRC-2026-000123"],
+    )
 
 
 class AssignmentIn(Strict):

@@ -397,6 +397,8 @@ async def list_complaints(
         "handler": principal.subject if query.handler == "me" else query.handler,
         "received_from": query.received_from,
         "received_to": query.received_to,
+        # References are issued upper case; a person may type them in any case.
+        "reference": query.reference.upper() if query.reference else None,
     }
     filters = [queries.LIST_FILTERS[name] for name, value in chosen.items() if value is not None]
     params.update({name: value for name, value in chosen.items() if value is not None})

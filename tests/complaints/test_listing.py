@@ -124,3 +124,42 @@ async def test_times_must_be_iso_8601(client: httpx.AsyncClient, auth: Any) -> N
             "/v1/complaints", params={"received_to": value}, headers=auth("ombudsperson_staff")
         )
         assert response.status_code == 422, value
+
+
+async def test_a_case_is_looked_up_by_its_reference_within_reach(
+    client: httpx.AsyncClient, auth: Any, file_complaint: Any, db: Any
+) -> None:
+    wanted = await file_complaint()
+    await file_complaint()
+    hidden = await file_complaint(track="anti_corruption")
+    staff = auth("ombudsperson_staff", sub="olga")
+
+    async def found(reference: str, headers: dict[str, str]) -> list[str]:
+        response = await client.get(
+            "/v1/complaints", params={"reference": reference}, headers=headers
+        )
+        assert response.status_code == 200, response.text
+        return [item["id"] for item in response.json()["items"]]
+
+    assert await found(wanted["reference"], staff) == [wanted["id"]]
+    assert await found(wanted["reference"].lower(), staff) == [wanted["id"]]
+    assert await found("HRC-1999-000001", staff) == []
+    # Out of reach is the same as absent: the other track's case, a recused case.
+    assert await found(hidden["reference"], staff) == []
+    assert await found(hidden["reference"], auth("oversight_officer")) == [hidden["id"]]
+    db.execute(
+        "INSERT INTO recusals (complaint_id, subject, kind, reason, recorded_by) "
+        "VALUES (%s, 'olga', 'declared', 'conflict of interest', 'olga')",
+        [wanted["id"]],
+    )
+    assert await found(wanted["reference"], staff) == []
+
+
+@pytest.mark.parametrize("reference", ["HRC-2026", "HRC 2026 000001", "x" * 41, "HRC-26-000001"])
+async def test_a_malformed_reference_is_refused(
+    client: httpx.AsyncClient, auth: Any, reference: str
+) -> None:
+    response = await client.get(
+        "/v1/complaints", params={"reference": reference}, headers=auth("ombudsperson_staff")
+    )
+    refused(response, 422, "validation-error", field="query.reference")

@@ -257,6 +257,7 @@ LIST_FILTERS = {
     "received_to": "c.received_at < %(received_to)s",
     "cursor": "(c.received_at, c.id) < (%(cursor_at)s, %(cursor_id)s)",
     "reference": "c.reference = %(reference)s",
+    "department": "c.department = %(department)s",
 }
 
 RECUSED = "SELECT 1 FROM recusals WHERE complaint_id = %(id)s AND subject = %(subject)s"

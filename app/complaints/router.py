@@ -155,9 +155,10 @@ async def list_complaints(
     principal: Annotated[Principal, allow(P.complaint_list)],
     query: Annotated[ComplaintQuery, Query()],
 ) -> ComplaintPage:
-    size = page_limit(request.app.state.settings, query.limit)
+    settings = request.app.state.settings
+    size = page_limit(settings, query.limit)
     async with single_statement(request) as conn:
-        return await service.list_complaints(conn, principal, query, size)
+        return await service.list_complaints(conn, settings, principal, query, size)
 
 
 @router.get(

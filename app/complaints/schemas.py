@@ -331,6 +331,11 @@ class ComplaintQuery(Strict):
         default=None, ge=1, description="Page size; at most the configured cap (default 100)."
     )
     cursor: str | None = Field(default=None, max_length=200)
+    department: Annotated[str, Len(1, 200), *TEXT] | None = Field(
+        default=None,
+        description="Only complaints about this configured department (`departments` of "
+        "GET /v1/taxonomy; any letter case). A name that is not configured is 422.",
+    )
     reference: str | None = Field(
         default=None,
         max_length=40,

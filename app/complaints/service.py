@@ -388,9 +388,21 @@ async def timeline(conn: Conn, principal: Principal, complaint_id: UUID) -> Time
 
 
 async def list_complaints(
-    conn: Conn, principal: Principal, query: ComplaintQuery, limit: int
+    conn: Conn, settings: Settings, principal: Principal, query: ComplaintQuery, limit: int
 ) -> ComplaintPage:
     visible, params = visibility(principal)
+    department = settings.department_of(query.department)
+    if query.department is not None and department is None:
+        raise Unprocessable(
+            "Invalid fields: query.department.",
+            [
+                {
+                    "field": "query.department",
+                    "message": "not one of the configured departments (GET /v1/taxonomy)",
+                    "type": "enum",
+                }
+            ],
+        )
     chosen = {
         "statuses": [s.value for s in query.status] if query.status else None,
         "track": query.track.value if query.track is not None else None,
@@ -399,6 +411,7 @@ async def list_complaints(
         "received_to": query.received_to,
         # References are issued upper case; a person may type them in any case.
         "reference": query.reference.upper() if query.reference else None,
+        "department": department,
     }
     filters = [queries.LIST_FILTERS[name] for name, value in chosen.items() if value is not None]
     params.update({name: value for name, value in chosen.items() if value is not None})

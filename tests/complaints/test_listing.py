@@ -163,3 +163,27 @@ async def test_a_malformed_reference_is_refused(
         "/v1/complaints", params={"reference": reference}, headers=auth("ombudsperson_staff")
     )
     refused(response, 422, "validation-error", field="query.reference")
+
+
+async def test_the_list_filters_by_configured_department(
+    client: httpx.AsyncClient, auth: Any, file_complaint: Any
+) -> None:
+    housing = await file_complaint(respondent="housing")
+    await file_complaint(respondent="Police")
+    await file_complaint(respondent="The water company")  # not a configured department
+    staff = auth("ombudsperson_staff")
+
+    async def ids(department: str) -> list[str]:
+        response = await client.get(
+            "/v1/complaints", params={"department": department}, headers=staff
+        )
+        assert response.status_code == 200, response.text
+        return [item["id"] for item in response.json()["items"]]
+
+    assert await ids("Housing") == [housing["id"]]
+    assert await ids("HOUSING") == [housing["id"]]
+    assert await ids("Education") == []
+    response = await client.get(
+        "/v1/complaints", params={"department": "The water company"}, headers=staff
+    )
+    refused(response, 422, "validation-error", field="query.department", says="configured")

@@ -44,6 +44,7 @@ from app.reference import router as reference_router
 from app.remedies.router import router as remedies_router
 from app.retaliation.router import router as retaliation_router
 from app.retention.router import router as retention_router
+from app.search.router import router as search_router
 from app.statistics.router import router as statistics_router
 from app.web import acting, i18n, pages, problems, rendering, residents
 
@@ -151,6 +152,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(statistics_router)
     app.include_router(audit_router)
     app.include_router(retention_router)
+    app.include_router(search_router)
     app.include_router(export.router)
     app.include_router(export.me_router)
     app.include_router(erasure_router)

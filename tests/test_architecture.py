@@ -83,6 +83,7 @@ def test_the_rooms_are_what_the_layout_says() -> None:
         "remedies",
         "retaliation",
         "retention",
+        "search",
         "statistics",
         "web",
     ]

@@ -23,6 +23,7 @@ from app.kit.columns import (
     texts,
 )
 from app.kit.trail import CaseEvent
+from app.search.models import config_of
 from app.taxonomy import Track
 
 reference_seq = sa.Sequence("complaint_reference_seq", metadata=SQLModel.metadata)
@@ -95,6 +96,7 @@ class Complaint(SQLModel, table=True):
             "retention_until",
             postgresql_where=sa.text("retention_until IS NOT NULL AND legal_hold_at IS NULL"),
         ),
+        sa.Index("ix_complaints_search", "search", postgresql_using="gin"),
     )
 
     id: uuid.UUID = column(
@@ -116,6 +118,13 @@ class Complaint(SQLModel, table=True):
     incident_location: str | None = text_field(nullable=True)
     remedy_sought: str = text_field()
     language: str = text_field()
+    # Full-text search (app/search): summary and description in the complaint's language; being
+    # generated, it follows every redaction and erasure of the text.
+    search: str | None = column(
+        pg.TSVECTOR,
+        sa.Computed(f"to_tsvector({config_of('language')}, summary || ' ' || description)"),
+        nullable=True,
+    )
     anonymous: bool = column(sa.Boolean)
     complainant_subject: str | None = text_field(nullable=True)
     # Anti-corruption track: the reporter's pseudonym ("Reporter 3F9A1C", keyed on the case), the

@@ -29,6 +29,7 @@ class Permission(StrEnum):
     # The case itself.
     complaint_list = "complaint.list"
     complaint_read = "complaint.read"  # the case and what hangs off it, as the role sees it
+    complaint_search = "complaint.search"  # full-text search over the cases of one's track
     complaint_read_contact = "complaint.read_contact"  # contact details and named persons
     complaint_acknowledge = "complaint.acknowledge"
     complaint_assess = "complaint.assess"
@@ -83,6 +84,7 @@ _HANDLING = frozenset(
     {
         P.complaint_list,
         P.complaint_read,
+        P.complaint_search,
         P.complaint_read_contact,
         P.complaint_acknowledge,
         P.complaint_assess,

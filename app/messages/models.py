@@ -7,9 +7,18 @@ from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as pg
 from sqlmodel import SQLModel
 
-from app.kit.columns import code, code_domain, complaint_ref, moment, serial, text_field
+from app.kit.columns import (
+    code,
+    code_domain,
+    column,
+    complaint_ref,
+    moment,
+    serial,
+    text_field,
+)
 
 
 class MessageKind(StrEnum):
@@ -25,7 +34,10 @@ class Message(SQLModel, table=True):
     """The thread between the complainant and the office, and the office's internal notes."""
 
     __tablename__ = "messages"
-    __table_args__ = (sa.Index("ix_messages_complaint", "complaint_id", "id"),)
+    __table_args__ = (
+        sa.Index("ix_messages_complaint", "complaint_id", "id"),
+        sa.Index("ix_messages_search", "search", postgresql_using="gin"),
+    )
 
     id: int = serial()
     complaint_id: uuid.UUID = complaint_ref()
@@ -34,3 +46,6 @@ class Message(SQLModel, table=True):
     author_subject: str = text_field()
     author_role: str = text_field()
     created_at: datetime = moment(now=True)
+    # Full-text search (app/search): the body in its complaint's language, set by a trigger
+    # (a generated column cannot read the complaint), so every write and erasure of it follows.
+    search: str | None = column(pg.TSVECTOR, nullable=True)

@@ -276,6 +276,7 @@ ROUTES: dict[tuple[str, str], Spec] = {
         world={"release": True},
         body={"reason": "Decisions on admissibility were recorded late."},
     ),
+    ("GET", "/v1/search"): spec(HANDLERS, params={"q": "eviction"}),
     ("GET", "/v1/statistics"): spec({MONITOR, *HEADS}),
 }
 

@@ -1,0 +1,1 @@
+"""Full-text search over the cases within a staff member's reach."""

@@ -1,0 +1,60 @@
+"""The search room's SQL: one statement finds the hits within reach and writes their snippets."""
+
+from __future__ import annotations
+
+from app.kit.sql import compose, literal
+from app.search.models import CONFIGS, FALLBACK, config_of
+
+# A complaint's vector was built with its own language's configuration, and the query may be in
+# any language: the query is parsed with every configuration and the results ORed, so one GIN
+# index lookup finds a French word stemmed as French in a French case, an English one as English,
+# and any exact word through `simple`.
+QUERY = " || ".join(
+    f"websearch_to_tsquery({literal(cfg)}::regconfig, %(q)s)"
+    for cfg in [*CONFIGS.values(), FALLBACK]
+)
+
+# Messages the caller may read: internal notes only with `message.internal`.
+_READABLE = "(%(internal)s OR m.kind <> 'internal_note')"
+
+SEARCH = compose(
+    """
+WITH q AS (SELECT {query} AS query),
+found AS (
+  SELECT c.id FROM complaints c, q WHERE c.search @@ q.query
+  UNION
+  SELECT m.complaint_id FROM messages m, q WHERE m.search @@ q.query AND {readable}
+)
+SELECT c.id, c.reference, c.track, c.status, c.received_at, hit.field,
+  ts_headline({config}, hit.body, q.query, %(headline)s) AS snippet
+FROM found JOIN complaints c ON c.id = found.id CROSS JOIN q
+CROSS JOIN LATERAL (
+  SELECT f.field, f.body FROM (
+    SELECT 1 AS rank, 'summary' AS field, c.summary AS body
+    WHERE to_tsvector({config}, c.summary) @@ q.query
+    UNION ALL
+    SELECT 2, 'description', c.description WHERE to_tsvector({config}, c.description) @@ q.query
+    UNION ALL
+    (SELECT 3 + (m.kind = 'internal_note')::int,
+       CASE WHEN m.kind = 'internal_note' THEN 'internal_note' ELSE 'message' END, m.body
+     FROM messages m
+     WHERE m.complaint_id = c.id AND m.search @@ q.query AND {readable}
+     ORDER BY m.kind = 'internal_note', m.id LIMIT 1)
+    UNION ALL
+    -- Words spread over the summary and the description match neither alone.
+    SELECT 9, 'description', c.summary || ' ' || c.description WHERE c.search @@ q.query
+  ) f ORDER BY f.rank LIMIT 1
+) hit
+WHERE ({{visible}}) {{filters}}
+ORDER BY c.received_at DESC, c.id DESC
+LIMIT %(limit)s
+""",
+    query=QUERY,
+    readable=_READABLE,
+    config=config_of("c.language"),
+)
+
+CURSOR = "(c.received_at, c.id) < (%(cursor_at)s, %(cursor_id)s)"
+
+# Short snippets, the matched words between «» (plain text: no HTML is ever produced).
+HEADLINE = 'StartSel=«, StopSel=», MaxWords=24, MinWords=8, MaxFragments=2, FragmentDelimiter=" … "'

@@ -24,10 +24,19 @@ found AS (
   SELECT c.id FROM complaints c, q WHERE c.search @@ q.query
   UNION
   SELECT m.complaint_id FROM messages m, q WHERE m.search @@ q.query AND {readable}
+),
+page AS (
+  SELECT c.id, c.reference, c.track, c.status, c.received_at, c.language, c.summary,
+    c.description, c.search
+  FROM found JOIN complaints c ON c.id = found.id
+  WHERE ({{visible}}) {{filters}}
+  ORDER BY c.received_at DESC, c.id DESC
+  LIMIT %(limit)s
 )
+-- The field matched and its snippet, for the page's cases only.
 SELECT c.id, c.reference, c.track, c.status, c.received_at, hit.field,
   ts_headline({config}, hit.body, q.query, %(headline)s) AS snippet
-FROM found JOIN complaints c ON c.id = found.id CROSS JOIN q
+FROM page c CROSS JOIN q
 CROSS JOIN LATERAL (
   SELECT f.field, f.body FROM (
     SELECT 1 AS rank, 'summary' AS field, c.summary AS body
@@ -45,9 +54,7 @@ CROSS JOIN LATERAL (
     SELECT 9, 'description', c.summary || ' ' || c.description WHERE c.search @@ q.query
   ) f ORDER BY f.rank LIMIT 1
 ) hit
-WHERE ({{visible}}) {{filters}}
 ORDER BY c.received_at DESC, c.id DESC
-LIMIT %(limit)s
 """,
     query=QUERY,
     readable=_READABLE,

@@ -9,7 +9,7 @@ PORT   ?= 8000
 LOCALES := fr es ar
 MO := $(foreach l,$(LOCALES),app/locale/$(l)/LC_MESSAGES/messages.mo)
 
-.PHONY: catalogs run test bench bench-pages bench-filing bench-statistics lint format openapi lock migrate fuzz mutation screenshots clean
+.PHONY: catalogs run test bench bench-pages bench-search bench-filing bench-statistics lint format openapi lock migrate fuzz mutation screenshots clean
 CHROMIUM := /usr/bin/chromium
 
 # The virtual environment is rebuilt whenever the lock file or the project metadata changes.
@@ -45,7 +45,7 @@ screenshots: $(STAMP) $(CHROMIUM)
 	OMBUDS_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -n0 tests/web/test_residents_browser.py
 
 ## Benchmarks (not part of the tests), each figure against a reference measured in the same run.
-bench: bench-filing bench-statistics bench-pages
+bench: bench-filing bench-statistics bench-pages bench-search
 
 ## Filing (worker on and off, two processes, rate limit on) against a raw INSERT, the statistics
 ## fold against filing, deliveries against a plain client (about 4 minutes).
@@ -56,6 +56,11 @@ bench-filing: $(STAMP)
 ## through the form against filing through the API, and the form page's weight (about 2 minutes).
 bench-pages: $(STAMP) $(MO)
 	$(BIN)/python bench/pages.py
+
+## Search and lookup by reference at 10,000 and 100,000 complaints (bench/search.py --sizes to
+## change), against a plain ILIKE on the same data.
+bench-search: $(STAMP)
+	$(BIN)/python bench/search.py
 
 ## Statistics at 10,000 and 1,000,000 complaints: releases, reads, folding (about 10 minutes).
 bench-statistics: $(STAMP)

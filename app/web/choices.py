@@ -8,7 +8,6 @@ marked for extraction and translated where they are shown.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from app.complaints.schemas import ComplaintOut, Timeline
@@ -23,7 +22,7 @@ from app.taxonomy import (
     RIGHTS,
 )
 from app.taxonomy import LANGUAGES as ANSWER_LANGUAGES
-from app.web.forms import FormErrors
+from app.web.forms import PERSON_ROWS, FormErrors
 from app.web.i18n import N_, Texts
 
 FINISHED = TERMINAL
@@ -41,7 +40,7 @@ FORM_ORDER = [
     "rights",
     "grounds",
     "remedy_sought",
-    *(f"person_{i}_{part}" for i in range(3) for part in ("name", "role_in_report")),
+    *(f"person_{i}_{part}" for i in range(PERSON_ROWS) for part in ("name", "role_in_report")),
     "contact_name",
     "contact_email",
     "contact_phone",
@@ -77,8 +76,8 @@ FIELD_NAMES: dict[str, str] = {
     "body": N_("Your message"),
     "reason": N_("Why you withdraw"),
     "measures": N_("Protection you ask for"),
-    **{f"person_{i}_name": N_("Name of a person involved") for i in range(3)},
-    **{f"person_{i}_role_in_report": N_("Their role") for i in range(3)},
+    **{f"person_{i}_name": N_("Name of a person involved") for i in range(PERSON_ROWS)},
+    **{f"person_{i}_role_in_report": N_("Their role") for i in range(PERSON_ROWS)},
 }
 CHARACTERISTIC_NAMES: dict[str, str] = {
     "sex_gender": N_("Sex or gender"),
@@ -327,7 +326,3 @@ def case_view(complaint: ComplaintOut, timeline: Timeline, texts: Texts) -> dict
         "timeline": list(reversed(entries)),
         "rights": [texts(r.label) for r in RIGHTS if r.code in complaint.rights_affected],
     }
-
-
-def moment(value: datetime, texts: Texts) -> str:
-    return texts.day(value)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Literal
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
@@ -98,10 +98,6 @@ class Texts:
         if isinstance(value, datetime):
             value = value.date()
         return format_date(value, format="long", locale=self.locale)
-
-    def moment(self, value: datetime) -> str:
-        """A moment, to the minute, in UTC (the office's records are kept in UTC)."""
-        return format_datetime(value, format="medium", tzinfo=None, locale=self.locale)
 
     def count(self, n: int) -> str:
         """A whole number, grouped as the language groups thousands."""

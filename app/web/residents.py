@@ -29,7 +29,13 @@ from app.attachments.content import ACCEPTED, EXTENSIONS
 from app.auth.tokens import receipt_principal
 from app.complaints import service as complaints
 from app.complaints.receipts import subject_of
-from app.complaints.schemas import ComplaintIn, ReceiptLogin, RetaliationIn, TransitionIn
+from app.complaints.schemas import (
+    ComplaintIn,
+    ComplaintOut,
+    ReceiptLogin,
+    RetaliationIn,
+    TransitionIn,
+)
 from app.complaints.schemas import Filed as FiledOut
 from app.complaints.workflow import Action, Status
 from app.datasubject import service as erasure
@@ -642,12 +648,7 @@ async def withdraw_confirm(request: Request) -> Response:
     signed = await _signed_in(request)
     if isinstance(signed, Response):
         return signed
-    assert signed.complaint_id is not None
-    async with transaction(request) as tx:
-        reader = await acting.gate(request, signed, "GET", "/v1/complaints/{complaint_id}")
-        complaint = await complaints.get_complaint(
-            tx, request.app.state.sealer, reader, signed.complaint_id
-        )
+    complaint = await _own_case(request, signed)
     if Status(complaint.status) in choices.FINISHED:
         return _redirect("/case")
     context = {"case": complaint, "version": complaint.version, "values": {}}
@@ -736,14 +737,18 @@ async def _retaliation_context(
     }
 
 
-async def _confidential(request: Request, principal: Principal) -> bool:
+async def _own_case(request: Request, principal: Principal) -> ComplaintOut:
+    """The signed-in resident's case, as GET /v1/complaints/{id} gives it to them."""
     assert principal.complaint_id is not None
     async with transaction(request) as tx:
         reader = await acting.gate(request, principal, "GET", "/v1/complaints/{complaint_id}")
-        complaint = await complaints.get_complaint(
+        return await complaints.get_complaint(
             tx, request.app.state.sealer, reader, principal.complaint_id
         )
-    return complaint.track == Track.anti_corruption
+
+
+async def _confidential(request: Request, principal: Principal) -> bool:
+    return (await _own_case(request, principal)).track == Track.anti_corruption
 
 
 @router.get("/case/retaliation")

@@ -105,6 +105,12 @@ class Settings(BaseSettings):
     oidc_allow_private: bool = False
     oidc_roles_claim: str = "realm_access.roles"
     oidc_department_claim: str = "department"
+    # The staff console's sign-in (the authorization code flow with PKCE): on when the client id
+    # is set. A confidential client also has a secret (sent as client_secret_basic); a public
+    # client signs in with PKCE alone.
+    oidc_client_id: str | None = Field(default=None, min_length=1, max_length=255)
+    oidc_client_secret: SecretStr | None = None
+    oidc_scopes: str = Field(default="openid profile email", max_length=1000)
     jwks_cache_seconds: int = Field(default=300, ge=1)
     jwks_timeout_seconds: float = Field(default=3.0, gt=0, le=30)
     jwks_max_bytes: int = Field(default=64 * 1024, ge=1024)
@@ -158,6 +164,9 @@ class Settings(BaseSettings):
     # A receipt login on the pages ends after this long, however active (the idle limit is
     # receipt_token_ttl_seconds).
     page_session_hours: int = Field(default=8, ge=1, le=24)
+    # The office's console (app/web/console): a sign-in ends after this many minutes without
+    # activity, and in any case after page_session_hours.
+    console_idle_minutes: int = Field(default=30, ge=1, le=480)
 
     # Web origins whose pages may call the API from a browser (CORS), e.g. the city's own site
     # hosting its form: a JSON list of `https://host[:port]`. Empty: no cross-origin calls.
@@ -305,6 +314,7 @@ class Settings(BaseSettings):
                 jwks_target(self.environment, self.oidc_allow_private).check_url(self.oidc_jwks_url)
             except ValueError as exc:
                 problems.append(f"OMBUDS_OIDC_JWKS_URL: {exc}")
+        problems += self._sign_in_problems()
         if self.page_size_default > self.page_size_max:
             problems.append("OMBUDS_PAGE_SIZE_DEFAULT: must not exceed OMBUDS_PAGE_SIZE_MAX")
         if self.db_pool_min > self.db_pool_max:
@@ -320,6 +330,33 @@ class Settings(BaseSettings):
             problems.append(
                 "OMBUDS_MIGRATION_DATABASE_URL: needs DATABASE_URL (the service's role)"
             )
+        return problems
+
+    def _sign_in_problems(self) -> list[str]:
+        """The console's sign-in needs the provider (its issuer, where its discovery document
+        is, and its keys), reached under the JWKS's rules."""
+        if self.oidc_client_id is None:
+            if self.oidc_client_secret is not None:
+                return ["OMBUDS_OIDC_CLIENT_SECRET: needs OMBUDS_OIDC_CLIENT_ID"]
+            return []
+        problems: list[str] = []
+        if self.oidc_issuer is None or self.oidc_jwks_url is None:
+            problems.append(
+                "OMBUDS_OIDC_CLIENT_ID: needs OMBUDS_OIDC_ISSUER and OMBUDS_OIDC_JWKS_URL"
+            )
+        if self.oidc_issuer is not None:
+            from dataclasses import replace
+
+            from app.auth.jwks import jwks_target
+
+            # The discovery document is fetched from under the issuer, as the keys are.
+            target = replace(jwks_target(self.environment, self.oidc_allow_private), name="issuer")
+            try:
+                target.check_url(self.oidc_issuer)
+            except ValueError as exc:
+                problems.append(f"OMBUDS_OIDC_ISSUER: {exc}")
+        if "openid" not in self.oidc_scopes.split():
+            problems.append("OMBUDS_OIDC_SCOPES: must include openid")
         return problems
 
     def _cors_problems(self) -> list[str]:

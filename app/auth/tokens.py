@@ -3,11 +3,13 @@
 Local tokens are HS256 JWTs signed with the server's secret; tokens of a configured OpenID Connect
 provider are RS256, checked against its JWKS. Each path accepts exactly its one algorithm (never a
 list mixing HS and RS, so a token cannot choose how it is checked), and requires exp, iat, sub,
-aud and iss (python-jose accepts tokens without aud or exp unless told).
+aud and iss (python-jose accepts tokens without aud or exp unless told). The provider's ID tokens
+(the console's sign-in, app/auth/oidc.py) are checked here too, the same way, for this client.
 """
 
 from __future__ import annotations
 
+import hmac
 import time
 import uuid
 from typing import Any
@@ -159,6 +161,53 @@ class Verifier:
         if header.get("alg") == "RS256" and self.jwks is not None:
             return await self._verify_oidc(token, header)
         raise Unauthorized("The access token is not valid.")
+
+    async def verify_provider(self, token: str) -> Principal:
+        """An access token the provider issued (the console's sign-in): RS256 from its JWKS only,
+        checked and mapped as `verify` does a provider's token."""
+        try:
+            header = jwt.get_unverified_header(token)
+        except JWTError as exc:
+            raise Unauthorized("The access token is not valid.") from exc
+        if header.get("alg") != "RS256" or self.jwks is None:
+            raise Unauthorized("The access token is not valid.")
+        return await self._verify_oidc(token, header)
+
+    async def verify_id_token(
+        self, token: str, *, client_id: str, nonce: str, access_token: str | None = None
+    ) -> dict[str, Any]:
+        """The claims of the provider's ID token (OpenID Connect Core 3.1.3.7): RS256 from its
+        JWKS, its issuer, for this client (`aud`, and `azp` when there are several audiences),
+        exp, iat and sub present, the nonce this sign-in sent, and `at_hash` when present."""
+        try:
+            header = jwt.get_unverified_header(token)
+        except JWTError as exc:
+            raise Unauthorized("The ID token is not valid.") from exc
+        kid = header.get("kid")
+        if header.get("alg") != "RS256" or self.jwks is None or not isinstance(kid, str):
+            raise Unauthorized("The ID token is not valid.")
+        key = await self.jwks.key(kid)
+        if key is None:
+            raise Unauthorized("The ID token was not signed by a known key.")
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key,
+                algorithms=["RS256"],
+                audience=client_id,
+                issuer=self.settings.oidc_issuer,
+                options=_OPTIONS,
+                access_token=access_token,
+            )
+        except JWTError as exc:
+            raise Unauthorized("The ID token is not valid or has expired.") from exc
+        audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
+        if len(audiences) > 1 and claims.get("azp") != client_id:
+            raise Unauthorized("The ID token was not issued to this service.")
+        sent = claims.get("nonce")
+        if not isinstance(sent, str) or not hmac.compare_digest(sent.encode(), nonce.encode()):
+            raise Unauthorized("The ID token does not answer this sign-in (nonce).")
+        return claims
 
     async def _verify_oidc(self, token: str, header: dict[str, Any]) -> Principal:
         assert self.jwks is not None

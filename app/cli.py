@@ -241,6 +241,44 @@ def _statistics(args: argparse.Namespace) -> int:
     return 0
 
 
+def _staff(args: argparse.Namespace) -> int:
+    """The staff directory: set a person's name and email (kept over the provider's claims), or
+    list who is in it."""
+    import asyncio
+
+    import psycopg
+    from psycopg.rows import dict_row
+
+    from app.db import libpq_url, resolve_database_url
+    from app.kit.permissions import Role
+    from app.staff import service as staff
+
+    roles = args.role or []
+    unknown = [r for r in roles if r not in {x.value for x in Role} - {"complainant", "resident"}]
+    if unknown:
+        print(f"ombuds staff: not a staff role: {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    url = libpq_url(resolve_database_url(get_settings()))
+
+    async def run() -> int:
+        conn = await psycopg.AsyncConnection.connect(url, autocommit=True, row_factory=dict_row)
+        async with conn:
+            if args.action == "list":
+                for m in await staff.with_roles(conn, [r.value for r in Role]):
+                    print(f"{m.subject}\t{m.name or ''}\t{m.email or ''}\t{','.join(m.roles)}")
+                return 0
+            if not args.sub:
+                print("ombuds staff set: name the person with --sub", file=sys.stderr)
+                return 2
+            member = await staff.set_member(
+                conn, subject=args.sub, name=args.name, email=args.email, roles=roles
+            )
+            print(f"{member.subject}: {member.name or '-'} <{member.email or '-'}>")
+            return 0
+
+    return asyncio.run(run())
+
+
 def _backup(args: argparse.Namespace) -> int:
     """The database, the attachments and a manifest in one tar (app/backup.py)."""
     import time
@@ -455,6 +493,18 @@ def main(argv: list[str] | None = None) -> int:
     token.add_argument("--department", help="department, for respondents")
     token.add_argument("--ttl", type=int, help="lifetime in seconds")
     token.set_defaults(func=_token)
+
+    people = sub.add_parser(
+        "staff",
+        help="the staff directory: set a person's name and email (for cases, timelines and "
+        "notifications), or list it",
+    )
+    people.add_argument("action", choices=["set", "list"])
+    people.add_argument("--sub", help="subject (user id), as the identity provider names them")
+    people.add_argument("--name", help="the name shown on cases and timelines")
+    people.add_argument("--email", help="where the service writes to them")
+    people.add_argument("--role", action="append", help="a role they hold; repeat for several")
+    people.set_defaults(func=_staff)
 
     api = sub.add_parser("openapi", help="print the OpenAPI document")
     api.set_defaults(func=_openapi)

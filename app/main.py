@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 import psycopg
 from fastapi import Depends, FastAPI, Request
@@ -38,7 +39,7 @@ from app.kit.errors import Problem, ServiceUnavailable, install_error_handlers, 
 from app.kit.permissions import PERMISSIONS, Role
 from app.mediation.router import router as mediation_router
 from app.messages.router import router as messages_router
-from app.middleware import LimitsAndHeaders, ProblemCORS
+from app.middleware import LimitsAndHeaders, ProblemCORS, page_policy
 from app.records.router import router as records_router
 from app.reference import router as reference_router
 from app.remedies.router import router as remedies_router
@@ -47,6 +48,7 @@ from app.retention.router import router as retention_router
 from app.search.router import router as search_router
 from app.statistics.router import router as statistics_router
 from app.web import acting, i18n, pages, problems, rendering, residents
+from app.web.console.routes import router as console_router
 
 log = logging.getLogger("ombuds")
 
@@ -84,6 +86,14 @@ class Readiness(BaseModel):
     status: str
     database: str
     migrations: str
+
+
+def _origin(url: str | None) -> str | None:
+    """scheme://host[:port] of a URL (the identity provider's, for the pages' policy)."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -158,6 +168,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(erasure_router)
     # The public pages (HTML, outside the API's contract) and their one stylesheet.
     app.include_router(pages.router)
+    app.include_router(console_router)
     app.mount("/static", StaticFiles(directory=rendering.STATIC_DIR), name="static")
     # A refusal on a page a browser reads is a page in the reader's language, not JSON.
     app.state.page_errors = acting.error_page
@@ -218,6 +229,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         limit=settings.max_body_bytes,
         upload_limit=settings.attachment_max_bytes,
         body_rule=app.state.contract.body_rule,
+        page_policy=page_policy(_origin(settings.oidc_issuer) if settings.oidc_client_id else None),
     )
     if settings.cors_origins:
         # Bearer tokens, no cookies: credentials are never allowed across origins.

@@ -34,6 +34,22 @@ PAGE_POLICY = (
     b"default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; "
     b"form-action 'self'; base-uri 'none'",
 )
+
+
+def page_policy(sign_in_origin: str | None) -> tuple[bytes, bytes]:
+    """The pages' policy; with the console's identity provider, its origin may end a form's
+    redirects too (signing out continues at the provider: browsers apply form-action to the
+    redirect after a form is sent)."""
+    if not sign_in_origin:
+        return PAGE_POLICY
+    return (
+        PAGE_POLICY[0],
+        PAGE_POLICY[1].replace(
+            b"form-action 'self'", b"form-action 'self' " + sign_in_origin.encode()
+        ),
+    )
+
+
 # The interactive docs (app/apidocs.py): Swagger UI's script and stylesheet and our init.js from
 # this origin; the contract fetched from it; the icons its stylesheet holds as data: URIs. Its
 # run-time styles are set through the CSSOM (element.style), which style-src does not govern.
@@ -50,9 +66,15 @@ class LimitsAndHeaders:
     reading a chunked body), and adds the security headers to every response."""
 
     def __init__(
-        self, app: ASGIApp, limit: int, upload_limit: int, body_rule: BodyRule | None = None
+        self,
+        app: ASGIApp,
+        limit: int,
+        upload_limit: int,
+        body_rule: BodyRule | None = None,
+        page_policy: tuple[bytes, bytes] = PAGE_POLICY,
     ) -> None:
         self.app = app
+        self.page_policy = page_policy
         self.limit = limit
         self.upload_limit = upload_limit
         # Per operation, what its schema accepts with every character escaped, and whether it
@@ -63,7 +85,7 @@ class LimitsAndHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        send = _with_security_headers(send, scope["path"])
+        send = _with_security_headers(send, scope["path"], self.page_policy)
         # File uploads get their own, larger limit; every other body the small one.
         method, path = scope["method"], scope["path"]
         upload = method == "POST" and path.endswith("/attachments")
@@ -170,10 +192,10 @@ async def _problem(send: Send, error: AppError, path: str) -> None:
 _PRIVATE = (b"cache-control", b"private, no-store")
 
 
-def _with_security_headers(send: Send, path: str) -> Send:
+def _with_security_headers(send: Send, path: str, page: tuple[bytes, bytes]) -> Send:
     api = path.startswith("/v1/")
     docs = path == "/docs" or path.startswith("/docs/")
-    policy = API_POLICY if api else DOCS_POLICY if docs else PAGE_POLICY
+    policy = API_POLICY if api else DOCS_POLICY if docs else page
 
     async def wrapped(message: Message) -> None:
         if message["type"] == "http.response.start":

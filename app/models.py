@@ -29,6 +29,7 @@ from app.outbox.models import OutboxEvent
 from app.ratelimit import RateBucket
 from app.records.models import ReportRecord
 from app.remedies.models import Remedy, RemedyReport
+from app.staff.models import StaffMember
 from app.statistics.models import (
     PrivacyBudget,
     StatCell,
@@ -65,6 +66,7 @@ __all__ = [
     "Remedy",
     "RemedyReport",
     "ReportRecord",
+    "StaffMember",
     "StatCell",
     "StatChange",
     "StatFact",

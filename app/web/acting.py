@@ -21,7 +21,7 @@ from app.web.i18n import N_, Texts, texts_for
 from app.web.rendering import PRIVATE, render
 
 
-def _gates(app: FastAPI) -> dict[tuple[str, str], Gate]:
+def gates_of(app: FastAPI) -> dict[tuple[str, str], Gate]:
     found: dict[tuple[str, str], Gate] | None = getattr(app.state, "api_gates", None)
     if found is not None:
         return found
@@ -44,7 +44,7 @@ def _gates(app: FastAPI) -> dict[tuple[str, str], Gate]:
 
 async def gate(request: Request, principal: Principal, method: str, path: str) -> Principal:
     """The principal as the `/v1` route `method path` would hold it after its gate."""
-    checker = _gates(request.app).get((method, path))
+    checker = gates_of(request.app).get((method, path))
     if checker is None:  # a page naming a route that does not exist: a defect, found by tests
         raise LookupError(f"no API route {method} {path}")
     return await checker(request, principal)

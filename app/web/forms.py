@@ -11,15 +11,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from urllib.parse import parse_qsl
 
+from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
+from starlette.datastructures import FormData, UploadFile
 
 from app.kit.text import parse_body
+from app.middleware import PAGE_FORM_FILES
 from app.taxonomy import CHARACTERISTICS
 from app.web.i18n import N_, Texts
+from app.web.session import csrf_ok, read
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -68,12 +74,36 @@ class FormErrors:
         self.fields.setdefault(name, message)
 
 
+# More fields than any form of these pages has: such a post is read as an empty form.
+MAX_FIELDS = 200
+
+
+async def posted(request: Request) -> tuple[FormData, bool]:
+    """The posted form, and whether its CSRF token is the session's."""
+    form = request.scope.get("ombuds.form")
+    if not isinstance(form, FormData):
+        kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if kind == "application/x-www-form-urlencoded":
+            # The standard library's parser for a form without files (most of what is posted):
+            # python-multipart's pure-Python one cost about a twentieth of a filing.
+            raw = (await request.body()).decode("utf-8", "replace")
+            pairs: list[tuple[str, str | UploadFile]] = []
+            with suppress(ValueError):
+                pairs += parse_qsl(raw, keep_blank_values=True, max_num_fields=MAX_FIELDS)
+            form = FormData(pairs)
+        else:
+            form = await request.form(max_files=PAGE_FORM_FILES, max_fields=MAX_FIELDS)
+        request.scope["ombuds.form"] = form
+    session, known = read(request)
+    return form, csrf_ok(session, known, form.get("csrf_token"))
+
+
 def validate(model: type[M], body: Mapping[str, Any]) -> M:
     """The body as the API would parse it from JSON: same model, same parser, same refusals."""
     return parse_body(model, json.dumps(body).encode())
 
 
-def _message(error: Mapping[str, Any], texts: Texts) -> str:
+def error_message(error: Mapping[str, Any], texts: Texts) -> str:
     kind = str(error.get("type", ""))
     ctx = error.get("ctx") or {}
     if kind == "value_error":
@@ -129,7 +159,7 @@ def errors_of(
         if name == "contact_email" and loc == ("contact",):
             found.add(name, texts(_CONTACT_NEEDED))
         else:
-            found.add(name, _message(error, texts))
+            found.add(name, error_message(error, texts))
     return found
 
 

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, Mapping
-from contextlib import suppress
 from dataclasses import replace
 from typing import Any
-from urllib.parse import parse_qsl
 from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
@@ -56,7 +54,7 @@ from app.web import acting, choices, forms
 from app.web.forms import FormErrors
 from app.web.i18n import LANG_COOKIE, LANGUAGES, Texts, texts_for
 from app.web.rendering import PRIVATE, render, render_text
-from app.web.session import Filed, Session, csrf_ok, read, write
+from app.web.session import Filed, Session, read, write
 
 router = APIRouter(include_in_schema=False)
 # The filing form on a router of its own, which the app tries first: a request is matched against
@@ -68,7 +66,6 @@ filing = APIRouter(include_in_schema=False)
 # middleware sizes a form's body by the same number.
 FILES_PER_FORM = PAGE_FORM_FILES
 _ONE_YEAR = 365 * 24 * 3600
-_MAX_FIELDS = 200
 
 
 # The pages that hold nothing of anyone: cached, but checked each time (the language they are in
@@ -94,27 +91,6 @@ def _page(
     )
     write(request, response, session)
     return response
-
-
-async def _form(request: Request) -> tuple[FormData, bool]:
-    """The posted form, and whether its CSRF token is the session's."""
-    form = request.scope.get("ombuds.form")
-    if not isinstance(form, FormData):
-        kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-        if kind == "application/x-www-form-urlencoded":
-            # The standard library's parser for a form without files (most of what is posted):
-            # python-multipart's pure-Python one cost about a twentieth of a filing.
-            raw = (await request.body()).decode("utf-8", "replace")
-            pairs: list[tuple[str, str | UploadFile]] = []
-            # More fields than any form of these pages has: an empty form (refused as such).
-            with suppress(ValueError):
-                pairs += parse_qsl(raw, keep_blank_values=True, max_num_fields=_MAX_FIELDS)
-            form = FormData(pairs)
-        else:
-            form = await request.form(max_files=FILES_PER_FORM, max_fields=_MAX_FIELDS)
-        request.scope["ombuds.form"] = form
-    session, known = read(request)
-    return form, csrf_ok(session, known, form.get("csrf_token"))
 
 
 def _expired(texts: Texts) -> str:
@@ -243,7 +219,7 @@ def _files(form: FormData) -> list[UploadFile]:
 async def file(request: Request) -> Response:
     texts = texts_for(request)
     settings = request.app.state.settings
-    form, token_ok = await _form(request)
+    form, token_ok = await forms.posted(request)
     values = _values(form)
     errors = FormErrors()
     if not token_ok:
@@ -374,7 +350,7 @@ async def follow_form(request: Request) -> Response:
 async def follow(request: Request) -> Response:
     texts = texts_for(request)
     settings = request.app.state.settings
-    form, token_ok = await _form(request)
+    form, token_ok = await forms.posted(request)
     reference = str(form.get("reference", "")).strip()
     # The receipt is never shown again, even when wrong; a message typed before the session
     # ended is carried until the login succeeds (no time limit loses what was typed).
@@ -436,7 +412,7 @@ async def follow(request: Request) -> Response:
 
 @router.post("/logout")
 async def logout(request: Request) -> Response:
-    token_ok = (await _form(request))[1]
+    token_ok = (await forms.posted(request))[1]
     response = _redirect("/follow?notice=signed_out" if token_ok else "/")
     if token_ok:
         write(request, response, read(request)[0].signed_out())
@@ -537,7 +513,7 @@ async def _case(
 async def _case_form(request: Request) -> tuple[Principal, FormData] | Response:
     signed = await _signed_in(request)
     if isinstance(signed, Response):
-        form, token_ok = await _form(request)
+        form, token_ok = await forms.posted(request)
         draft = str(form.get("body", "")).strip() if request.url.path == "/case/messages" else ""
         if token_ok and draft:
             # Signed out while writing: sign in again, and the message is kept.
@@ -549,7 +525,7 @@ async def _case_form(request: Request) -> tuple[Principal, FormData] | Response:
             }
             return _page(request, "follow.html", context, status_code=401)
         return signed
-    form, token_ok = await _form(request)
+    form, token_ok = await forms.posted(request)
     if not token_ok:
         errors = FormErrors(general=[_expired(texts_for(request))])
         return await _case(request, signed, errors, _values(form), status_code=400)

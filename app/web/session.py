@@ -34,6 +34,7 @@ from fastapi import Request, Response
 
 from app.auth.tokens import receipt_principal
 from app.config import Settings
+from app.kit.permissions import Role
 from app.kit.principals import Principal
 
 COOKIE = "ombuds_session"
@@ -65,6 +66,33 @@ class Filed:
 
 
 @dataclass(frozen=True)
+class StaffLogin:
+    """A console sign-in: who the identity provider (or, in development, the sign-in page) said
+    the person is, with the roles mapped as an access token's; when it began (the absolute limit)
+    and until when it holds without activity (the idle limit)."""
+
+    subject: str
+    roles: list[str]
+    department: str | None
+    name: str | None
+    since: float
+    until: float
+    # The provider's ID token is not kept (a cookie has 4 KB); logout names the client instead.
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A sign-in under way at the provider: what the callback must find again (the state), what
+    the ID token must carry (the nonce) and the PKCE code verifier; where to go afterwards."""
+
+    state: str
+    nonce: str
+    verifier: str
+    next: str
+    since: float
+
+
+@dataclass(frozen=True)
 class Session:
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     # A receipt login: who it acts as (`receipt:<reference>`) on which case, when it began (the
@@ -74,6 +102,8 @@ class Session:
     since: float | None = None
     until: float | None = None
     filed: Filed | None = None
+    staff: StaffLogin | None = None
+    pending: Pending | None = None
 
     def signed_in(self, subject: str, case: UUID, idle_seconds: int) -> Session:
         now = time.time()
@@ -96,14 +126,36 @@ class Session:
             return None
         return receipt_principal(settings, self.subject, UUID(self.case))
 
+    def staff_principal(self, settings: Settings) -> Principal | None:
+        """The console sign-in's principal, or None: none, or ended by the idle or the absolute
+        limit."""
+        login = self.staff
+        if login is None:
+            return None
+        now = time.time()
+        if now > login.until or now - login.since > settings.page_session_hours * 3600:
+            return None
+        return Principal(
+            subject=login.subject,
+            roles=frozenset(Role(r) for r in login.roles),
+            department=login.department,
+        )
+
+    def staff_renewed(self, idle_seconds: int) -> Session:
+        if self.staff is None:
+            return self
+        return replace(self, staff=replace(self.staff, until=time.time() + idle_seconds))
+
 
 def seal(settings: Settings, session: Session) -> str:
     nonce = os.urandom(_NONCE)
     # The fields as they are (dataclasses.asdict deep-copies recursively: a third of the cost of
     # sealing, on the filing form's path).
     data = dict(vars(session))
-    if session.filed is not None:
-        data["filed"] = dict(vars(session.filed))
+    for part in ("filed", "staff", "pending"):
+        value = getattr(session, part)
+        if value is not None:
+            data[part] = dict(vars(value))
     plain = json.dumps(data, separators=(",", ":")).encode()
     sealed = _cipher(settings).encrypt(nonce, plain, _PURPOSE)
     return base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")
@@ -116,7 +168,14 @@ def unseal(settings: Settings, value: str) -> Session | None:
         plain = _cipher(settings).decrypt(raw[:_NONCE], raw[_NONCE:], _PURPOSE)
         data: dict[str, Any] = json.loads(plain)
         filed = data.pop("filed", None)
-        return Session(**data, filed=Filed(**filed) if filed else None)
+        staff = data.pop("staff", None)
+        pending = data.pop("pending", None)
+        return Session(
+            **data,
+            filed=Filed(**filed) if filed else None,
+            staff=StaffLogin(**staff) if staff else None,
+            pending=Pending(**pending) if pending else None,
+        )
     except Exception:  # any defect: no session (a new one is started)
         return None
 

@@ -1,0 +1,53 @@
+"""The case at a glance: what it is about, who is concerned, its deadlines."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from app.taxonomy import DISCRIMINATION_GROUNDS, RIGHTS
+from app.web.console.parts import Reading, Section
+from app.web.i18n import N_, Texts
+
+# A deadline within this many days is "due soon".
+SOON = timedelta(days=7)
+
+
+def deadline(texts: Texts, what: str, due: datetime | None, met: datetime | None) -> dict[str, Any]:
+    """One deadline as the console shows it: met (when), overdue, due soon, or due."""
+    now = datetime.now(UTC)
+    if met is not None:
+        state, label = "met", texts("Met on %(day)s", day=texts.day(met))
+    elif due is None:
+        state, label = "none", texts("Not set yet")
+    elif due < now:
+        state, label = "overdue", texts("Overdue since %(day)s", day=texts.day(due))
+    elif due - now <= SOON:
+        state, label = "soon", texts("Due soon: %(day)s", day=texts.day(due))
+    else:
+        state, label = "due", texts("Due %(day)s", day=texts.day(due))
+    return {"what": what, "state": state, "label": label}
+
+
+async def load(r: Reading) -> dict[str, Any]:
+    case, texts = r.case, r.texts
+    d = case.deadlines
+    rights = [texts(x.label) for x in RIGHTS if x.code in case.rights_affected]
+    grounds = [
+        texts(v) for k, v in DISCRIMINATION_GROUNDS.items() if k in case.discrimination_grounds
+    ]
+    return {
+        "deadlines": [
+            deadline(texts, texts("Acknowledgement"), d.acknowledge_by, d.acknowledged_at),
+            deadline(texts, texts("Feedback"), d.feedback_by, d.feedback_given_at),
+            deadline(texts, texts("Decision"), d.decide_by, d.decided_at),
+        ],
+        "rights": rights,
+        "grounds": grounds,
+        "received": texts.day(case.received_at),
+        "incident_from": texts.day(case.incident.date_from) if case.incident.date_from else "",
+        "incident_to": texts.day(case.incident.date_to) if case.incident.date_to else "",
+    }
+
+
+SECTION = Section("overview", N_("The case"), "console/sections/overview.html", load)

@@ -1,0 +1,111 @@
+"""The console over HTTP: the development sign-in, the inbox and its filters, lookup by
+reference, search, and the case page's forms (the workflow, assignment, messages and notes),
+with the expected values written by hand."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import TokenFactory, complaint_body
+from tests.web.console import (
+    browser_client,
+    case_page,
+    main_text,
+    section_text,
+    send,
+    sign_in,
+)
+
+
+@pytest.fixture
+async def browser(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    async with browser_client(app) as c:
+        yield c
+
+
+async def _file(client: httpx.AsyncClient, **overrides: Any) -> dict[str, Any]:
+    response = await client.post("/v1/complaints", json=complaint_body(**overrides))
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+async def test_the_console_asks_to_sign_in_and_comes_back(browser: httpx.AsyncClient) -> None:
+    response = await browser.get("/console?unassigned=1")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/console/sign-in?next=/console?unassigned=1"
+
+
+async def test_a_case_from_the_inbox_to_acknowledged(
+    browser: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    filed = await _file(client, summary="Ramp removed at the library")
+    await sign_in(browser, "ana", "ombudsperson", name="Ana Ortiz")
+    inbox = await browser.get("/console?unassigned=1")
+    assert inbox.status_code == 200
+    assert filed["reference"] in main_text(inbox.text)
+    found = await browser.get(f"/console/find?reference={filed['reference'].lower()}")
+    assert found.status_code == 303
+    assert found.headers["location"] == f"/console/cases/{filed['id']}"
+    page = await case_page(browser, filed["id"])
+    assert "Ramp removed at the library" in main_text(page.text)
+    moved = await send(browser, filed["id"], "form-transition-acknowledge")
+    assert moved.status_code == 303, moved.text
+    again = await case_page(browser, filed["id"])
+    assert "Acknowledged" in section_text(again.text, "timeline")
+    assert "Ana Ortiz" in section_text(again.text, "timeline")
+
+
+async def test_a_message_and_a_note_are_kept_apart(
+    browser: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    filed = await _file(client)
+    await sign_in(browser, "bo", "ombudsperson_staff", name="Bo Lind")
+    sent = await send(browser, filed["id"], "form-message", {"body": "We have your file."})
+    assert sent.status_code == 303, sent.text
+    noted = await send(browser, filed["id"], "form-note", {"body": "Call the library first."})
+    assert noted.status_code == 303, noted.text
+    page = (await case_page(browser, filed["id"])).text
+    thread = section_text(page, "messages")
+    assert "We have your file." in thread
+    assert "Call the library first." in thread
+    # The complainant sees the message and never the note.
+    login = await client.post(
+        "/v1/auth/receipt", json={"reference": filed["reference"], "receipt": filed["receipt"]}
+    )
+    token = login.json()["access_token"]
+    seen = await client.get(
+        f"/v1/complaints/{filed['id']}/messages", headers={"Authorization": f"Bearer {token}"}
+    )
+    bodies = [m["body"] for m in seen.json()["items"]]
+    assert bodies == ["We have your file."]
+
+
+async def test_an_empty_message_is_refused_next_to_its_field(
+    browser: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    filed = await _file(client)
+    await sign_in(browser, "bo", "ombudsperson_staff")
+    sent = await send(browser, filed["id"], "form-message", {"body": "   "})
+    assert sent.status_code == 422
+    assert 'id="message-body-error"' in sent.text
+
+
+async def test_a_guard_says_what_is_missing(
+    browser: httpx.AsyncClient, client: httpx.AsyncClient, auth: TokenFactory
+) -> None:
+    filed = await _file(client)
+    await sign_in(browser, "ana", "ombudsperson")
+    for action in ("acknowledge", "start_assessment", "open_investigation"):
+        moved = await send(browser, filed["id"], f"form-transition-{action}")
+        assert moved.status_code == 303, moved.text
+    refused = await send(browser, filed["id"], "form-transition-issue_findings")
+    assert refused.status_code == 409
+    assert (
+        "Issue the findings is not possible yet. It needs: the findings are written; at least "
+        "one investigation step is recorded."
+        in main_text(refused.text)
+    )

@@ -50,6 +50,34 @@ _BY_MESSAGE: dict[str, str] = {
     "incident dates cannot be in the future": N_("The date cannot be in the future."),
     "date_to must not be before date_from": N_("The end date cannot be before the start date."),
     "say what to correct": N_("Say what should be corrected."),
+    # The office's forms (the console): the models' rules across fields.
+    "scheduled_at must be in the future": N_("The date and time must be in the future."),
+    "a hearing in person needs a location": N_("A hearing in person needs a place."),
+    "an online hearing needs an https online_url": N_(
+        "An online hearing needs its link, starting with https://."
+    ),
+    "not telling the reporter needs a no_notice_reason": N_(
+        "Say why the reporter is not told first."
+    ),
+    "no_notice_reason only goes with notify_reporter: false": N_(
+        "A reason for not telling the reporter goes only with not telling them."
+    ),
+    "an information request needs a department and a due_at": N_(
+        "An information request needs a department and a due date."
+    ),
+    "due_at must be in the future": N_("The due date must be in the future."),
+    "occurred_on cannot be in the future": N_("The date cannot be in the future."),
+    "a settlement records its terms": N_("A settlement needs its terms."),
+    "held_at cannot be in the future": N_("The date cannot be in the future."),
+    "response_due_at must be in the future": N_("The response date must be in the future."),
+    "implementation_due_at must not precede response_due_at": N_(
+        "The implementation date cannot come before the response date."
+    ),
+    "a rejection needs reasons": N_("Give your reasons for rejecting this remedy."),
+    "reporting implementation needs evidence": N_(
+        "Describe what shows that the remedy was implemented."
+    ),
+    "rights_affected lists a code twice": N_("Each right may be chosen once."),
     "value is not a valid email address": N_(
         "Enter an email address in the correct form, like name@example.org."
     ),

@@ -106,6 +106,106 @@ async def test_a_guard_says_what_is_missing(
     assert refused.status_code == 409
     assert (
         "Issue the findings is not possible yet. It needs: the findings are written; at least "
-        "one investigation step is recorded."
-        in main_text(refused.text)
+        "one investigation step is recorded." in main_text(refused.text)
     )
+
+
+# Every console page, and who opens it: anyone (signing in), the offices' staff, or a department.
+# Each acts through the /v1 route's own gate (tests/kit/test_route_matrix.py covers those).
+CONSOLE_PAGES: dict[tuple[str, str], str] = {
+    ("GET", "/console/sign-in"): "anyone",
+    ("POST", "/console/sign-in"): "anyone",
+    ("GET", "/console/callback"): "anyone",
+    ("POST", "/console/sign-out"): "anyone",
+    ("GET", "/console"): "staff",
+    ("GET", "/console/find"): "staff",
+    ("GET", "/console/search"): "staff",
+    ("GET", "/console/cases/{case_id}"): "staff",
+    ("POST", "/console/cases/{case_id}/do/{name}"): "staff",
+    ("GET", "/console/cases/{case_id}/files/{attachment_id}"): "staff",
+    ("GET", "/console/cases/{case_id}/identity-requests/{request_id}/identity"): "staff",
+    ("GET", "/console/inquiries/new"): "staff",
+    ("POST", "/console/inquiries/new"): "staff",
+    ("GET", "/console/deadlines"): "staff",
+    ("GET", "/portal"): "department",
+    ("GET", "/portal/requests/{request_id}"): "department",
+    ("POST", "/portal/requests/{request_id}/answer"): "department",
+    ("GET", "/portal/remedies/{remedy_id}"): "department",
+    ("POST", "/portal/remedies/{remedy_id}/response"): "department",
+    ("POST", "/portal/remedies/{remedy_id}/reports"): "department",
+}
+
+
+def test_every_console_page_is_in_the_table(app: Any) -> None:
+    from fastapi.routing import APIRoute
+
+    def walk(routes: Any) -> set[tuple[str, str]]:
+        found: set[tuple[str, str]] = set()
+        for route in routes:
+            if isinstance(route, APIRoute) and route.path.startswith(("/console", "/portal")):
+                found |= {(m, route.path) for m in route.methods or ()}
+            elif hasattr(route, "original_router"):
+                found |= walk(route.original_router.routes)
+        return found
+
+    assert walk(app.routes) == set(CONSOLE_PAGES)
+
+
+def _concrete(path: str) -> str:
+    return (
+        path.replace("{case_id}", "6f1c2a4e-0000-4000-8000-000000000001")
+        .replace("{name}", "message")
+        .replace("{request_id}", "1")
+        .replace("{remedy_id}", "1")
+        .replace("{attachment_id}", "6f1c2a4e-0000-4000-8000-000000000002")
+        .replace("{inquiry_id}", "1")
+    )
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), [k for k, who in CONSOLE_PAGES.items() if who != "anyone"]
+)
+async def test_a_page_without_a_sign_in_sends_to_the_sign_in(
+    browser: httpx.AsyncClient, method: str, path: str
+) -> None:
+    response = await browser.request(method, _concrete(path))
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/console/sign-in?next=")
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), [k for k, who in CONSOLE_PAGES.items() if who == "staff"]
+)
+async def test_a_department_is_sent_to_its_portal(
+    browser: httpx.AsyncClient, method: str, path: str
+) -> None:
+    await sign_in(browser, "housing-1", "respondent", department="Housing")
+    response = await browser.request(method, _concrete(path))
+    assert response.status_code == 303
+    assert response.headers["location"] == "/portal"
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), [k for k, who in CONSOLE_PAGES.items() if who == "department"]
+)
+async def test_staff_are_sent_to_the_console_from_the_portal(
+    browser: httpx.AsyncClient, method: str, path: str
+) -> None:
+    await sign_in(browser, "ana", "ombudsperson_staff")
+    response = await browser.request(method, _concrete(path))
+    assert response.status_code == 303
+    assert response.headers["location"] == "/console"
+
+
+async def test_the_development_sign_in_is_refused_in_production(app: Any, settings: Any) -> None:
+    from app.main import create_app
+
+    production = create_app(
+        settings.model_copy(update={"environment": "production", "trusted_proxies": "none"})
+    )
+    async with browser_client(production) as b:
+        page = await b.get("/console/sign-in")
+        assert "Sign-in is not configured" in main_text(page.text)
+        assert 'name="subject"' not in page.text
+        sent = await b.post("/console/sign-in", data={"subject": "x", "role": "ombudsperson"})
+        assert sent.status_code == 404

@@ -141,3 +141,28 @@ async def test_sign_out_ends_the_session_and_continues_at_the_provider(
         at_provider = await outside.get(out.headers["location"])
     assert at_provider.status_code == 302
     assert at_provider.headers["location"] == SIGNED_OUT
+
+
+async def test_a_provider_out_of_reach_is_said_in_words_and_sign_out_still_ends(
+    idp_settings: Settings, idp: Idp
+) -> None:
+    from tests.conftest import free_port
+
+    # Nobody listens there: the provider is out of reach before its discovery was ever read.
+    gone = f"http://127.0.0.1:{free_port()}"
+    settings = idp_settings.model_copy(
+        update={"oidc_issuer": gone, "oidc_jwks_url": f"{gone}/jwks"}
+    )
+    app = create_app(settings)
+    async with app.router.lifespan_context(app), browser_client(app) as browser:
+        page = await browser.get("/console/sign-in")
+        assert page.status_code == 503
+        assert "The city's sign-in service cannot be reached just now." in main_text(page.text)
+        from app.web.session import COOKIE, unseal
+
+        await browser.get("/console/sign-in?notice=expired")
+        session = unseal(settings, browser.cookies[COOKIE])
+        assert session is not None
+        out = await browser.post("/console/sign-out", data={"csrf_token": session.csrf})
+        assert out.status_code == 303
+        assert out.headers["location"] == "/console/sign-in?notice=signed_out"

@@ -175,3 +175,62 @@ REDACTABLE: dict[str, str] = {
     "remedy_sought": N_("What the complainant asks for"),
     "incident_location": N_("Where it happened"),
 }
+
+# The investigation's steps, hearings, mediation and records (the investigation sections).
+STEP_KIND: dict[str, str] = {
+    "information_request": N_("Information request to a department"),
+    "interview": N_("Interview"),
+    "site_visit": N_("Site visit"),
+    "evidence": N_("Evidence collected"),
+}
+
+HEARING_MODE: dict[str, str] = {
+    "in_person": N_("In person"),
+    "online": N_("Online"),
+    "hybrid": N_("In person and online"),
+}
+
+HEARING_STATUS: dict[str, str] = {
+    "scheduled": N_("Scheduled"),
+    "held": N_("Held"),
+    "cancelled": N_("Cancelled"),
+}
+
+# Who takes part in a hearing, as what.
+PARTICIPANT: dict[str, str] = {
+    "complainant": N_("Complainant"),
+    "respondent": N_("Department concerned"),
+    "witness": N_("Witness"),
+    "interpreter": N_("Interpreter"),
+    "staff": N_("Office staff"),
+    "representative": N_("Representative"),
+}
+
+MEDIATION_RESULT: dict[str, str] = {
+    "settled": N_("Settled"),
+    "failed": N_("No settlement"),
+}
+
+RECORD_KIND: dict[str, str] = {
+    "oral_report": N_("Oral report"),
+    "meeting": N_("Meeting"),
+}
+
+RECORD_STATUS: dict[str, str] = {
+    "awaiting_reporter": N_("Awaiting the reporter"),
+    "approved": N_("Approved by the reporter"),
+    "corrected": N_("Corrected by the reporter"),
+}
+
+# The confidential track: identity requests, and protection measures against retaliation.
+REVEAL_STATUS: dict[str, str] = {
+    "pending": N_("Waiting for the custodian's decision"),
+    "approved": N_("Disclosure granted"),
+    "refused": N_("Disclosure refused"),
+}
+
+MEASURE_STATUS: dict[str, str] = {
+    "requested": N_("Asked for, not decided yet"),
+    "granted": N_("Granted"),
+    "refused": N_("Refused"),
+}

@@ -10,13 +10,14 @@ timelines show people. Logout ends the session here and at the provider.
 from __future__ import annotations
 
 import time
+from contextlib import suppress
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
 from app.auth.oidc import OidcClient
 from app.db import transaction
-from app.kit.errors import Unauthorized
+from app.kit.errors import ServiceUnavailable, Unauthorized
 from app.kit.permissions import Role
 from app.kit.principals import Principal
 from app.staff import service as staff
@@ -38,6 +39,9 @@ from app.web.session import Pending, Session, StaffLogin, read, write
 
 router = APIRouter(include_in_schema=False)
 
+_UNREACHABLE = N_(
+    "The city's sign-in service cannot be reached just now. Try again in a few minutes."
+)
 # How long a sign-in may take at the provider before its callback is refused.
 _PENDING_SECONDS = 600
 # The roles the development sign-in offers (as `ombuds token` issues them), in this order.
@@ -133,7 +137,10 @@ async def sign_in_page(request: Request) -> Response:
     client = _client(request)
     wanted = local(request.query_params.get("next"), "")
     if client is not None and not request.query_params.get("notice"):
-        started = await client.start(_callback_url(request))
+        try:
+            started = await client.start(_callback_url(request))
+        except ServiceUnavailable:
+            return _refused(request, 503, texts_for(request)(_UNREACHABLE))
         session = read(request)[0]
         pending = Pending(
             state=started.state,
@@ -219,11 +226,19 @@ async def callback(request: Request) -> Response:
             params=dict(request.query_params),
         )
     except Unauthorized as exc:
+        # What failed, for the administrator (in English, as the provider's protocol words it).
+        why = exc.detail or ""
         return _refused(
             request,
             401,
-            texts("The sign-in did not succeed: %(why)s", why=texts(exc.detail or "")),
+            texts(
+                "The sign-in did not succeed. Sign in again; if it keeps failing, tell the "
+                "office's administrator what failed: %(why)s",
+                why=why,
+            ),
         )
+    except ServiceUnavailable:
+        return _refused(request, 503, texts(_UNREACHABLE))
     principal = done.principal
     if not principal.roles & CONSOLE_ROLES:
         return _refused(
@@ -255,7 +270,9 @@ async def sign_out(request: Request) -> Response:
     after = str(request.url_for("sign_in_page").include_query_params(notice="signed_out"))
     target = None
     if client is not None:
-        target = await client.logout_url(after)
+        # Signed out here in any case; at the provider too when it can be reached.
+        with suppress(ServiceUnavailable):
+            target = await client.logout_url(after)
     response = redirect(target or "/console/sign-in?notice=signed_out")
     write(request, response, Session())
     return response

@@ -84,6 +84,7 @@ def test_the_rooms_are_what_the_layout_says() -> None:
         "retaliation",
         "retention",
         "search",
+        "staff",
         "statistics",
         "web",
     ]

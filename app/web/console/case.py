@@ -24,8 +24,7 @@ from app.kit.http import etag
 from app.kit.principals import Principal
 from app.web import acting, forms
 from app.web.console import labels
-from app.web.console.common import page, people, redirect
-from app.web.console.inbox import _staff
+from app.web.console.common import page, people, redirect, staff_only
 from app.web.console.parts import Acting, Form, Reading
 from app.web.console.sections import SECTIONS
 from app.web.forms import FormErrors
@@ -154,7 +153,7 @@ async def show(
 
 @router.get("/console/cases/{case_id}")
 async def case_page(request: Request, case_id: UUID) -> Response:
-    principal = _staff(request)
+    principal = staff_only(request)
     if isinstance(principal, Response):
         return principal
     return await show(request, principal, case_id, notice=request.query_params.get("done", ""))
@@ -163,7 +162,7 @@ async def case_page(request: Request, case_id: UUID) -> Response:
 @router.post("/console/cases/{case_id}/do/{name}")
 async def send(request: Request, case_id: UUID, name: str) -> Response:
     """Any form of the case page: its body checked by the route's model, its gate, its call."""
-    principal = _staff(request)
+    principal = staff_only(request)
     if isinstance(principal, Response):
         return principal
     spec = FORMS.get(name)

@@ -14,6 +14,7 @@ from app.kit.permissions import Role
 from app.kit.principals import Principal
 from app.kit.sql import Conn
 from app.staff import service as staff
+from app.web import acting
 from app.web.rendering import PRIVATE, render
 from app.web.session import read, write
 
@@ -57,6 +58,17 @@ def signed_in(request: Request) -> Principal | Response:
     if principal is None:
         return redirect(f"{SIGN_IN}?notice=expired&next={back}")
     return principal
+
+
+def staff_only(request: Request) -> Principal | Response:
+    """The signed-in staff member; a department goes to its portal, anyone else to the sign-in
+    (or a refusal for a role the console does not serve)."""
+    signed = signed_in(request)
+    if isinstance(signed, Response):
+        return signed
+    if not signed.roles & STAFF_ROLES:
+        return redirect(PORTAL) if signed.department else acting.error_page(request, 403)
+    return signed
 
 
 def page(

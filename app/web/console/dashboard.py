@@ -28,8 +28,7 @@ from app.kit.principals import Principal
 from app.kit.sql import Conn, compose
 from app.web import acting
 from app.web.console import labels
-from app.web.console.common import page, people, redirect
-from app.web.console.inbox import _staff
+from app.web.console.common import page, people, redirect, staff_only
 from app.web.forms import error_message
 from app.web.i18n import Texts, texts_for
 
@@ -87,7 +86,7 @@ def _rows(items: list[Deadline], names: dict[str, str], texts: Texts) -> list[di
 
 @router.get("/console/deadlines")
 async def deadlines_page(request: Request) -> Response:
-    principal = _staff(request)
+    principal = staff_only(request)
     if isinstance(principal, Response):
         return principal
     texts = texts_for(request)

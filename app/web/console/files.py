@@ -12,8 +12,7 @@ from app.attachments import service as attachments
 from app.db import transaction
 from app.kit.errors import AppError, Unauthorized
 from app.web import acting
-from app.web.console.common import redirect
-from app.web.console.inbox import _staff
+from app.web.console.common import redirect, staff_only
 
 router = APIRouter(include_in_schema=False)
 
@@ -22,7 +21,7 @@ PATH = "/v1/complaints/{complaint_id}/attachments/{attachment_id}"
 
 @router.get("/console/cases/{case_id}/files/{attachment_id}")
 async def download(request: Request, case_id: UUID, attachment_id: str) -> Response:
-    principal = _staff(request)
+    principal = staff_only(request)
     if isinstance(principal, Response):
         return principal
     # The file's id read after the sign-in check: whoever is not signed in, or not staff, is

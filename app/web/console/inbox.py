@@ -24,7 +24,7 @@ from app.search import service as search
 from app.search.schemas import SearchQuery
 from app.web import acting
 from app.web.console import labels
-from app.web.console.common import PORTAL, STAFF_ROLES, page, people, redirect, signed_in
+from app.web.console.common import page, people, redirect, staff_only
 from app.web.forms import FormErrors, error_message
 from app.web.i18n import Texts, texts_for
 
@@ -43,15 +43,6 @@ FILTERS = (
     "received_from",
     "received_to",
 )
-
-
-def _staff(request: Request) -> Principal | Response:
-    signed = signed_in(request)
-    if isinstance(signed, Response):
-        return signed
-    if not signed.roles & STAFF_ROLES:
-        return redirect(PORTAL) if signed.department else acting.error_page(request, 403)
-    return signed
 
 
 def _day(value: str) -> date | None:
@@ -145,7 +136,7 @@ def _options(principal: Principal, settings: Any, texts: Texts) -> dict[str, Any
 
 @router.get("/console")
 async def inbox(request: Request) -> Response:
-    principal = _staff(request)
+    principal = staff_only(request)
     if isinstance(principal, Response):
         return principal
     texts = texts_for(request)
@@ -201,7 +192,7 @@ async def inbox(request: Request) -> Response:
 @router.get("/console/find")
 async def find(request: Request) -> Response:
     """A case by its reference: straight to its page, or the inbox saying it was not found."""
-    principal = _staff(request)
+    principal = staff_only(request)
     if isinstance(principal, Response):
         return principal
     texts = texts_for(request)
@@ -235,7 +226,7 @@ async def find(request: Request) -> Response:
 
 @router.get("/console/search")
 async def search_page(request: Request) -> Response:
-    principal = _staff(request)
+    principal = staff_only(request)
     if isinstance(principal, Response):
         return principal
     texts = texts_for(request)

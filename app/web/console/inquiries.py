@@ -23,8 +23,7 @@ from app.taxonomy import DISCRIMINATION_GROUNDS, LANGUAGES, RIGHTS
 from app.web import acting, forms
 from app.web.console import labels
 from app.web.console.case import refusal
-from app.web.console.common import page, redirect
-from app.web.console.inbox import _staff
+from app.web.console.common import page, redirect, staff_only
 from app.web.forms import FormErrors
 from app.web.i18n import Texts, texts_for
 
@@ -121,7 +120,7 @@ def _where(loc: tuple[Any, ...]) -> str:
 
 @router.get("/console/inquiries/new")
 async def new_inquiry(request: Request) -> Response:
-    principal = _staff(request)
+    principal = staff_only(request)
     if isinstance(principal, Response):
         return principal
     try:
@@ -133,7 +132,7 @@ async def new_inquiry(request: Request) -> Response:
 
 @router.post("/console/inquiries/new")
 async def open_inquiry(request: Request) -> Response:
-    principal = _staff(request)
+    principal = staff_only(request)
     if isinstance(principal, Response):
         return principal
     texts = texts_for(request)

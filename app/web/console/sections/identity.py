@@ -21,8 +21,7 @@ from app.identity.schemas import DecisionIn, RevealRequestIn
 from app.kit.errors import AppError, Conflict, NotFound
 from app.web import acting
 from app.web.console import labels
-from app.web.console.common import page, people
-from app.web.console.inbox import _staff
+from app.web.console.common import page, people, staff_only
 from app.web.console.parts import Acting, Form, Reading, Section, given, text
 from app.web.i18n import N_, texts_for
 
@@ -122,7 +121,7 @@ SECTION = Section(
 async def disclosed(request: Request, case_id: UUID, request_id: str) -> Response:
     """The identity as GET .../identity-requests/{id}/identity discloses it: the same gate and
     the same service, which records this look. Never cached (the frame's no-store)."""
-    principal = _staff(request)
+    principal = staff_only(request)
     if isinstance(principal, Response):
         return principal
     texts = texts_for(request)

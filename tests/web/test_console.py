@@ -209,3 +209,62 @@ async def test_the_development_sign_in_is_refused_in_production(app: Any, settin
         assert 'name="subject"' not in page.text
         sent = await b.post("/console/sign-in", data={"subject": "x", "role": "ombudsperson"})
         assert sent.status_code == 404
+
+
+async def test_staff_classify_and_step_away_and_then_find_nothing(
+    browser: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    filed = await _file(client, summary="Interpreter refused at the clinic", language="fr")
+    await sign_in(browser, "gil", "ombudsperson_staff", name="Gil Staff")
+    page = (await case_page(browser, filed["id"])).text
+    handling = section_text(page, "handling")
+    # Staff classify and may declare a conflict; who else is kept away is the head's to read.
+    assert "Classification" in handling
+    assert "Declare a conflict of interest" in handling
+    assert "Kept away from this case" not in handling
+    assert "Keep someone away from this case" not in handling
+    assert "Who handles the case" not in handling
+    assert "French" in section_text(page, "overview")
+    classified = await send(
+        browser,
+        filed["id"],
+        "form-classify",
+        {"rights": ["health", "equality_non_discrimination"], "grounds": ["language"]},
+    )
+    assert classified.status_code == 303, classified.text
+    overview = section_text((await case_page(browser, filed["id"])).text, "overview")
+    assert "Equality and non-discrimination" in overview and "Health" in overview
+    assert "Language" in overview
+    stepped = await send(browser, filed["id"], "form-recuse", {"reason": "My cousin filed it."})
+    assert stepped.status_code == 303
+    assert stepped.headers["location"] == "/console?done=recused"
+    inbox = await browser.get(stepped.headers["location"])
+    assert "Your conflict of interest is recorded" in main_text(inbox.text)
+    assert filed["reference"] not in main_text(inbox.text)
+    assert (await browser.get(f"/console/cases/{filed['id']}")).status_code == 404
+    found = await browser.get("/console/search?q=interpreter")
+    assert filed["reference"] not in main_text(found.text)
+    missing = await browser.get(f"/console/find?reference={filed['reference']}")
+    assert missing.status_code == 404
+    assert "No case with this reference is within your reach." in main_text(missing.text)
+
+
+async def test_a_head_assigns_from_the_directory_and_sees_who_is_kept_away(
+    browser: httpx.AsyncClient, client: httpx.AsyncClient, app: Any
+) -> None:
+    filed = await _file(client)
+    async with browser_client(app) as other:
+        await sign_in(other, "hana", "ombudsperson_staff", name="Hana Haddad")
+        await sign_in(other, "ivo", "ombudsperson_staff", name="Ivo Petrov")
+        await send(other, filed["id"], "form-recuse", {"reason": "I know the family."})
+    await sign_in(browser, "jo", "ombudsperson", name="Jo Head")
+    page = (await case_page(browser, filed["id"])).text
+    handling = section_text(page, "handling")
+    assert "Ivo Petrov: declared a conflict of interest (I know the family.)" in handling
+    # Ivo is kept away, so the form does not offer him.
+    assert 'value="ivo"' not in page
+    assert 'value="hana"' in page
+    assigned = await send(browser, filed["id"], "form-assign", {"handler": "hana"})
+    assert assigned.status_code == 303, assigned.text
+    again = (await case_page(browser, filed["id"])).text
+    assert "Handled by: Hana Haddad" in main_text(again)

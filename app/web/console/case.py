@@ -220,6 +220,8 @@ async def send(request: Request, case_id: UUID, name: str) -> Response:
         return await show(
             request, principal, case_id, errors=errors, values=values, status_code=exc.status
         )
+    if spec.leaves:
+        return redirect(f"/console?done={spec.done}")
     return redirect(f"/console/cases/{case_id}?done={spec.done}#{SECTION_OF[name]}")
 
 

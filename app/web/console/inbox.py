@@ -26,9 +26,16 @@ from app.web import acting
 from app.web.console import labels
 from app.web.console.common import page, people, redirect, staff_only
 from app.web.forms import FormErrors, error_message
-from app.web.i18n import Texts, texts_for
+from app.web.i18n import N_, Texts, texts_for
 
 router = APIRouter(include_in_schema=False)
+
+# What the inbox says after a form of a case page that leaves the case.
+NOTICES = {
+    "recused": N_(
+        "Your conflict of interest is recorded: the case is no longer within your reach."
+    ),
+}
 
 # The inbox's filters: the query string's names, as GET /v1/complaints names them but for the
 # checkboxes (`mine`) and the dates (a day, not an instant).
@@ -185,6 +192,7 @@ async def inbox(request: Request) -> Response:
         "filtered": any(values[name] for name in FILTERS),
         "reference": "",
         "reference_error": "",
+        "notice": texts(NOTICES[done]) if (done := params.get("done", "")) in NOTICES else "",
     }
     return page(request, "console/inbox.html", context, principal=principal)
 
@@ -220,6 +228,7 @@ async def find(request: Request) -> Response:
         "filtered": False,
         "reference": reference,
         "reference_error": message,
+        "notice": "",
     }
     return page(request, "console/inbox.html", context, principal=principal, status_code=404)
 

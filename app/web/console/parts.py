@@ -102,6 +102,8 @@ class Form:
     done: str  # the notice shown after it (app/web/console/case.py NOTICES)
     # A refusal in the console's words, when the API's detail is for programmers (or None).
     explain: Callable[[AppError, FormData, Texts], str | None] | None = None
+    # After it the case is out of the person's reach (a declared conflict): back to the inbox.
+    leaves: bool = False
 
 
 @dataclass(frozen=True)

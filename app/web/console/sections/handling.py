@@ -10,7 +10,7 @@ from starlette.datastructures import FormData
 from app.complaints import service as complaints
 from app.complaints.schemas import AssignmentIn, ClassificationIn, RecusalIn
 from app.complaints.workflow import OPEN, Status
-from app.kit.permissions import STAFF_TRACKS
+from app.kit.permissions import STAFF_TRACKS, Permission
 from app.staff import service as staff
 from app.taxonomy import DISCRIMINATION_GROUNDS, RIGHTS
 from app.web.console.parts import Acting, Form, Reading, Section, given, text
@@ -23,13 +23,13 @@ RECUSALS = "/v1/complaints/{complaint_id}/recusals"
 
 async def load(r: Reading) -> dict[str, Any] | None:
     case, texts = r.case, r.texts
+    # Who is kept away from the case: heads read it (GET .../recusals); staff do not.
     recusals = await r.read(
         RECUSALS, lambda reader: complaints.list_recusals(r.tx, reader, case.id)
     )
-    if recusals is None:
-        return None
-    kept_away = {x.subject for x in recusals.recusals}
-    r.subjects.update(kept_away | {x.recorded_by for x in recusals.recusals})
+    listing = recusals.recusals if recusals is not None else None
+    kept_away = {x.subject for x in listing or ()}
+    r.subjects.update(kept_away | {x.recorded_by for x in listing or ()})
     may_assign = r.may("PUT", ASSIGN)
     candidates: list[dict[str, str]] = []
     if may_assign:
@@ -41,17 +41,22 @@ async def load(r: Reading) -> dict[str, Any] | None:
         if case.handler and case.handler not in {c["value"] for c in candidates}:
             candidates.insert(0, {"value": case.handler, "label": case.handler})
     open_case = Status(case.status) in OPEN
+    may_classify = open_case and r.may("PUT", CLASSIFY)
+    may_recuse = Permission.complaint_recuse in r.principal.permissions
+    may_exclude = Permission.complaint_exclude in r.principal.permissions
+    if listing is None and not (may_assign or may_classify or may_recuse or may_exclude):
+        return None
     return {
-        "recusals": recusals.recusals,
+        "recusals": listing,
         "may_assign": may_assign,
         "candidates": candidates,
-        "may_classify": open_case and r.may("PUT", CLASSIFY),
+        "may_classify": may_classify,
         "rights": [{"value": x.code, "label": texts(x.label), "hint": ""} for x in RIGHTS],
         "grounds": [
             {"value": k, "label": texts(v), "hint": ""} for k, v in DISCRIMINATION_GROUNDS.items()
         ],
-        "may_exclude": may_assign,
-        "recused": r.principal.subject in kept_away,
+        "may_recuse": may_recuse,
+        "may_exclude": may_exclude,
     }
 
 
@@ -86,7 +91,7 @@ async def _recuse(a: Acting, body: RecusalIn) -> None:
 FORMS = (
     Form("assign", "PUT", ASSIGN, AssignmentIn, _assignment, _assign, "assigned"),
     Form("classify", "PUT", CLASSIFY, ClassificationIn, _classification, _classify, "classified"),
-    Form("recuse", "POST", RECUSALS, RecusalIn, _recusal, _recuse, "recused"),
+    Form("recuse", "POST", RECUSALS, RecusalIn, _recusal, _recuse, "recused", leaves=True),
     Form("exclude", "POST", RECUSALS, RecusalIn, _recusal, _recuse, "recused"),
 )
 SECTION = Section("handling", N_("Handling"), "console/sections/handling.html", load, FORMS)

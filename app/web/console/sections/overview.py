@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
+
 from app.taxonomy import DISCRIMINATION_GROUNDS, RIGHTS
 from app.web.console.parts import Reading, Section
 from app.web.i18n import N_, Texts
@@ -29,6 +31,14 @@ def deadline(texts: Texts, what: str, due: datetime | None, met: datetime | None
     return {"what": what, "state": state, "label": label}
 
 
+def _language_name(code: str, reader: str) -> str:
+    """The complaint's language in the reader's (Babel's names), else its code."""
+    try:
+        return str(Locale.parse(code).get_display_name(reader) or code)
+    except (ValueError, UnknownLocaleError):
+        return code
+
+
 async def load(r: Reading) -> dict[str, Any]:
     case, texts = r.case, r.texts
     d = case.deadlines
@@ -45,6 +55,7 @@ async def load(r: Reading) -> dict[str, Any]:
         "rights": rights,
         "grounds": grounds,
         "received": texts.day(case.received_at),
+        "language": _language_name(case.language, texts.lang),
         "incident_from": texts.day(case.incident.date_from) if case.incident.date_from else "",
         "incident_to": texts.day(case.incident.date_to) if case.incident.date_to else "",
     }

@@ -38,11 +38,13 @@ $(CHROMIUM):
 	else echo "The browser tests need Debian's Chromium: sudo apt-get install -y chromium"; exit 1; fi
 
 ## Retake the README's screenshots: the statistics pages (docs/*.png), and each residents' page
-## in English and Arabic (docs/screenshots/<page>-<language>.png, the folder rewritten whole).
+## in English and Arabic (docs/screenshots/<page>-<language>.png, the folder rewritten whole),
+## and the console's inbox, case page, deadlines and department portal (docs/screenshots/console-*).
 screenshots: $(STAMP) $(CHROMIUM)
 	OMBUDS_SCREENSHOTS=docs $(BIN)/python -m pytest -n0 tests/web/test_statistics_browser.py
 	rm -f docs/screenshots/*.png
 	OMBUDS_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -n0 tests/web/test_residents_browser.py
+	OMBUDS_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -n0 tests/web/test_console_browser.py
 
 ## Benchmarks (not part of the tests), each figure against a reference measured in the same run.
 bench: bench-filing bench-statistics bench-pages bench-search

@@ -102,6 +102,12 @@ class FormErrors:
         self.fields.setdefault(name, message)
 
 
+# A form whose token is not the session's (open too long, or made by another page).
+EXPIRED = N_(
+    "This form was open for a long time or came from another page, so it was not sent. "
+    "Check it and send it again."
+)
+
 # More fields than any form of these pages has: such a post is read as an empty form.
 MAX_FIELDS = 200
 

@@ -94,10 +94,7 @@ def _page(
 
 
 def _expired(texts: Texts) -> str:
-    return texts(
-        "This form was open for a long time or came from another page, so it was not sent. "
-        "Check it and send it again."
-    )
+    return texts(forms.EXPIRED)
 
 
 # The start page, the notices ---------------------------------------------------------------

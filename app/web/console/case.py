@@ -184,14 +184,7 @@ async def send(request: Request, case_id: UUID, name: str) -> Response:
     )
     values["form"] = key
     if not token_ok:
-        errors = FormErrors(
-            general=[
-                texts(
-                    "This form was open for a long time or came from another page, so it was "
-                    "not sent. Check it and send it again."
-                )
-            ]
-        )
+        errors = FormErrors(general=[texts(forms.EXPIRED)])
         return await show(
             request, principal, case_id, errors=errors, values=values, status_code=400
         )

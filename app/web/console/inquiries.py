@@ -143,14 +143,7 @@ async def open_inquiry(request: Request) -> Response:
     for name in LISTS:
         values[f"{KEY}-{name}"] = [v for v in form.getlist(name) if isinstance(v, str)]
     if not token_ok:
-        errors = FormErrors(
-            general=[
-                texts(
-                    "This form was open for a long time or came from another page, so it was "
-                    "not sent. Check it and send it again."
-                )
-            ]
-        )
+        errors = FormErrors(general=[texts(forms.EXPIRED)])
         return await _show(request, principal, values=values, errors=errors, status_code=400)
     try:
         body = forms.validate(InquiryIn, _body(form))

@@ -456,14 +456,7 @@ async def _send(
         f"{form_key}-{k}": v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"
     }
     if not token_ok:
-        errors = FormErrors(
-            general=[
-                texts(
-                    "This form was open for a long time or came from another page, so it was "
-                    "not sent. Check it and send it again."
-                )
-            ]
-        )
+        errors = FormErrors(general=[texts(forms.EXPIRED)])
         return await show(errors, values, 400)
     try:
         parsed = forms.validate(model, body(form))

@@ -14,7 +14,7 @@ import re
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Request, Response
 from fastapi.exceptions import RequestValidationError
 
 from app.complaints import service as complaints
@@ -214,8 +214,16 @@ async def send(request: Request, case_id: UUID, name: str) -> Response:
             request, principal, case_id, errors=errors, values=values, status_code=exc.status
         )
     if spec.leaves:
-        return redirect(f"/console?done={spec.done}")
-    return redirect(f"/console/cases/{case_id}?done={spec.done}#{SECTION_OF[name]}")
+        response = redirect(f"/console?done={spec.done}")
+    else:
+        response = redirect(f"/console/cases/{case_id}?done={spec.done}#{SECTION_OF[name]}")
+    if doing.after_commit:
+        # After the response, as the API's background tasks: the transaction has committed.
+        tasks = BackgroundTasks()
+        for job in doing.after_commit:
+            tasks.add_task(job)
+        response.background = tasks
+    return response
 
 
 _KEY = re.compile(r"[a-z_]+(-[A-Za-z0-9_]+){0,3}")

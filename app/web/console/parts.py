@@ -74,6 +74,9 @@ class Acting:
     form: FormData
     # The case's ETag as the page showed it (If-Match for the routes that need it).
     version: str
+    # What runs once the transaction committed, as the API's routes run their background tasks
+    # (removing the files of an executed erasure): never when it rolled back.
+    after_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     @property
     def settings(self) -> Settings:

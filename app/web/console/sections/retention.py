@@ -4,19 +4,15 @@ ground of art. 17(3)), and the removal of a manifestly irrelevant text (redactio
 
 from __future__ import annotations
 
-import asyncio
-import logging
+from functools import partial
 from typing import Any
-from uuid import UUID
 
-from fastapi import Request
 from starlette.datastructures import FormData
 
 from app.complaints import service as complaints
 from app.complaints.schemas import RedactionIn
 from app.datasubject import service as erasures
 from app.datasubject.schemas import ErasureDecisionIn, ErasureExtensionIn, ErasureRequestIn
-from app.db import transaction
 from app.kit.errors import AppError, Forbidden, NotFound
 from app.retention import service as retention
 from app.retention.schemas import HoldIn
@@ -30,8 +26,6 @@ ERASURES = "/v1/complaints/{complaint_id}/erasure-requests"
 EXTEND = "/v1/complaints/{complaint_id}/erasure-requests/{request_id}/extension"
 DECIDE = "/v1/complaints/{complaint_id}/erasure-requests/{request_id}/decision"
 REDACT = "/v1/complaints/{complaint_id}/redactions"
-
-log = logging.getLogger(__name__)
 
 
 async def load(r: Reading) -> dict[str, Any] | None:
@@ -154,30 +148,10 @@ async def _decide(a: Acting, body: ErasureDecisionIn) -> None:
     request_id = _request_id(a)
     decided, files = await erasures.decide(a.tx, a.settings, a.writer, a.case_id, request_id, body)
     if decided.status == "executed" and files:
-        # The route removes the files once the erasure committed; the page's transaction ends
-        # after this call, so a task waits for it (on the request's row lock) and then does so.
-        task = asyncio.create_task(_remove_when_committed(a.request, request_id, files))
-        _REMOVING.add(task)
-        task.add_done_callback(_REMOVING.discard)
-
-
-_REMOVING: set[asyncio.Task[None]] = set()
-_COMMITTED = "SELECT status FROM erasure_requests WHERE id = %(rid)s FOR SHARE"
-
-
-async def _remove_when_committed(request: Request, request_id: int, files: list[UUID]) -> None:
-    """Once the decision's transaction ended (the row lock is then free): if the erasure
-    committed, its files go, as after DELETE of their rows; else nothing (they are still used).
-    A failure here leaves files without rows, which the worker's orphan sweep removes."""
-    try:
-        async with transaction(request) as conn:
-            await conn.execute("SET LOCAL lock_timeout = '60s'")
-            cur = await conn.execute(_COMMITTED, {"rid": request_id})
-            row = await cur.fetchone()
-        if row is not None and row["status"] == "executed":
-            await erasures.delete_files(request.app.state.storage, files)
-    except Exception:
-        log.exception("erased files of request %s left to the orphan sweep", request_id)
+        # As the API's route: the files go once the erasure committed; a file left by a crash
+        # in between has no row any more, and the worker's orphan sweep removes it.
+        storage = a.request.app.state.storage
+        a.after_commit.append(partial(erasures.delete_files, storage, files))
 
 
 def _explain_decision(exc: AppError, form: FormData, texts: Texts) -> str | None:

@@ -20,19 +20,52 @@ _READABLE = "(%(internal)s OR m.kind <> 'internal_note')"
 SEARCH = compose(
     """
 WITH q AS (SELECT {query} AS query),
--- The newest cases found, each branch cut to the page: the tsquery is written out (not read from
--- q) so that the planner estimates how many rows a word matches (bench/search.py: a word found
--- in half of 100,000 cases took 2.5 times as long through one set of every case found).
+-- Whether the words are rare: fewer than %(probe)s cases and %(probe)s messages hold them (a
+-- count that stops there, whoever may see them). Then their cases are few enough to sort all,
+-- below, and the walk is not needed.
+probe AS MATERIALIZED (
+  SELECT (SELECT count(*) FROM (SELECT 1 FROM complaints c WHERE c.search @@ ({query})
+                                LIMIT %(probe)s) p) < %(probe)s
+     AND (SELECT count(*) FROM (SELECT 1 FROM messages m WHERE m.search @@ ({query})
+                                LIMIT %(probe)s) p) < %(probe)s AS rare
+),
+-- Otherwise the walk: the caller's newest cases in order (one track's index gives them so), each
+-- checked against its vector, then its messages', until a page is found or %(walk)s cases are
+-- read. A word found in many cases is found at the top, whatever the size of the table. (OFFSET 0
+-- keeps the messages' check a lookup per case: without it the planner may read every message
+-- the words match first.)
+walked AS MATERIALIZED (
+  SELECT w.id, w.received_at FROM (
+    SELECT c.id, c.received_at, c.search FROM complaints c
+    WHERE c.track = %(walk_track)s AND ({{visible}}) {{filters}}
+    ORDER BY c.received_at DESC, c.id DESC LIMIT %(walk)s
+  ) w
+  WHERE NOT (SELECT rare FROM probe)
+    AND (w.search @@ ({query})
+         OR EXISTS (SELECT 1 FROM messages m
+                    WHERE m.complaint_id = w.id AND m.search @@ ({query}) AND {readable}
+                    OFFSET 0))
+  ORDER BY w.received_at DESC, w.id DESC LIMIT %(limit)s
+),
 found AS (
-  (SELECT c.id, c.received_at FROM complaints c
-   WHERE c.search @@ ({query}) AND ({{visible}}) {{filters}}
-   ORDER BY c.received_at DESC, c.id DESC LIMIT %(limit)s)
+  SELECT id, received_at FROM walked
   UNION
-  (SELECT c.id, c.received_at FROM complaints c
-   WHERE EXISTS (SELECT 1 FROM messages m
-                 WHERE m.complaint_id = c.id AND m.search @@ ({query}) AND {readable})
-     AND ({{visible}}) {{filters}}
-   ORDER BY c.received_at DESC, c.id DESC LIMIT %(limit)s)
+  SELECT f.id, f.received_at FROM (
+    SELECT c.id, c.received_at FROM complaints c
+    WHERE c.search @@ ({query}) AND ({{visible}}) {{filters}}
+    ORDER BY c.received_at DESC, c.id DESC LIMIT %(limit)s
+  ) f WHERE (SELECT count(*) FROM walked) < %(limit)s
+  UNION
+  SELECT f.id, f.received_at FROM (
+    -- From the messages found to their cases, one lookup each (OFFSET 0: not a join the planner
+    -- would answer by reading every case of the track).
+    SELECT c.id, c.received_at
+    FROM (SELECT DISTINCT m.complaint_id FROM messages m
+          WHERE m.search @@ ({query}) AND {readable}) mc
+    CROSS JOIN LATERAL (SELECT c.id, c.received_at FROM complaints c
+                        WHERE c.id = mc.complaint_id AND ({{visible}}) {{filters}} OFFSET 0) c
+    ORDER BY c.received_at DESC, c.id DESC LIMIT %(limit)s
+  ) f WHERE (SELECT count(*) FROM walked) < %(limit)s
 ),
 page AS (
   SELECT c.id, c.reference, c.track, c.status, c.received_at, c.language, c.summary,

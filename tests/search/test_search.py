@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 
 from app.kit.sql import compose
-from app.search import queries
+from app.search import queries, service
 from tests.conftest import refused
 
 ON_TRACK = "ombudsperson_staff"
@@ -84,9 +85,15 @@ async def test_an_arabic_case_is_found_by_another_form_of_its_words(
     assert hits == [(filed["reference"], "summary", "طرد «العائلات» من المساكن")]
 
 
+@pytest.mark.parametrize("probe", [service.PROBE, 1], ids=["rare", "walked"])
 async def test_the_other_track_and_a_recused_member_find_nothing(
-    client: httpx.AsyncClient, auth: Any, file_complaint: Any
+    client: httpx.AsyncClient,
+    auth: Any,
+    file_complaint: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    probe: int,
 ) -> None:
+    monkeypatch.setattr(service, "PROBE", probe)  # the words' indexes, or the newest cases first
     filed = await file_complaint(summary="Water cut off at the Riverside estate")
     hidden = await file_complaint(
         track="anti_corruption", summary="Bribes for water connections at Riverside"
@@ -159,10 +166,16 @@ async def test_internal_notes_are_not_searched_without_message_internal(
     assert note.status_code == 201, note.text
     statement = compose(queries.SEARCH, visible="true", filters="")
     params = {"q": "landlord", "headline": queries.HEADLINE, "limit": 10}
-    assert [r["field"] for r in db.execute(statement, {**params, "internal": True})] == [
-        "internal_note"
-    ]
-    assert db.execute(statement, {**params, "internal": False}).fetchall() == []
+    # Each way of finding the cases: the track's newest read in order, the words' indexes.
+    ways = (
+        {"walk_track": "ombudsperson", "walk": 10, "probe": 1},
+        {"walk_track": "ombudsperson", "walk": 10, "probe": 1000},
+        {"walk_track": None, "walk": 0, "probe": 1},
+    )
+    for walk in ways:
+        found = db.execute(statement, {**params, **walk, "internal": True})
+        assert [r["field"] for r in found] == ["internal_note"]
+        assert db.execute(statement, {**params, **walk, "internal": False}).fetchall() == []
 
 
 async def test_an_erased_case_is_no_longer_found_by_its_words(
@@ -196,6 +209,39 @@ async def test_pages_follow_the_cursor_newest_first(
         "submitted",
         filed[0]["received_at"],
     )
+
+
+async def test_cases_beyond_the_newest_read_are_found_through_the_indexes(
+    client: httpx.AsyncClient, auth: Any, file_complaint: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Words in many cases (more than service.PROBE) are looked for among the track's newest
+    cases first (service.WALK of them), then in the words' indexes when these do not hold a page:
+    the same hits, order and pages as for rare words."""
+    monkeypatch.setattr(service, "WALK", 2)
+    monkeypatch.setattr(service, "PROBE", 1)
+    older = [await file_complaint(summary=f"Noise from the depot, report {n}") for n in range(3)]
+    staff = auth(ON_TRACK)
+    note = await client.post(
+        f"/v1/complaints/{older[0]['id']}/messages",
+        json={"body": "The depot's manager called back."},
+        headers=staff,
+    )
+    assert note.status_code == 201, note.text
+    newest = [await file_complaint() for _ in range(3)]  # without the word
+    first = await _search(client, staff, "depot", limit=2)
+    assert first.status_code == 200, first.text
+    assert [h["id"] for h in first.json()["items"]] == [older[2]["id"], older[1]["id"]]
+    rest = await _search(client, staff, "depot", limit=2, cursor=first.json()["next_cursor"])
+    assert [(h["id"], h["field"]) for h in rest.json()["items"]] == [(older[0]["id"], "summary")]
+    assert rest.json()["next_cursor"] is None
+    assert await _hits(client, staff, "manager") == [
+        (older[0]["reference"], "message", "depot's «manager» called back")
+    ]
+    # A word of every case (the description): a page found by the walk alone, then the next.
+    first = await _search(client, staff, "eviction", limit=2)
+    assert [h["id"] for h in first.json()["items"]] == [newest[2]["id"], newest[1]["id"]]
+    rest = await _search(client, staff, "eviction", limit=2, cursor=first.json()["next_cursor"])
+    assert [h["id"] for h in rest.json()["items"]] == [newest[0]["id"], older[2]["id"]]
 
 
 async def test_a_bad_query_is_refused(client: httpx.AsyncClient, auth: Any) -> None:

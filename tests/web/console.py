@@ -71,9 +71,7 @@ async def send(
     """Send the case page's form `form_id` (as shown now: its hidden fields) with `fields`."""
     html = (await case_page(browser, case_id)).text
     hidden = form_fields(html, form_id)
-    action = re.search(
-        rf'<form id="{re.escape(form_id)}"[^>]*action="([^"]+)"', html
-    )
+    action = re.search(rf'<form id="{re.escape(form_id)}"[^>]*action="([^"]+)"', html)
     assert action is not None
     return await browser.post(action.group(1), data={**hidden, **(fields or {})}, files=files)
 

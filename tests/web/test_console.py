@@ -268,3 +268,21 @@ async def test_a_head_assigns_from_the_directory_and_sees_who_is_kept_away(
     assert assigned.status_code == 303, assigned.text
     again = (await case_page(browser, filed["id"])).text
     assert "Handled by: Hana Haddad" in main_text(again)
+
+
+async def test_the_inbox_shows_open_cases_unless_asked_for_finished_ones(
+    browser: httpx.AsyncClient, client: httpx.AsyncClient, db: Any
+) -> None:
+    from tests.conftest import set_status
+
+    open_case = await _file(client, summary="Open: broken lift at the town hall")
+    done_case = await _file(client, summary="Closed: bins not collected")
+    set_status(db, done_case["id"], "closed")
+    await sign_in(browser, "ana", "ombudsperson")
+    default = main_text((await browser.get("/console")).text)
+    assert open_case["reference"] in default
+    assert done_case["reference"] not in default
+    every = main_text((await browser.get("/console?status=any")).text)
+    assert open_case["reference"] in every and done_case["reference"] in every
+    closed = main_text((await browser.get("/console?status=closed")).text)
+    assert done_case["reference"] in closed and open_case["reference"] not in closed

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from app.complaints import service as complaints
 from app.complaints.schemas import ComplaintListItem, ComplaintQuery
-from app.complaints.workflow import Status
+from app.complaints.workflow import OPEN, Status
 from app.db import transaction
 from app.kit.errors import AppError
 from app.kit.pagination import page_limit
@@ -65,8 +65,12 @@ def _query(values: dict[str, Any], texts: Texts) -> tuple[dict[str, Any], FormEr
     query: dict[str, Any] = {}
     if values.get("track"):
         query["track"] = values["track"]
-    if values.get("status"):
-        query["status"] = values["status"]
+    # Open cases unless a status is chosen, or "any" (the finished ones too).
+    chosen = [v for v in values.get("status") or [] if v != "any"]
+    if chosen:
+        query["status"] = chosen
+    elif "any" not in (values.get("status") or []):
+        query["status"] = sorted(s.value for s in OPEN)
     if values.get("mine"):
         query["handler"] = "me"
     if values.get("unassigned"):
@@ -151,7 +155,6 @@ async def inbox(request: Request) -> Response:
     params = request.query_params
     values: dict[str, Any] = {name: params.get(name, "") for name in FILTERS}
     values["status"] = [s for s in params.getlist("status") if s]
-    # A first visit shows one's own work and what nobody handles yet: the open cases.
     query, errors = _query(values, texts)
     if params.get("cursor"):
         query["cursor"] = params["cursor"]
@@ -190,6 +193,7 @@ async def inbox(request: Request) -> Response:
         "rows": rows,
         "next_link": next_link,
         "filtered": any(values[name] for name in FILTERS),
+        "any_status": "any" in values["status"],
         "reference": "",
         "reference_error": "",
         "notice": texts(NOTICES[done]) if (done := params.get("done", "")) in NOTICES else "",
@@ -220,6 +224,7 @@ async def find(request: Request) -> Response:
         message = texts("No case with this reference is within your reach.")
     context = {
         "values": {name: "" for name in FILTERS} | {"status": []},
+        "any_status": False,
         "errors": FormErrors(),
         "summary": [{"text": message, "href": "#reference"}],
         "options": _options(principal, settings, texts),

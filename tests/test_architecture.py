@@ -153,3 +153,20 @@ def test_the_checks_above_catch_what_they_guard(tmp_path: Path) -> None:
     )
     assert "app.complaints.service" in set(_imports(bad, top_level_only=False))
     assert _ENTRY_TABLES.search(bad.read_text())
+
+
+# Libraries each wrapped in one module, so a change of library or of how it is used touches one
+# file: token signatures (python-jose) in app/auth/tokens.py, the sign-in's OAuth client
+# (Authlib) in app/auth/oidc.py.
+WRAPPED = {"jose": "app.auth.tokens", "authlib": "app.auth.oidc"}
+
+
+@pytest.mark.parametrize("library", sorted(WRAPPED))
+def test_a_wrapped_library_is_imported_by_its_one_module(library: str) -> None:
+    importers = {
+        module
+        for module, path in MODULES.items()
+        for imported in _imports(path, top_level_only=False)
+        if imported == library or imported.startswith(f"{library}.")
+    }
+    assert importers == {WRAPPED[library]}

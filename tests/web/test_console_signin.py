@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
@@ -166,3 +167,16 @@ async def test_a_provider_out_of_reach_is_said_in_words_and_sign_out_still_ends(
         out = await browser.post("/console/sign-out", data={"csrf_token": session.csrf})
         assert out.status_code == 303
         assert out.headers["location"] == "/console/sign-in?notice=signed_out"
+
+
+async def test_the_pages_may_continue_a_form_at_the_provider_only(
+    console: httpx.AsyncClient, idp: Idp, app: Any
+) -> None:
+    # Signing out is a form whose redirect ends at the provider: browsers apply form-action to
+    # it, so the console's pages name the provider's origin there; without a provider, only
+    # the service itself.
+    with_provider = (await console.get("/console/sign-in?notice=expired")).headers
+    assert f"form-action 'self' {idp.issuer};" in with_provider["content-security-policy"]
+    async with browser_client(app) as plain:
+        without = (await plain.get("/console/sign-in")).headers
+    assert "form-action 'self';" in without["content-security-policy"]

@@ -25,6 +25,7 @@ import json
 import os
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -198,9 +199,11 @@ def explain(url: str, subject: str, role: Role, q: str, limit: int) -> str:
         "internal": principal.may(Permission.message_internal),
         "headline": queries.HEADLINE,
         "limit": limit + 1,
-        **service.walk(principal),
+        **service.walk(principal, limit + 1),
+        **service.periods(datetime.now(UTC)),
     }
     with psycopg.connect(url) as conn:
+        conn.execute(service.SETTINGS)  # planned as the service plans it
         rows = conn.execute(f"EXPLAIN (ANALYZE, BUFFERS) {statement}", params).fetchall()
     return "\n".join(row[0] for row in rows)
 

@@ -37,6 +37,7 @@ class Message(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_messages_complaint", "complaint_id", "id"),
         sa.Index("ix_messages_search", "search", postgresql_using="gin"),
+        sa.Index("ix_messages_complaint_received", "complaint_received_at"),
     )
 
     id: int = serial()
@@ -49,3 +50,6 @@ class Message(SQLModel, table=True):
     # Full-text search (app/search): the body in its complaint's language, set by a trigger
     # (a generated column cannot read the complaint), so every write and erasure of it follows.
     search: str | None = column(pg.TSVECTOR, nullable=True)
+    # Its complaint's received_at, set by the same trigger, so search can ask the GIN index for
+    # the messages of one period of receipt (app/search/queries.py PERIODS; migration 0033).
+    complaint_received_at: datetime = moment()

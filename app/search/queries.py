@@ -17,19 +17,61 @@ QUERY = " || ".join(
 # Messages the caller may read: internal notes only with `message.internal`.
 _READABLE = "(%(internal)s OR m.kind <> 'internal_note')"
 
+# The cases the words are in, by period of receipt, newest period first: from `period_1` on (30
+# days before the cursor, or now), from `period_2` (180 days before) to it, then all before. Each
+# period asks the words' GIN index and the track's index on received_at for the same rows (a
+# BitmapAnd), so only that period's hits are read from the table and sorted; the next period is
+# read only when the ones before did not fill a page (UNION ALL under a LIMIT reads its branches
+# in turn: an Append runs them in order when not in parallel, which service.SETTINGS turns off,
+# and each is sorted, so the first rows are the newest). Their messages likewise, through
+# `messages.complaint_received_at` (their case's received_at, kept by the trigger: migration
+# 0033).
+PERIODS = (
+    ("c.received_at >= %(period_1)s", "m.complaint_received_at >= %(period_1)s"),
+    (
+        "c.received_at >= %(period_2)s AND c.received_at < %(period_1)s",
+        "m.complaint_received_at >= %(period_2)s AND m.complaint_received_at < %(period_1)s",
+    ),
+    ("c.received_at < %(period_2)s", "m.complaint_received_at < %(period_2)s"),
+)
+
+
+def _period(cases: str, messages: str) -> str:
+    """One period's cases (`cases`: the condition on c.received_at; `messages`: the same on
+    m.complaint_received_at), newest first, up to a page."""
+    return compose(
+        """(SELECT c.id, c.received_at FROM complaints c
+     WHERE c.search @@ ({query}) AND {cases} AND ({{visible}}) {{filters}}
+     UNION
+     -- From the messages found to their cases, one lookup each (OFFSET 0: not a join the
+     -- planner would answer by reading every case of the period).
+     SELECT c.id, c.received_at
+     FROM (SELECT DISTINCT m.complaint_id FROM messages m
+           WHERE m.search @@ ({query}) AND {messages} AND {readable}) mc
+     CROSS JOIN LATERAL (
+       SELECT c.id, c.received_at FROM complaints c
+       WHERE c.id = mc.complaint_id AND {cases} AND ({{visible}}) {{filters}} OFFSET 0) c
+     ORDER BY received_at DESC, id DESC LIMIT %(limit)s)""",
+        query=QUERY,
+        cases=cases,
+        messages=messages,
+        readable=_READABLE,
+    )
+
+
 SEARCH = compose(
     """
 WITH q AS (SELECT {query} AS query),
--- Whether the words are rare: fewer than %(probe)s cases and %(probe)s messages hold them (a
--- count that stops there, whoever may see them). Then their cases are few enough to sort all,
--- below, and the walk is not needed.
-probe AS MATERIALIZED (
-  SELECT (SELECT count(*) FROM (SELECT 1 FROM complaints c WHERE c.search @@ ({query})
-                                LIMIT %(probe)s) p) < %(probe)s
-     AND (SELECT count(*) FROM (SELECT 1 FROM messages m WHERE m.search @@ ({query})
-                                LIMIT %(probe)s) p) < %(probe)s AS rare
+-- How many of the caller's %(sample)s newest cases hold the words in their own text: a word that
+-- frequent (at least %(walk_from)s of them) is likely to fill a page among the newest %(walk)s.
+sampled AS MATERIALIZED (
+  SELECT count(*) AS n FROM (
+    SELECT c.search FROM complaints c
+    WHERE c.track = %(walk_track)s AND ({{visible}}) {{filters}}
+    ORDER BY c.received_at DESC, c.id DESC LIMIT %(sample)s
+  ) s WHERE s.search @@ ({query})
 ),
--- Otherwise the walk: the caller's newest cases in order (one track's index gives them so), each
+-- Then the walk: the caller's newest cases in order (one track's index gives them so), each
 -- checked against its vector, then its messages', until a page is found or %(walk)s cases are
 -- read. A word found in many cases is found at the top, whatever the size of the table. (OFFSET 0
 -- keeps the messages' check a lookup per case: without it the planner may read every message
@@ -40,32 +82,22 @@ walked AS MATERIALIZED (
     WHERE c.track = %(walk_track)s AND ({{visible}}) {{filters}}
     ORDER BY c.received_at DESC, c.id DESC LIMIT %(walk)s
   ) w
-  WHERE NOT (SELECT rare FROM probe)
+  WHERE (SELECT n FROM sampled) >= %(walk_from)s
     AND (w.search @@ ({query})
          OR EXISTS (SELECT 1 FROM messages m
                     WHERE m.complaint_id = w.id AND m.search @@ ({query}) AND {readable}
                     OFFSET 0))
   ORDER BY w.received_at DESC, w.id DESC LIMIT %(limit)s
 ),
+-- Then, when the walk found less than a page (or was not made), the periods (PERIODS, newest
+-- first).
 found AS (
   SELECT id, received_at FROM walked
   UNION
-  SELECT f.id, f.received_at FROM (
-    SELECT c.id, c.received_at FROM complaints c
-    WHERE c.search @@ ({query}) AND ({{visible}}) {{filters}}
-    ORDER BY c.received_at DESC, c.id DESC LIMIT %(limit)s
-  ) f WHERE (SELECT count(*) FROM walked) < %(limit)s
-  UNION
-  SELECT f.id, f.received_at FROM (
-    -- From the messages found to their cases, one lookup each (OFFSET 0: not a join the planner
-    -- would answer by reading every case of the track).
-    SELECT c.id, c.received_at
-    FROM (SELECT DISTINCT m.complaint_id FROM messages m
-          WHERE m.search @@ ({query}) AND {readable}) mc
-    CROSS JOIN LATERAL (SELECT c.id, c.received_at FROM complaints c
-                        WHERE c.id = mc.complaint_id AND ({{visible}}) {{filters}} OFFSET 0) c
-    ORDER BY c.received_at DESC, c.id DESC LIMIT %(limit)s
-  ) f WHERE (SELECT count(*) FROM walked) < %(limit)s
+  SELECT id, received_at FROM (
+    {periods}
+    LIMIT %(limit)s
+  ) p WHERE (SELECT count(*) FROM walked) < %(limit)s
 ),
 page AS (
   SELECT c.id, c.reference, c.track, c.status, c.received_at, c.language, c.summary,
@@ -99,6 +131,7 @@ ORDER BY c.received_at DESC, c.id DESC
     query=QUERY,
     readable=_READABLE,
     config=config_of("c.language"),
+    periods="\n    UNION ALL\n    ".join(_period(*p) for p in PERIODS),
 )
 
 CURSOR = "(c.received_at, c.id) < (%(cursor_at)s, %(cursor_id)s)"

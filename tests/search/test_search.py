@@ -3,6 +3,7 @@ the caller may read, internal notes only for those who read them, bounded querie
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -85,15 +86,16 @@ async def test_an_arabic_case_is_found_by_another_form_of_its_words(
     assert hits == [(filed["reference"], "summary", "طرد «العائلات» من المساكن")]
 
 
-@pytest.mark.parametrize("probe", [service.PROBE, 1], ids=["rare", "walked"])
+@pytest.mark.parametrize("walk", [service.WALK, 0], ids=["walked", "periods"])
 async def test_the_other_track_and_a_recused_member_find_nothing(
     client: httpx.AsyncClient,
     auth: Any,
     file_complaint: Any,
     monkeypatch: pytest.MonkeyPatch,
-    probe: int,
+    walk: int,
 ) -> None:
-    monkeypatch.setattr(service, "PROBE", probe)  # the words' indexes, or the newest cases first
+    monkeypatch.setattr(service, "WALK", walk)  # the newest cases first, or the words' indexes
+    monkeypatch.setattr(service, "SAMPLE", 0)  # walked whatever the sample says
     filed = await file_complaint(summary="Water cut off at the Riverside estate")
     hidden = await file_complaint(
         track="anti_corruption", summary="Bribes for water connections at Riverside"
@@ -166,11 +168,16 @@ async def test_internal_notes_are_not_searched_without_message_internal(
     assert note.status_code == 201, note.text
     statement = compose(queries.SEARCH, visible="true", filters="")
     params = {"q": "landlord", "headline": queries.HEADLINE, "limit": 10}
-    # Each way of finding the cases: the track's newest read in order, the words' indexes.
+    # Each way of finding the cases: the track's newest read in order, the words' indexes by
+    # period (the case is in the first, the last 30 days; and in the last, everything before).
+    now = datetime.now(UTC)
     ways = (
-        {"walk_track": "ombudsperson", "walk": 10, "probe": 1},
-        {"walk_track": "ombudsperson", "walk": 10, "probe": 1000},
-        {"walk_track": None, "walk": 0, "probe": 1},
+        {"walk_track": "ombudsperson", "walk": 10, "sample": 0, "walk_from": 0},
+        {"walk_track": None, "walk": 0, "sample": 0, "walk_from": 1},
+        {"walk_track": "ombudsperson", "walk": 10, "sample": 10, "walk_from": 2},
+    )
+    ways = tuple(
+        {**way, **service.periods(at)} for way in ways for at in (now, now + timedelta(days=400))
     )
     for walk in ways:
         found = db.execute(statement, {**params, **walk, "internal": True})
@@ -214,11 +221,10 @@ async def test_pages_follow_the_cursor_newest_first(
 async def test_cases_beyond_the_newest_read_are_found_through_the_indexes(
     client: httpx.AsyncClient, auth: Any, file_complaint: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Words in many cases (more than service.PROBE) are looked for among the track's newest
-    cases first (service.WALK of them), then in the words' indexes when these do not hold a page:
-    the same hits, order and pages as for rare words."""
+    """Words are looked for among the track's newest cases first (service.WALK of them), then in
+    the words' indexes when these do not hold a page: the same hits, order and pages."""
     monkeypatch.setattr(service, "WALK", 2)
-    monkeypatch.setattr(service, "PROBE", 1)
+    monkeypatch.setattr(service, "SAMPLE", 0)  # walked whatever the sample says
     older = [await file_complaint(summary=f"Noise from the depot, report {n}") for n in range(3)]
     staff = auth(ON_TRACK)
     note = await client.post(
@@ -242,6 +248,67 @@ async def test_cases_beyond_the_newest_read_are_found_through_the_indexes(
     assert [h["id"] for h in first.json()["items"]] == [newest[2]["id"], newest[1]["id"]]
     rest = await _search(client, staff, "eviction", limit=2, cursor=first.json()["next_cursor"])
     assert [h["id"] for h in rest.json()["items"]] == [newest[0]["id"], older[2]["id"]]
+
+
+@pytest.mark.parametrize(
+    ("walk", "sample"), [(2, 0), (0, 0), (2, 2)], ids=["walked", "periods", "sampled"]
+)
+async def test_pages_cross_the_periods_of_receipt(
+    client: httpx.AsyncClient,
+    auth: Any,
+    file_complaint: Any,
+    db: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    walk: int,
+    sample: int,
+) -> None:
+    """The indexes are asked for the last 30 days before the cursor (or now), then the rest of
+    the last 180 days, then everything before (service.PERIOD_1, PERIOD_2): pages run across them,
+    a case on a period's first instant included, in the order of receipt."""
+    monkeypatch.setattr(service, "WALK", walk)
+    monkeypatch.setattr(service, "SAMPLE", sample)
+    days = {"a": 1, "b": 20, "c": 40, "d": 200, "e": 400, "f": 800, "hidden": 100, "none": 30}
+    staff = auth(ON_TRACK)
+    filed = {}
+    for name, ago in days.items():
+        summary = "Lantern broken on the quay" if name not in ("d", "none") else "Quay repairs"
+        track = "anti_corruption" if name == "hidden" else "ombudsperson"
+        filed[name] = await file_complaint(summary=summary, track=track)
+        if name == "d":  # the word only in a message, written before received_at is moved
+            message = await client.post(
+                f"/v1/complaints/{filed['d']['id']}/messages",
+                json={"body": "The lanterns will be replaced next week."},
+                headers=staff,
+            )
+            assert message.status_code == 201, message.text
+        db.execute(
+            "UPDATE complaints SET received_at = now() - make_interval(days => %s) WHERE id = %s",
+            (ago, filed[name]["id"]),
+        )
+    # g: received 30 days exactly before b, the cursor of the second page: its first period's
+    # first instant.
+    filed["g"] = await file_complaint(summary="A lantern out again")
+    db.execute(
+        "UPDATE complaints SET received_at = (SELECT received_at - interval '30 days' "
+        "FROM complaints WHERE id = %s) WHERE id = %s",
+        (filed["b"]["id"], filed["g"]["id"]),
+    )
+    pages, cursor = [], None
+    while True:
+        params = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        response = await _search(client, staff, "lantern", **params)
+        assert response.status_code == 200, response.text
+        pages.append([(h["id"], h["field"]) for h in response.json()["items"]])
+        cursor = response.json()["next_cursor"]
+        if cursor is None:
+            break
+    ids = {found["id"]: name for name, found in filed.items()}
+    assert [[(ids[i], field) for i, field in page] for page in pages] == [
+        [("a", "summary"), ("b", "summary")],
+        [("c", "summary"), ("g", "summary")],
+        [("d", "message"), ("e", "summary")],
+        [("f", "summary")],
+    ]
 
 
 async def test_a_bad_query_is_refused(client: httpx.AsyncClient, auth: Any) -> None:

@@ -199,6 +199,22 @@ class Settings(BaseSettings):
     statistics_release_lag_days: int = Field(default=10, ge=0, le=366)
     statistics_public: bool = True
     outbox_keep_days: int = Field(default=30, ge=1, le=3650)
+    # Email notifications (app/notifications), sent by the worker. With no SMTP host, emails are
+    # written to `mailbox_dir` instead (one file per email: development, a newcomer sees them).
+    smtp_host: str | None = Field(default=None, max_length=255)
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    # `starttls` (port 587), `tls` (implicit TLS, port 465), or `none` (a local relay only).
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_username: str | None = Field(default=None, max_length=255)
+    smtp_password: SecretStr | None = None
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+    mail_from: str = Field(default="ombuds@localhost", max_length=320)
+    mailbox_dir: Path = Field(default=Path("var/mail"))
+    # The address residents and staff reach the service at, for the links in emails.
+    public_url: str = Field(default="http://127.0.0.1:8000", pattern=r"^https?://[^\s]+$")
+    notification_max_attempts: int = Field(default=10, ge=1, le=100)
+    notification_backoff_base_seconds: float = Field(default=30.0, gt=0, le=3600)
+    notification_backoff_max_seconds: float = Field(default=6 * 3600.0, gt=0, le=7 * 86400)
     # An open case nothing has changed on for this long is flagged for review (the deadlines view,
     # kind `stale_case`) and may be closed as stale, which gives it its retention date.
     stale_after_months: int = Field(default=12, ge=1, le=120)

@@ -25,6 +25,7 @@ from app.identity.models import IdentityDisclosure, IdentityRevealRequest
 from app.investigations.models import Investigation, InvestigationStep
 from app.mediation.models import MediationAttempt
 from app.messages.models import Message
+from app.notifications.models import Notification
 from app.outbox.models import OutboxEvent
 from app.ratelimit import RateBucket
 from app.records.models import ReportRecord
@@ -58,6 +59,7 @@ __all__ = [
     "MediationAttempt",
     "Message",
     "NamedPersons",
+    "Notification",
     "OutboxEvent",
     "PrivacyBudget",
     "RateBucket",

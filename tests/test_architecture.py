@@ -78,6 +78,7 @@ def test_the_rooms_are_what_the_layout_says() -> None:
         "kit",
         "mediation",
         "messages",
+        "notifications",
         "outbox",
         "records",
         "remedies",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from app.kit.sql import Conn
+from app.kit.sql import Conn, compose
 
 COMPLAINANT = "complainant"
 
@@ -26,8 +26,18 @@ def staff(subject: str) -> str:
     return f"staff:{subject}"
 
 
+def staff_sql(column: str) -> str:
+    """The recipient `staff(subject)` as SQL, for a CTE that tells staff by a column."""
+    return f"'staff:' || {column}"
+
+
 def department(name: str) -> str:
     return f"department:{name}"
+
+
+def department_sql(column: str) -> str:
+    """The recipient `department(name)` as SQL, for a CTE that tells departments by a column."""
+    return f"'department:' || {column}"
 
 
 async def notify(
@@ -51,3 +61,58 @@ async def notify(
             "dedupe": dedupe,
         },
     )
+
+
+# The complainant is told in the case's language when the emails are written in it, else in
+# English. An anonymous case is never told (the flag is set at filing and by an erasure): whether
+# a case that is not anonymous has an address at all is the sender's to find, when it unseals.
+_LANGUAGE = "CASE WHEN {c}.language IN ('en', 'fr', 'es', 'ar') THEN {c}.language ELSE 'en' END"
+
+_COMPLAINANT_CTE = """{name} AS (
+  INSERT INTO notifications (kind, complaint_id, recipient, language)
+  SELECT {kind}, {source}.id, 'complainant', {language}
+  FROM {source}
+  WHERE NOT {source}.anonymous AND ({when})
+)"""
+
+_INSERT_COMPLAINANT = compose(
+    """
+INSERT INTO notifications (kind, complaint_id, recipient, language)
+SELECT %(kind)s, c.id, 'complainant', {language}
+FROM complaints c
+WHERE c.id = %(complaint_id)s AND NOT c.anonymous
+""",
+    language=_LANGUAGE.format(c="c"),
+)
+
+_RECIPIENTS_CTE = """{name} AS (
+  INSERT INTO notifications (kind, complaint_id, recipient)
+  SELECT DISTINCT {kind}, {complaint}, {recipient}
+  FROM {source}
+  WHERE {when}
+)"""
+
+
+def recipients_cte(
+    name: str, kind: str, source: str, complaint: str, recipient: str, *, when: str = "true"
+) -> str:
+    """A CTE telling staff or departments (`recipient` is SQL: `staff_sql`, `department_sql`),
+    once each, from the rows of `source` (SQL: a CTE, or a join) where `when` holds."""
+    return _RECIPIENTS_CTE.format(
+        name=name, kind=kind, complaint=complaint, recipient=recipient, source=source, when=when
+    )
+
+
+def complainant_cte(source: str, kind: str, *, name: str = "told", when: str = "true") -> str:
+    """A CTE telling the complainant, for a statement that writes the complaint as `source` (a
+    CTE returning its `id`, `anonymous` and `language`): `kind` is SQL (a literal or a
+    parameter), and nothing is written for an anonymous case or when `when` is false."""
+    return _COMPLAINANT_CTE.format(
+        name=name, kind=kind, source=source, language=_LANGUAGE.format(c=source), when=when
+    )
+
+
+async def notify_complainant(conn: Conn, kind: str, complaint_id: UUID) -> None:
+    """Queue one email to the complainant of this case, in its language; nothing for an
+    anonymous case. One statement, reading the complaint row only (never its sealed contact)."""
+    await conn.execute(_INSERT_COMPLAINANT, {"kind": kind, "complaint_id": complaint_id})

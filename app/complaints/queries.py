@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from app.kit.notify import complainant_cte, department_sql, recipients_cte, staff_sql
 from app.kit.sql import compose, identifier
 from app.kit.trail import audit_cte, timeline_cte
 from app.statistics.changes import changed
@@ -214,6 +215,18 @@ FROM c AS c, entry
             ),
             audit_cte("c", "'complaint.' || %(action)s", "complaint", "id"),
             changed("event", "complaint.transitioned", "c", "c.id"),
+            # The complainant is told of an acknowledgement or feedback (`told` names the kind,
+            # NULL for neither); each department a remedy is addressed to, once, when the
+            # remedies are recommended (it sees them from then on).
+            complainant_cte("c", "%(told)s", when="%(told)s::text IS NOT NULL"),
+            recipients_cte(
+                "departments_told",
+                "'remedy_recommended'",
+                "c JOIN remedies r ON r.complaint_id = c.id",
+                "c.id",
+                department_sql("r.department"),
+                when="%(tells_departments)s",
+            ),
         )
     ),
 )
@@ -287,6 +300,15 @@ SELECT c.*, entry.entry_id, entry.entry_at FROM c, entry
                 returning=True,
             ),
             audit_cte("c", "'complaint.' || %(event)s", "complaint", "id"),
+            # The new handler is told (nothing when the complaint is unassigned).
+            recipients_cte(
+                "told",
+                "'assigned'",
+                "c",
+                "c.id",
+                staff_sql("c.handler_subject"),
+                when="c.handler_subject IS NOT NULL",
+            ),
         )
     ),
 )

@@ -350,6 +350,14 @@ async def transition(
             ),
             "decision_months": settings.decision_months(case.track),
             "referred_to": body.referred_to,
+            "told": (
+                "acknowledged"
+                if step.acknowledges
+                else "feedback_given"
+                if step.gives_feedback
+                else None
+            ),
+            "tells_departments": action is Action.recommend_remedies,
             **actor.params,
         },
     )

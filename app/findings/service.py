@@ -10,6 +10,7 @@ from app.findings import queries
 from app.findings.schemas import CommunicationIn, FindingsIn, FindingsOut
 from app.kit.access import lock, reach
 from app.kit.errors import Conflict, NotFound
+from app.kit.notify import notify_complainant
 from app.kit.principals import Principal
 from app.kit.sql import Conn, one
 
@@ -68,4 +69,5 @@ async def communicate(
     )
     if findings is None:
         raise Conflict("Only issued findings that were not yet communicated can be communicated.")
+    await notify_complainant(conn, "decision_communicated", complaint_id)
     return findings

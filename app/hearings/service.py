@@ -16,6 +16,7 @@ from app.hearings.models import HearingMode
 from app.hearings.schemas import CancelIn, HearingIn, HearingOut, Hearings, RecordIn, RescheduleIn
 from app.kit.access import lock, reach, refuse_unchanged
 from app.kit.errors import Conflict
+from app.kit.notify import notify_complainant
 from app.kit.principals import Principal
 from app.kit.sql import Conn, all_rows, one
 from app.kit.trail import CaseEvent
@@ -51,6 +52,7 @@ async def schedule(
         },
     )
     assert hearing is not None  # an INSERT ... RETURNING of one row
+    await notify_complainant(conn, "hearing_scheduled", complaint_id)
     return hearing
 
 
@@ -64,13 +66,15 @@ async def change(
     """Reschedule, cancel or record a scheduled hearing (the body says which), with the note the
     complainant's timeline shows."""
     params: dict[str, Any]
+    told: str | None = None  # what the complainant is told of (nothing of the minutes)
     match body:
         case RescheduleIn():
-            sql, event = queries.RESCHEDULE, CaseEvent.hearing_rescheduled
+            sql, event, told = queries.RESCHEDULE, CaseEvent.hearing_rescheduled, "hearing_changed"
             note = f"Hearing moved to {_when(body.scheduled_at)}: {body.reason}"
             params = {"scheduled_at": body.scheduled_at}
         case CancelIn():
             sql, event, params = queries.CANCEL, CaseEvent.hearing_cancelled, {}
+            told = "hearing_cancelled"
             note = f"Hearing cancelled: {body.reason}"
         case RecordIn():
             sql, event = queries.RECORD, CaseEvent.hearing_held
@@ -91,6 +95,8 @@ async def change(
         await refuse_unchanged(
             conn, queries.STATUS, {"id": complaint_id, "hearing_id": hearing_id}, "hearing"
         )
+    if told is not None:
+        await notify_complainant(conn, told, complaint_id)
     return hearing
 
 

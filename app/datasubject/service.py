@@ -33,6 +33,7 @@ from app.datasubject.schemas import (
 )
 from app.kit.access import lock, reach
 from app.kit.errors import Conflict, Forbidden, NotFound, Unprocessable
+from app.kit.notify import notify_complainant
 from app.kit.permissions import Permission
 from app.kit.principals import Principal, account_pseudonym
 from app.kit.sql import Conn, all_rows, one
@@ -147,6 +148,10 @@ async def decide(
             raise Conflict("A legal hold is set on this case: it cannot be erased.")
         if Status(current["complaint_status"]) not in TERMINAL:
             raise Conflict("The case is open: withdraw or close it before erasing it.")
+    # The data subject is told of the answer: written before an erasure, which makes the case
+    # anonymous (whether an address is left to send it to is the sender's to find).
+    await notify_complainant(conn, "erasure_answered", complaint_id)
+    if body.decision is Decision.execute:
         cur = await conn.execute(queries.FILES, {"id": complaint_id})
         files = [r["id"] for r in await cur.fetchall()]
         account = current["complainant_subject"]

@@ -22,6 +22,7 @@ from app.identity.schemas import (
 )
 from app.kit.access import lock, reach
 from app.kit.errors import Conflict, Forbidden, NotFound
+from app.kit.notify import notify_complainant
 from app.kit.permissions import Permission
 from app.kit.principals import Principal
 from app.kit.sealed import ContactOut, open_sealed
@@ -92,6 +93,8 @@ async def decide(
     )
     if await cur.fetchone() is None:  # decided concurrently
         raise Conflict("The request was decided already.")
+    if notice is not None:  # the reporter is told before the disclosure, in writing
+        await notify_complainant(conn, "identity_notice", complaint_id)
     return await _one(conn, complaint_id, request_id)
 
 

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from app.complaints.workflow import INVESTIGATING, Status
 from app.investigations import queries
+from app.investigations.models import StepKind
 from app.investigations.schemas import (
     AnswerIn,
     InformationRequestOut,
@@ -17,6 +18,7 @@ from app.investigations.schemas import (
 )
 from app.kit.access import CaseRef, lock, reach
 from app.kit.errors import Conflict, NotFound
+from app.kit.notify import department, notify
 from app.kit.pagination import split_page
 from app.kit.principals import Principal
 from app.kit.sql import Conn, all_rows, compose, one
@@ -62,6 +64,8 @@ async def add_step(
             **principal.actor.params,
         },
     )
+    if body.kind is StepKind.information_request and body.department is not None:
+        await notify(conn, "information_request", complaint_id, department(body.department))
     return await _load(conn, complaint_id)
 
 

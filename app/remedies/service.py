@@ -9,6 +9,7 @@ from app.complaints.workflow import Status
 from app.findings.models import FindingOutcome
 from app.kit.access import lock, reach
 from app.kit.errors import Conflict, NotFound
+from app.kit.notify import department, notify
 from app.kit.pagination import split_page
 from app.kit.principals import Principal
 from app.kit.sql import Conn, Params, all_rows, compose
@@ -58,6 +59,10 @@ async def recommend(
     )
     row = await cur.fetchone()
     assert row is not None  # an INSERT ... RETURNING of one row
+    # During follow-up the department sees the remedy at once: it is told now (those drafted
+    # before are told by the `recommend_remedies` transition).
+    if case.status == Status.remedy_follow_up:
+        await notify(conn, "remedy_recommended", complaint_id, department(body.department))
     return (await _for_complaint(conn, principal, complaint_id, row["id"]))[0]
 
 

@@ -10,7 +10,6 @@ from uuid import UUID
 from app.complaints.workflow import TERMINAL
 from app.kit.access import lock, reach
 from app.kit.errors import Conflict, NotFound
-from app.kit.notify import notify, notify_complainant, staff
 from app.kit.pagination import split_page
 from app.kit.permissions import Permission
 from app.kit.principals import Principal
@@ -38,7 +37,7 @@ async def post(conn: Conn, principal: Principal, complaint_id: UUID, body: Messa
             f"The case is {case.status}: new information can be added while it is open. "
             "Ask the office to reopen it."
         )
-    message = await one(
+    message = await one(  # and who is told of it, in the same statement
         conn,
         queries.POST,
         {
@@ -51,12 +50,6 @@ async def post(conn: Conn, principal: Principal, complaint_id: UUID, body: Messa
         MessageOut,
     )
     assert message is not None  # an INSERT ... RETURNING of one row
-    # Who is told: the complainant of a message from the office, the handler (if any) of one
-    # from the complainant; an internal note tells nobody.
-    if kind is MessageKind.to_complainant:
-        await notify_complainant(conn, "message_from_office", complaint_id)
-    elif kind is MessageKind.from_complainant and case.handler_subject is not None:
-        await notify(conn, "message_from_complainant", complaint_id, staff(case.handler_subject))
     return message
 
 

@@ -194,6 +194,22 @@ async def test_an_anonymous_complainant_is_never_told_but_the_handler_is(
     assert told(db, filed["id"]) == [("message_from_complainant", "staff:handler-1", "en")]
 
 
+async def test_a_signed_in_resident_and_the_office_tell_each_other(
+    client: httpx.AsyncClient, auth: Any, file_complaint: Any, db: Any
+) -> None:
+    resident = auth("resident", sub="resident-9")
+    filed = await file_complaint(headers=resident, language="es")  # no contact, not anonymous
+    db.execute("UPDATE complaints SET handler_subject = 'handler-2' WHERE id = %s", (filed["id"],))
+    path = f"/v1/complaints/{filed['id']}/messages"
+    for headers in (resident, auth("ombudsperson_staff", sub="handler-2")):
+        response = await client.post(path, json={"body": "A word."}, headers=headers)
+        assert response.status_code == 201, response.text
+    assert told(db, filed["id"]) == [
+        ("message_from_complainant", "staff:handler-2", "en"),
+        ("message_from_office", "complainant", "es"),
+    ]
+
+
 async def test_hearings_scheduled_moved_and_cancelled_are_told(
     client: httpx.AsyncClient, auth: Any, file_complaint: Any, db: Any
 ) -> None:

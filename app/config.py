@@ -212,6 +212,9 @@ class Settings(BaseSettings):
     mailbox_dir: Path = Field(default=Path("var/mail"))
     # The address residents and staff reach the service at, for the links in emails.
     public_url: str = Field(default="http://127.0.0.1:8000", pattern=r"^https?://[^\s]+$")
+    # Where a department's notifications go: a JSON object, department name -> list of addresses
+    # (the names as in OMBUDS_DEPARTMENTS). A department with none is not emailed.
+    department_emails: Annotated[dict[str, list[str]], NoDecode] = Field(default_factory=dict)
     notification_max_attempts: int = Field(default=10, ge=1, le=100)
     notification_backoff_base_seconds: float = Field(default=30.0, gt=0, le=3600)
     notification_backoff_max_seconds: float = Field(default=6 * 3600.0, gt=0, le=7 * 86400)
@@ -259,7 +262,9 @@ class Settings(BaseSettings):
             raise ValueError(value.message)
         return value
 
-    @field_validator("departments", "retention_years", "cors_origins", mode="before")
+    @field_validator(
+        "departments", "retention_years", "cors_origins", "department_emails", mode="before"
+    )
     @classmethod
     def _json(cls, value: Any) -> Any:
         """JSON from the environment, decoded here so a bad value is one problem among others."""

@@ -2,9 +2,9 @@
 
 Each round it seals new audit entries into the hash chain, folds noted changes into the
 statistics aggregate, purges cases past their retention, delivers due releases to the
-monitoring module, publishes the statistics releases of closed periods, and forgets delivered
-pushes after the configured time. Everything is coordinated through PostgreSQL (SKIP LOCKED,
-advisory locks).
+monitoring module, sends the due email notifications (app/notifications), publishes the
+statistics releases of closed periods, and forgets delivered pushes after the configured time.
+Everything is coordinated through PostgreSQL (SKIP LOCKED, advisory locks).
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ from app.heartbeat import Heartbeat, heartbeat_path
 from app.kit import metrics
 from app.kit.outbound import PinnedTransport
 from app.kit.sql import Conn
+from app.notifications import mail
+from app.notifications import service as notifications
 from app.outbox import relay
 from app.outbox.target import rule as monitoring_target
 from app.ratelimit import forget_idle
@@ -63,6 +65,8 @@ class Round:
     released: int = 0  # statistics releases published
     unreleased: int = 0  # periods due whose release failed (logged; tried again at the next check)
     forgotten: int = 0
+    mailed: int = 0  # notifications sent
+    mail_failed: int = 0  # notifications not sent this time (retried later, or dead)
     purged: int = 0
     rolled_up: int = 0  # audit entries past the longest retention, rolled into an anchor
     # Tasks that raised this round (their names); the others ran all the same.
@@ -77,6 +81,8 @@ class Round:
             or self.failed
             or self.purged
             or self.released
+            or self.mailed
+            or self.mail_failed
         )
 
 
@@ -89,6 +95,7 @@ class Worker:
     next_forget: datetime = field(default_factory=lambda: datetime.min.replace(tzinfo=UTC))
     storage: LocalStorage = field(init=False)
     sealer: Sealer = field(init=False)
+    mailer: mail.Transport = field(init=False)
     # Failures per task since the worker started (the logs say which and why).
     failures: dict[str, int] = field(default_factory=dict)
     # Called before each task: the liveness probe's heartbeat (app.heartbeat).
@@ -97,6 +104,7 @@ class Worker:
     def __post_init__(self) -> None:
         self.storage = LocalStorage(self.settings.attachments_dir)
         self.sealer = Sealer.from_settings(self.settings)
+        self.mailer = mail.transport_for(self.settings)
 
     async def round(self) -> Round:
         """One pass over every task. Each runs on its own: one that fails (a broken seal, a
@@ -107,6 +115,7 @@ class Worker:
             ("seal", self.seal),
             ("fold", self.fold),
             ("deliver", self.deliver),
+            ("notify", self.notify),
             ("purge", self.purge),
             ("release", self.release_if_due),
             ("forget", self.forget_if_due),
@@ -135,6 +144,10 @@ class Worker:
         if self.settings.monitoring_url is not None:
             outcome = await relay.deliver_batch(self.pool, self.http, self.settings)
             done.delivered, done.failed = outcome.delivered, outcome.failed
+
+    async def notify(self, done: Round) -> None:
+        outcome = await notifications.send_batch(self.pool, self.settings, self.sealer, self.mailer)
+        done.mailed, done.mail_failed = outcome.sent, outcome.retried + outcome.dead
 
     async def purge(self, done: Round) -> None:
         async with self.pool.connection() as conn:
@@ -224,17 +237,21 @@ async def work(settings: Settings, url: str, stop: asyncio.Event, once: bool = F
     try:
         async with http_client(settings) as http:
             worker = Worker(settings, pool, http, beat=Heartbeat(heartbeat_path(settings)))
+            log.info("notifications are sent through %s", worker.mailer.describe())
             while not stop.is_set():
                 done = await worker.round()
                 metrics.count_round(done, time.time())
                 if done.busy:
                     log.info(
-                        "sealed %d, folded %d, delivered %d, failed %d, purged %d",
+                        "sealed %d, folded %d, delivered %d, failed %d, purged %d, "
+                        "emailed %d, not emailed %d",
                         done.sealed,
                         done.folded,
                         done.delivered,
                         done.failed,
                         done.purged,
+                        done.mailed,
+                        done.mail_failed,
                     )
                 if once and not done.busy:  # --once: drain what is due now, then stop
                     break

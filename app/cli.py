@@ -142,6 +142,29 @@ def _outbox(args: argparse.Namespace) -> int:
     return 0
 
 
+def _notifications(args: argparse.Namespace) -> int:
+    import psycopg
+    from psycopg.rows import dict_row
+
+    from app.db import libpq_url, resolve_database_url
+    from app.notifications.queries import REPLAY, STATUS
+
+    url = libpq_url(resolve_database_url(get_settings()))
+    with psycopg.connect(url, autocommit=True, row_factory=dict_row) as conn:
+        if args.action == "replay":
+            ids = args.id or None
+            if ids is None and not args.all:
+                print("name the dead notifications to replay with --id, or --all", file=sys.stderr)
+                return 2
+            replayed = conn.execute(REPLAY, {"ids": ids}).fetchall()
+            print(f"replaying {len(replayed)} dead notifications")
+            return 0
+        for row in conn.execute(STATUS).fetchall():
+            oldest = row["oldest"].isoformat() if row["oldest"] else "-"
+            print(f"{row['status']:<10} {row['notifications']:>8}  oldest {oldest}")
+    return 0
+
+
 def _audit(args: argparse.Namespace) -> int:
     """seal | verify [--checkpoint FILE] | checkpoint; verify exits 1 when the chain is broken."""
     import asyncio
@@ -468,6 +491,14 @@ def main(argv: list[str] | None = None) -> int:
     outbox.add_argument("--id", type=int, action="append", help="a dead event to replay")
     outbox.add_argument("--all", action="store_true", help="replay every dead event")
     outbox.set_defaults(func=_outbox)
+
+    mails = sub.add_parser(
+        "notifications", help="the email notifications: status, or replay dead ones"
+    )
+    mails.add_argument("action", choices=["status", "replay"])
+    mails.add_argument("--id", type=int, action="append", help="a dead notification to replay")
+    mails.add_argument("--all", action="store_true", help="replay every dead notification")
+    mails.set_defaults(func=_notifications)
 
     audit = sub.add_parser(
         "audit", help="the audit trail: seal new entries, verify the chain, export a checkpoint"

@@ -1,0 +1,469 @@
+"""Sending the notifications: a real SMTP server in the test process (aiosmtpd), each email at
+the right address in the right language, content-free, retried through 4xx answers and outages,
+dead on a 5xx until replayed, and one Message-ID however often a row is sent."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import httpx
+import pytest
+from aiosmtpd.controller import Controller
+
+from app.config import Settings, get_settings
+from app.crypto import Sealer
+from app.kit.notify import COMPLAINANT, department, notify, staff
+from app.notifications import mail, service
+from app.staff.service import set_member
+from app.worker import Worker, http_client, make_pool
+from tests.conftest import complaint_body, free_port
+
+CONTACT = {"name": "Amina Haddad", "email": "resident-7@example.org"}
+PUBLIC = "https://ombuds.city.example"
+HOUSING = ["housing@city.example", "housing-desk@city.example"]
+
+
+class Died(Exception):
+    pass
+
+
+@dataclass
+class Inbox:
+    """An SMTP server's handler: keeps what it accepts, or answers `refuse_data` to DATA and
+    `refuse_rcpt` to RCPT TO."""
+
+    received: list[tuple[list[str], bytes]] = field(default_factory=list)
+    refuse_data: str | None = None
+    refuse_rcpt: str | None = None
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any
+    ) -> str:
+        if self.refuse_rcpt:
+            return self.refuse_rcpt
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.refuse_data:
+            return self.refuse_data
+        self.received.append((list(envelope.rcpt_tos), bytes(envelope.content)))
+        return "250 Message accepted for delivery"
+
+    def messages(self) -> list[EmailMessage]:
+        return [
+            email.message_from_bytes(raw, policy=email.policy.default)  # type: ignore[misc]
+            for _, raw in self.received
+        ]
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()  # type: ignore[no-untyped-call]
+    yield inbox, port
+    controller.stop()  # type: ignore[no-untyped-call]
+
+
+def mailing(settings: Settings, **overrides: Any) -> Settings:
+    values = {
+        **settings.model_dump(),
+        "mail_from": "ombuds@city.example",
+        "public_url": PUBLIC,
+        "smtp_security": "none",
+        "smtp_timeout_seconds": 5.0,
+        "department_emails": {"Housing": HOUSING},
+        "notification_backoff_base_seconds": 0.05,
+        "notification_backoff_max_seconds": 0.2,
+        "worker_lease_seconds": 2.0,
+        **overrides,
+    }
+    return Settings(**values)
+
+
+def via(settings: Settings, port: int, **overrides: Any) -> Settings:
+    return mailing(settings, smtp_host="127.0.0.1", smtp_port=port, **overrides)
+
+
+@pytest.fixture
+async def pool(database_url: str) -> AsyncIterator[Any]:
+    made = make_pool(database_url)
+    await made.open()
+    yield made
+    await made.close()
+
+
+async def send(pool: Any, settings: Settings) -> service.Outcome:
+    return await service.send_batch(
+        pool, settings, Sealer.from_settings(settings), mail.transport_for(settings)
+    )
+
+
+async def file(client: httpx.AsyncClient, db: Any, **overrides: Any) -> dict[str, Any]:
+    """A complaint with a contact; whatever rows filing wrote are cleared (the sending is under
+    test, not who is told)."""
+    response = await client.post(
+        "/v1/complaints", json=complaint_body(contact=CONTACT, **overrides)
+    )
+    assert response.status_code == 201, response.text
+    db.execute("DELETE FROM notifications")
+    filed: dict[str, Any] = response.json()
+    return filed
+
+
+async def queue(pool: Any, kind: str, complaint_id: str, recipient: str, lang: str = "en") -> int:
+    async with pool.connection() as conn:
+        await notify(conn, kind, UUID(complaint_id), recipient, language=lang)
+        row = await (await conn.execute("SELECT max(id) AS id FROM notifications")).fetchone()
+    return int(row["id"])
+
+
+def row(db: Any, notification_id: int) -> dict[str, Any]:
+    found: dict[str, Any] = db.execute(
+        "SELECT status, attempts, last_error, sent_at, next_attempt_at > now() AS later "
+        "FROM notifications WHERE id = %s",
+        (notification_id,),
+    ).fetchone()
+    return found
+
+
+def everything(raw: bytes) -> str:
+    """Every header (decoded) and the body of an email, and its raw text."""
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    headers = "\n".join(f"{k}: {v}" for k, v in message.items())
+    body = message.get_content()  # type: ignore[attr-defined]
+    return f"{raw.decode()}\n{headers}\n{body}"
+
+
+def assert_content_free(text: str, filed: dict[str, Any]) -> None:
+    body = complaint_body()
+    for secret in (
+        body["summary"],
+        body["description"],
+        body["remedy_sought"],
+        body["respondent"],
+        "Riverside",
+        "Amina",
+        "Haddad",
+        filed["receipt"],
+    ):
+        assert secret.lower() not in text.lower(), secret
+
+
+async def test_each_recipient_gets_a_content_free_email_in_their_language(
+    client: httpx.AsyncClient, db: Any, pool: Any, settings: Settings, smtp: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp
+    filed = await file(client, db, language="fr")
+    cid = filed["id"]
+    async with pool.connection() as conn:
+        await set_member(
+            conn,
+            subject="alice",
+            name="Alice Martin",
+            email="alice@city.example",
+            roles=["ombudsperson_staff"],
+        )
+    to_complainant = await queue(pool, "acknowledged", cid, COMPLAINANT, "fr")
+    to_staff = await queue(pool, "message_from_complainant", cid, staff("alice"), "en")
+    to_housing = await queue(pool, "information_request", cid, department("Housing"), "es")
+
+    outcome = await send(pool, via(settings, port))
+
+    assert (outcome.claimed, outcome.sent, outcome.retried, outcome.dead) == (3, 3, 0, 0)
+    by_to = {tuple(rcpt): raw for rcpt, raw in inbox.received}
+    assert set(by_to) == {("resident-7@example.org",), ("alice@city.example",), tuple(HOUSING)}
+
+    complainant = email.message_from_bytes(
+        by_to[("resident-7@example.org",)], policy=email.policy.default
+    )
+    assert complainant["From"] == "ombuds@city.example"
+    assert complainant["To"] == "resident-7@example.org"
+    # The residents' pages' own words, in French from their catalog.
+    assert complainant["Subject"] == "Votre dossier a été mis à jour"
+    assert complainant["Content-Language"] == "fr"
+    assert complainant["Message-ID"] == f"<ombuds-notification-{to_complainant}@city.example>"
+    assert complainant["Auto-Submitted"] == "auto-generated"
+    assert complainant["List-Unsubscribe"] == "<https://ombuds.city.example/case>"
+    assert not complainant.is_multipart()
+    assert complainant.get_content_type() == "text/plain"
+    text = complainant.get_content()  # type: ignore[attr-defined]
+    assert "https://ombuds.city.example/follow" in text
+    assert filed["reference"] in text  # the ombudsperson track: the reference is no secret
+    assert "Human Rights Office" in text
+
+    officer = email.message_from_bytes(by_to[("alice@city.example",)], policy=email.policy.default)
+    assert officer["Subject"] == f"Case {filed['reference']}: an update"
+    assert officer["Content-Language"] == "en"
+    assert officer["Message-ID"] == f"<ombuds-notification-{to_staff}@city.example>"
+    assert officer["List-Unsubscribe"] is None
+    text = officer.get_content()  # type: ignore[attr-defined]
+    assert f"https://ombuds.city.example/console/cases/{cid}" in text
+    assert "The complainant sent a message on the case." in text
+
+    housing = email.message_from_bytes(by_to[tuple(HOUSING)], policy=email.policy.default)
+    assert housing["To"] == "housing@city.example, housing-desk@city.example"
+    assert housing["Content-Language"] == "es"
+    assert housing["Message-ID"] == f"<ombuds-notification-{to_housing}@city.example>"
+    assert "https://ombuds.city.example/portal" in housing.get_content()  # type: ignore[attr-defined]
+
+    for _, raw in inbox.received:
+        assert_content_free(everything(raw), filed)
+    for notification_id in (to_complainant, to_staff, to_housing):
+        sent = row(db, notification_id)
+        assert (sent["status"], sent["attempts"], sent["last_error"]) == ("sent", 1, None)
+        assert sent["sent_at"] is not None
+    assert (await send(pool, via(settings, port))).claimed == 0  # nothing sent twice
+
+
+async def test_the_confidential_track_is_not_named(
+    client: httpx.AsyncClient, db: Any, pool: Any, settings: Settings, smtp: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp
+    filed = await file(client, db, track="anti_corruption")
+    await queue(pool, "identity_notice", filed["id"], COMPLAINANT)
+    await queue(pool, "acknowledged", filed["id"], COMPLAINANT)
+
+    assert (await send(pool, via(settings, port))).sent == 2
+
+    assert len(inbox.received) == 2
+    for _, raw in inbox.received:
+        text = everything(raw)
+        assert_content_free(text, filed)
+        for word in ("corruption", "anti", "confidential", "identity", "Human Rights Office"):
+            assert word.lower() not in text.lower(), word
+        assert filed["reference"] not in text
+        assert "the office" in text
+        assert "https://ombuds.city.example/follow" in text
+
+
+async def test_no_address_is_a_dead_notification_that_says_so(
+    client: httpx.AsyncClient, db: Any, pool: Any, settings: Settings, smtp: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp
+    response = await client.post("/v1/complaints", json=complaint_body())  # anonymous
+    anonymous = response.json()
+    db.execute("DELETE FROM notifications")
+    by_phone = await file(client, db)
+    db.execute(
+        "DELETE FROM complainant_contacts WHERE complaint_id = %s", (by_phone["id"],)
+    )  # as an erasure leaves it
+    ids = [
+        await queue(pool, "acknowledged", anonymous["id"], COMPLAINANT),
+        await queue(pool, "acknowledged", by_phone["id"], COMPLAINANT),
+        await queue(pool, "assigned", by_phone["id"], staff("nobody")),
+        await queue(pool, "remedy_recommended", by_phone["id"], department("Police")),
+    ]
+
+    outcome = await send(pool, via(settings, port))
+
+    assert (outcome.sent, outcome.dead) == (0, 4)
+    assert inbox.received == []
+    for notification_id in ids:
+        dead = row(db, notification_id)
+        assert (dead["status"], dead["attempts"], dead["last_error"]) == (
+            "dead",
+            0,
+            "no email address",
+        )
+    async with pool.connection() as conn:
+        listed = await service.dead_of_case(conn, UUID(by_phone["id"]))
+    assert [(d.id, d.recipient, d.last_error) for d in listed] == [
+        (ids[1], "complainant", "no email address"),
+        (ids[2], "staff:nobody", "no email address"),
+        (ids[3], "department:Police", "no email address"),
+    ]
+
+
+async def test_a_4xx_answer_is_retried_with_backoff_then_delivered(
+    client: httpx.AsyncClient, db: Any, pool: Any, settings: Settings, smtp: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp
+    filed = await file(client, db)
+    notification_id = await queue(pool, "acknowledged", filed["id"], COMPLAINANT)
+    inbox.refuse_data = "451 4.3.0 <resident-7@example.org> mailbox busy, try later"
+    sending = via(settings, port)
+
+    outcome = await send(pool, sending)
+    assert (outcome.sent, outcome.retried, outcome.dead) == (0, 1, 0)
+    first = row(db, notification_id)
+    # The error names the code, not what the server echoed (an address).
+    assert (first["status"], first["attempts"], first["last_error"]) == (
+        "pending",
+        1,
+        "SMTP 451 4.3.0",
+    )
+    assert first["later"] is True
+    assert (await send(pool, sending)).claimed == 0  # not due yet
+
+    await asyncio.sleep(0.1)  # the backoff after one failure: at most 0.05 s
+    outcome = await send(pool, sending)
+    assert (outcome.sent, outcome.retried) == (0, 1)
+    assert row(db, notification_id)["attempts"] == 2
+
+    inbox.refuse_data = None
+    await asyncio.sleep(0.2)
+    outcome = await send(pool, sending)
+    assert outcome.sent == 1
+    done = row(db, notification_id)
+    assert (done["status"], done["attempts"], done["last_error"]) == ("sent", 3, None)
+    assert [rcpt for rcpt, _ in inbox.received] == [["resident-7@example.org"]]
+
+
+async def test_temporary_failures_end_dead_after_the_last_attempt(
+    client: httpx.AsyncClient, db: Any, pool: Any, settings: Settings, smtp: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp
+    filed = await file(client, db)
+    notification_id = await queue(pool, "acknowledged", filed["id"], COMPLAINANT)
+    inbox.refuse_rcpt = "450 4.2.1 try later"
+    sending = via(settings, port, notification_max_attempts=2)
+    assert (await send(pool, sending)).retried == 1
+    await asyncio.sleep(0.1)
+    assert (await send(pool, sending)).dead == 1
+    dead = row(db, notification_id)
+    assert (dead["status"], dead["attempts"], dead["last_error"]) == ("dead", 2, "SMTP 450 4.2.1")
+
+
+async def test_a_5xx_answer_is_dead_until_replayed(
+    client: httpx.AsyncClient,
+    db: Any,
+    pool: Any,
+    settings: Settings,
+    smtp: tuple[Inbox, int],
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    inbox, port = smtp
+    filed = await file(client, db)
+    refused_data = await queue(pool, "acknowledged", filed["id"], COMPLAINANT)
+    sending = via(settings, port)
+    inbox.refuse_data = "550 5.7.1 <resident-7@example.org> rejected"
+    assert (await send(pool, sending)).dead == 1
+    inbox.refuse_data = None
+    inbox.refuse_rcpt = "550 5.1.1 <resident-7@example.org> no such user"
+    refused_rcpt = await queue(pool, "hearing_scheduled", filed["id"], COMPLAINANT)
+    assert (await send(pool, sending)).dead == 1
+    assert [
+        (r["status"], r["attempts"], r["last_error"])
+        for r in map(lambda i: row(db, i), (refused_data, refused_rcpt))
+    ] == [("dead", 1, "SMTP 550 5.7.1"), ("dead", 1, "SMTP 550 5.1.1")]
+    inbox.refuse_rcpt = None
+    assert (await send(pool, sending)).claimed == 0  # the dead wait for a replay
+    async with pool.connection() as conn:
+        dead = await service.dead_of_case(conn, UUID(filed["id"]))
+    assert [d.id for d in dead] == [refused_data, refused_rcpt]
+
+    async with pool.connection() as conn:
+        assert await service.replay(conn, [refused_data]) == [refused_data]
+    replayed = row(db, refused_data)
+    assert (replayed["status"], replayed["attempts"], replayed["last_error"]) == (
+        "pending",
+        0,
+        None,
+    )
+    assert (await send(pool, sending)).sent == 1
+
+    from app.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    get_settings.cache_clear()
+    try:
+        assert main(["notifications", "replay"]) == 2  # it must be told which
+        assert main(["notifications", "replay", "--all"]) == 0
+        assert "replaying 1 dead notifications" in capsys.readouterr().out
+        assert main(["notifications", "status"]) == 0
+        out = capsys.readouterr().out.split()
+        assert out[:2] == ["pending", "1"] and "sent" in out
+    finally:
+        get_settings.cache_clear()
+    assert (await send(pool, sending)).sent == 1
+    assert len(inbox.received) == 2
+
+
+async def test_a_server_that_is_down_is_tried_again(
+    client: httpx.AsyncClient, db: Any, pool: Any, settings: Settings
+) -> None:
+    filed = await file(client, db)
+    notification_id = await queue(pool, "acknowledged", filed["id"], COMPLAINANT)
+    port = free_port()  # nobody listens there
+    outcome = await send(pool, via(settings, port))
+    assert (outcome.sent, outcome.retried, outcome.dead) == (0, 1, 0)
+    down = row(db, notification_id)
+    assert (down["status"], down["attempts"], down["later"]) == ("pending", 1, True)
+    assert down["last_error"] == "SMTPConnectError"
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()  # type: ignore[no-untyped-call]
+    try:
+        await asyncio.sleep(0.1)
+        assert (await send(pool, via(settings, port))).sent == 1
+    finally:
+        controller.stop()  # type: ignore[no-untyped-call]
+    assert [rcpt for rcpt, _ in inbox.received] == [["resident-7@example.org"]]
+
+
+async def test_a_row_sent_twice_keeps_its_message_id(
+    client: httpx.AsyncClient,
+    db: Any,
+    pool: Any,
+    settings: Settings,
+    smtp: tuple[Inbox, int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    inbox, port = smtp
+    filed = await file(client, db)
+    notification_id = await queue(pool, "acknowledged", filed["id"], COMPLAINANT)
+
+    async def crash(pool: Any, notification_id: int) -> None:
+        raise Died("the worker died between sending and recording")
+
+    monkeypatch.setattr(service, "mark_sent", crash)
+    with pytest.raises(Died):
+        await send(pool, via(settings, port))
+    monkeypatch.undo()
+    assert row(db, notification_id)["status"] == "pending"
+    assert (await send(pool, via(settings, port))).claimed == 0  # leased
+    db.execute("UPDATE notifications SET next_attempt_at = now()")  # the lease ran out
+    assert (await send(pool, via(settings, port))).sent == 1
+
+    ids = [m["Message-ID"] for m in inbox.messages()]
+    assert ids == [f"<ombuds-notification-{notification_id}@city.example>"] * 2
+    assert row(db, notification_id)["status"] == "sent"
+
+
+async def test_without_a_host_the_worker_writes_to_the_mailbox(
+    client: httpx.AsyncClient, db: Any, database_url: str, settings: Settings, tmp_path: Path
+) -> None:
+    filed = await file(client, db, language="es")
+    developing = mailing(settings, mailbox_dir=tmp_path / "mail")
+    pool = make_pool(database_url)
+    await pool.open()
+    try:
+        notification_id = await queue(pool, "acknowledged", filed["id"], COMPLAINANT, "es")
+        async with http_client(developing) as http:
+            worker = Worker(developing, pool, http)
+            assert "mailbox" in worker.mailer.describe()
+            done = await worker.round()
+    finally:
+        await pool.close()
+    assert done.errors == [] and done.mailed == 1
+    files = sorted((tmp_path / "mail").iterdir())
+    assert [f.name for f in files] == [f"ombuds-notification-{notification_id}@city.example.eml"]
+    written = email.message_from_bytes(files[0].read_bytes(), policy=email.policy.default)
+    assert written["To"] == "resident-7@example.org"
+    assert written["Subject"] == "Su caso se actualizó"
+    assert_content_free(everything(files[0].read_bytes()), filed)
+    assert row(db, notification_id)["status"] == "sent"

@@ -17,6 +17,7 @@ from uuid import UUID
 import httpx
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from app.config import Settings, get_settings
 from app.crypto import Sealer
@@ -467,3 +468,44 @@ async def test_without_a_host_the_worker_writes_to_the_mailbox(
     assert written["Subject"] == "Su caso se actualizó"
     assert_content_free(everything(files[0].read_bytes()), filed)
     assert row(db, notification_id)["status"] == "sent"
+
+
+def _only_ombuds(
+    server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
+) -> AuthResult:
+    good = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
+        b"ombuds",
+        b"mail-secret",
+    )
+    return AuthResult(success=good, handled=False)  # False: aiosmtpd answers the 535 itself
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+async def test_the_worker_logs_in_and_a_refused_login_is_retried(
+    client: httpx.AsyncClient, db: Any, pool: Any, settings: Settings
+) -> None:
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(
+        inbox,
+        hostname="127.0.0.1",
+        port=port,
+        authenticator=_only_ombuds,
+        auth_required=True,
+        auth_require_tls=False,
+    )
+    controller.start()  # type: ignore[no-untyped-call]
+    try:
+        filed = await file(client, db)
+        notification_id = await queue(pool, "acknowledged", filed["id"], COMPLAINANT)
+        wrong = via(settings, port, smtp_username="ombuds", smtp_password="not-it")
+        assert (await send(pool, wrong)).retried == 1  # the office's set-up, not this email
+        failed = row(db, notification_id)
+        assert (failed["status"], failed["attempts"]) == ("pending", 1)
+        assert failed["last_error"].startswith("SMTPAuthenticationError: SMTP 535")
+        await asyncio.sleep(0.1)
+        right = via(settings, port, smtp_username="ombuds", smtp_password="mail-secret")
+        assert (await send(pool, right)).sent == 1
+    finally:
+        controller.stop()  # type: ignore[no-untyped-call]
+    assert [rcpt for rcpt, _ in inbox.received] == [["resident-7@example.org"]]

@@ -25,7 +25,7 @@ from app.kit.notify import COMPLAINANT, department, notify, staff
 from app.notifications import mail, service
 from app.staff.service import set_member
 from app.worker import Worker, http_client, make_pool
-from tests.conftest import complaint_body, free_port
+from tests.conftest import act, complaint_body, free_port
 
 CONTACT = {"name": "Amina Haddad", "email": "resident-7@example.org"}
 PUBLIC = "https://ombuds.city.example"
@@ -509,3 +509,25 @@ async def test_the_worker_logs_in_and_a_refused_login_is_retried(
     finally:
         controller.stop()  # type: ignore[no-untyped-call]
     assert [rcpt for rcpt, _ in inbox.received] == [["resident-7@example.org"]]
+
+
+async def test_an_acknowledgement_through_the_api_reaches_the_complainant(
+    client: httpx.AsyncClient,
+    db: Any,
+    pool: Any,
+    settings: Settings,
+    smtp: tuple[Inbox, int],
+    auth: Any,
+) -> None:
+    inbox, port = smtp
+    filed = await file(client, db, language="ar")
+    await act(client, auth("ombudsperson_staff"), filed["id"], "acknowledge")
+
+    assert (await send(pool, via(settings, port))).sent == 1
+
+    [(rcpt, raw)] = inbox.received
+    assert rcpt == ["resident-7@example.org"]
+    told = email.message_from_bytes(raw, policy=email.policy.default)
+    assert told["Subject"] == "تم تحديث ملفك"  # "Your case was updated", from the catalog
+    assert told["Content-Language"] == "ar"
+    assert_content_free(everything(raw), filed)

@@ -182,6 +182,11 @@ def _smtp_error(code: int, text: str) -> str:
     return f"SMTP {code}" + (f" {enhanced.group(0)}" if enhanced else "")
 
 
+def tls_context() -> ssl.SSLContext:
+    """The system's trusted authorities, the server's name checked."""
+    return ssl.create_default_context()
+
+
 @dataclass
 class SmtpTransport:
     settings: Settings
@@ -205,7 +210,7 @@ class SmtpTransport:
                 use_tls=s.smtp_security == "tls",
                 start_tls=s.smtp_security == "starttls",
                 timeout=s.smtp_timeout_seconds,
-                tls_context=ssl.create_default_context() if s.smtp_security != "none" else None,
+                tls_context=tls_context() if s.smtp_security != "none" else None,
             )
         except aiosmtplib.SMTPRecipientsRefused as refused:
             codes = [r.code for r in refused.recipients]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
+import ssl
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -531,3 +532,90 @@ async def test_an_acknowledgement_through_the_api_reaches_the_complainant(
     assert told["Subject"] == "تم تحديث ملفك"  # "Your case was updated", from the catalog
     assert told["Content-Language"] == "ar"
     assert_content_free(everything(raw), filed)
+
+
+def _certificate(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (its own authority), and its key."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(hours=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+async def test_the_worker_speaks_tls_and_checks_the_certificate(
+    client: httpx.AsyncClient,
+    db: Any,
+    pool: Any,
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    security: str,
+) -> None:
+    cert, key = _certificate(tmp_path)
+    server_side = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_side.load_cert_chain(cert, key)
+    inbox = Inbox()
+    port = free_port()
+    tls: dict[str, Any] = (
+        {"tls_context": server_side, "require_starttls": True}
+        if security == "starttls"
+        else {"ssl_context": server_side}
+    )
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, **tls)
+    controller.start()  # type: ignore[no-untyped-call]
+    try:
+        filed = await file(client, db)
+        notification_id = await queue(pool, "acknowledged", filed["id"], COMPLAINANT)
+        sending = via(settings, port, smtp_security=security)
+        # The system's authorities do not know this certificate: not sent, tried again.
+        assert (await send(pool, sending)).retried == 1
+        refused = row(db, notification_id)
+        assert refused["status"] == "pending", refused
+        # (aiosmtplib says which for STARTTLS; a failed implicit TLS is a failed connection)
+        assert refused["last_error"] == (
+            "SSLCertVerificationError" if security == "starttls" else "SMTPConnectError"
+        )
+        assert inbox.received == []
+
+        def trusting() -> ssl.SSLContext:
+            return ssl.create_default_context(cafile=str(cert))
+
+        monkeypatch.setattr(mail, "tls_context", trusting)
+        await asyncio.sleep(0.1)
+        assert (await send(pool, sending)).sent == 1
+    finally:
+        controller.stop()  # type: ignore[no-untyped-call]
+    assert [rcpt for rcpt, _ in inbox.received] == [["resident-7@example.org"]]

@@ -20,7 +20,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from app.config import Settings, get_settings
+from app.config import ConfigurationError, Settings, get_settings, load_settings
 from app.crypto import Sealer
 from app.kit.notify import COMPLAINANT, department, notify, staff
 from app.notifications import mail, service
@@ -619,3 +619,15 @@ async def test_the_worker_speaks_tls_and_checks_the_certificate(
     finally:
         controller.stop()  # type: ignore[no-untyped-call]
     assert [rcpt for rcpt, _ in inbox.received] == [["resident-7@example.org"]]
+
+
+def test_department_addresses_come_from_a_json_object(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OMBUDS_DEPARTMENT_EMAILS", '{"Housing": ["housing@city.example"]}')
+    configured = load_settings()
+    assert configured.department_emails == {"Housing": ["housing@city.example"]}
+    assert service.department_addresses(configured, "housing") == ["housing@city.example"]
+    assert service.department_addresses(configured, "Police") == []
+    monkeypatch.setenv("OMBUDS_DEPARTMENT_EMAILS", '{"Housing": "housing@city.example"')
+    with pytest.raises(ConfigurationError) as refused:
+        load_settings()
+    assert refused.value.problems == ["OMBUDS_DEPARTMENT_EMAILS: is not valid JSON"]

@@ -167,6 +167,8 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
         db_pool_min=1,
         db_pool_max=8,
         attachments_dir=tmp_path_factory.mktemp("attachments"),
+        # Emails of any worker round (no SMTP host: written as files) stay out of ./var.
+        mailbox_dir=tmp_path_factory.mktemp("mail"),
         attachment_max_bytes=256 * 1024,
         # The suite files hundreds of complaints from one address; test_ratelimit.py brakes.
         rate_limit_intake_per_minute=1_000_000,
@@ -303,6 +305,7 @@ def process_env(settings: Settings, database_url: str, **extra: str) -> dict[str
         "OMBUDS_AUDIT_KEY": settings.audit_key.get_secret_value(),
         "OMBUDS_DB_POOL_MIN": "1",
         "OMBUDS_DB_POOL_MAX": "4",
+        "OMBUDS_MAILBOX_DIR": str(settings.mailbox_dir),
         **extra,
     }
 

@@ -286,3 +286,27 @@ async def test_the_inbox_shows_open_cases_unless_asked_for_finished_ones(
     assert open_case["reference"] in every and done_case["reference"] in every
     closed = main_text((await browser.get("/console?status=closed")).text)
     assert done_case["reference"] in closed and open_case["reference"] not in closed
+
+
+async def test_an_email_that_could_not_be_delivered_is_said_on_the_case(
+    browser: httpx.AsyncClient, client: httpx.AsyncClient, db: Any
+) -> None:
+    filed = await _file(client)
+    await sign_in(browser, "kim", "ombudsperson_staff", name="Kim Lee")
+    quiet = section_text((await case_page(browser, filed["id"])).text, "overview")
+    assert "could not be delivered" not in quiet
+    for recipient, status in (
+        ("complainant", "dead"),
+        ("staff:kim", "dead"),
+        ("department:Housing", "sent"),
+    ):
+        db.execute(
+            "INSERT INTO notifications (kind, complaint_id, recipient, status, last_error) "
+            "VALUES ('acknowledged', %s, %s, %s, 'SMTP 550 5.1.1')",
+            (filed["id"], recipient, status),
+        )
+    overview = section_text((await case_page(browser, filed["id"])).text, "overview")
+    assert "An email to the complainant could not be delivered" in overview
+    assert "reach them another way." in overview
+    assert "An email to Kim Lee could not be delivered" in overview
+    assert "Housing could not be delivered" not in overview

@@ -7,7 +7,10 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
+from app.kit.notify import COMPLAINANT
+from app.notifications import service as notifications
 from app.taxonomy import DISCRIMINATION_GROUNDS, RIGHTS
+from app.web.console.common import people
 from app.web.console.parts import Reading, Section
 from app.web.i18n import N_, Texts
 
@@ -39,6 +42,32 @@ def _language_name(code: str, reader: str) -> str:
         return code
 
 
+async def _undelivered(r: Reading) -> list[str]:
+    """The emails about this case that could not be delivered, as staff are told of them."""
+    texts = r.texts
+    dead = await notifications.dead_of_case(r.tx, r.case.id)
+    # staff:<subject> by the directory's name; department:<name> by its name.
+    named = await people(r.tx, [d.recipient.split(":", 1)[1] for d in dead if ":" in d.recipient])
+    shown = []
+    for item in dead:
+        day = texts.day(item.created_at)
+        if item.recipient == COMPLAINANT:
+            line = texts(
+                "An email to the complainant could not be delivered (%(day)s): reach them "
+                "another way.",
+                day=day,
+            )
+        else:
+            who = item.recipient.split(":", 1)[-1]
+            line = texts(
+                "An email to %(who)s could not be delivered (%(day)s).",
+                who=named.get(who, who),
+                day=day,
+            )
+        shown.append(line)
+    return shown
+
+
 async def load(r: Reading) -> dict[str, Any]:
     case, texts = r.case, r.texts
     d = case.deadlines
@@ -55,6 +84,7 @@ async def load(r: Reading) -> dict[str, Any]:
         "rights": rights,
         "grounds": grounds,
         "received": texts.day(case.received_at),
+        "undelivered": await _undelivered(r),
         "language": _language_name(case.language, texts.lang),
         "incident_from": texts.day(case.incident.date_from) if case.incident.date_from else "",
         "incident_to": texts.day(case.incident.date_to) if case.incident.date_to else "",

@@ -50,6 +50,13 @@ async def gate(request: Request, principal: Principal, method: str, path: str) -
     return await checker(request, principal)
 
 
+def may(request: Request, principal: Principal, method: str, path: str) -> bool:
+    """Whether the principal holds the permission of the `/v1` route `method path` (to show a
+    form at all); the gate checks again, with the object rules, when the form is sent."""
+    checker = gates_of(request.app).get((method, path))
+    return checker is not None and bool(checker.permissions & principal.permissions)
+
+
 # What a refusal means for a person, by status (the API's detail is for programmers).
 _PAGES: dict[int, tuple[str, str]] = {
     400: (

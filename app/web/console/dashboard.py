@@ -60,11 +60,6 @@ async def workload(conn: Conn, principal: Principal) -> list[dict[str, Any]]:
     return [dict(r) for r in await cur.fetchall()]
 
 
-def _may(request: Request, principal: Principal, method: str, path: str) -> bool:
-    checker = acting.gates_of(request.app).get((method, path))
-    return checker is not None and bool(checker.permissions & principal.permissions)
-
-
 def _rows(items: list[Deadline], names: dict[str, str], texts: Texts) -> list[dict[str, Any]]:
     # The API gives the soonest first, so what is overdue comes first; the sort says it.
     ordered = sorted(items, key=lambda d: not d.overdue)
@@ -111,7 +106,7 @@ async def deadlines_page(request: Request) -> Response:
     load: list[dict[str, Any]] = []
     next_link = ""
     found: DeadlinePage | None = None
-    head = _may(request, principal, *ASSIGN)
+    head = acting.may(request, principal, *ASSIGN)
     try:
         parsed = DeadlineQuery.model_validate(query)
     except ValidationError as exc:

@@ -58,9 +58,7 @@ class Reading:
     def may(self, method: str, path: str) -> bool:
         """Whether the route's permission is held (for showing a form at all); the gate checks
         again, with the object rules, when the form is sent."""
-        gates = acting.gates_of(self.request.app)
-        checker = gates.get((method, path))
-        return checker is not None and bool(checker.permissions & self.principal.permissions)
+        return acting.may(self.request, self.principal, method, path)
 
 
 @dataclass

@@ -85,12 +85,6 @@ def _department(request: Request) -> Principal | Response:
     return signed
 
 
-def _may(request: Request, principal: Principal, method: str, path: str) -> bool:
-    """Whether the route's permission is held (for showing a form at all)."""
-    checker = acting.gates_of(request.app).get((method, path))
-    return checker is not None and bool(checker.permissions & principal.permissions)
-
-
 async def _every(
     read: Callable[[int | None], Awaitable[Any]],
 ) -> list[Any]:
@@ -236,7 +230,7 @@ async def _show_request(
         return acting.refusal_page(request, exc)
     context = {
         "item": _request_row(item, texts),
-        "may_answer": item.answered_at is None and _may(request, principal, "POST", ANSWER),
+        "may_answer": item.answered_at is None and acting.may(request, principal, "POST", ANSWER),
         "errors": errors,
         "values": values or {},
         "summary": _summary(errors),
@@ -328,11 +322,11 @@ async def _show_remedy(
             }
             for r in item.reports
         ],
-        "may_respond": item.response is None and _may(request, principal, "POST", RESPONSE),
+        "may_respond": item.response is None and acting.may(request, principal, "POST", RESPONSE),
         "may_report": (
             item.response is RemedyResponse.accepted
             and item.assessment is None
-            and _may(request, principal, "POST", REPORTS)
+            and acting.may(request, principal, "POST", REPORTS)
         ),
         "responses": [
             {"value": r.value, "label": texts(RESPONSE_CHOICES[r])} for r in RemedyResponse

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import warnings
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
@@ -210,6 +211,8 @@ async def to_section(page: Page, name: str) -> None:
     except AssertionError:
         await tab_to(page, link, limit=FAR)
     await page.keyboard.press("Enter")
+    # The address reaches Playwright as an event: on a loaded machine it may come a moment later.
+    await page.wait_for_url(re.compile(f"#{re.escape(name)}$"), timeout=5000)
     assert page.url.endswith(f"#{name}")
 
 

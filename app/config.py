@@ -218,6 +218,13 @@ class Settings(BaseSettings):
     notification_max_attempts: int = Field(default=10, ge=1, le=100)
     notification_backoff_base_seconds: float = Field(default=30.0, gt=0, le=3600)
     notification_backoff_max_seconds: float = Field(default=6 * 3600.0, gt=0, le=7 * 86400)
+    # Kinds of notification the office does not send at all (a JSON list; app.kit.notify.KINDS
+    # and the README list them). Every kind is sent by default.
+    notifications_off: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Staff and departments are reminded of a deadline this many days before it is due.
+    reminder_days: int = Field(default=2, ge=1, le=30)
+    # Heads of office get their digest of overdue deadlines once a day, from this hour (UTC).
+    digest_hour_utc: int = Field(default=7, ge=0, le=23)
     # An open case nothing has changed on for this long is flagged for review (the deadlines view,
     # kind `stale_case`) and may be closed as stale, which gives it its retention date.
     stale_after_months: int = Field(default=12, ge=1, le=120)
@@ -263,7 +270,12 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "departments", "retention_years", "cors_origins", "department_emails", mode="before"
+        "departments",
+        "retention_years",
+        "cors_origins",
+        "department_emails",
+        "notifications_off",
+        mode="before",
     )
     @classmethod
     def _json(cls, value: Any) -> Any:
@@ -291,6 +303,7 @@ class Settings(BaseSettings):
 
     def _cross_field_problems(self) -> list[str]:
         problems: list[str] = self._proxy_problems() + self._cors_problems()
+        problems += self._notification_problems()
         self._department_index = {name.strip().casefold(): name for name in self.departments}
         if self.monitoring_url is not None:
             from app.outbox.signing import webhook_key
@@ -428,6 +441,21 @@ class Settings(BaseSettings):
 
     def retention_for(self, track: str, findings: bool) -> int:
         return self.retention_years[track]["findings" if findings else "other"]
+
+    def _notification_problems(self) -> list[str]:
+        from app.kit.notify import KINDS
+
+        unknown = sorted(set(self.notifications_off) - set(KINDS))
+        if not unknown:
+            return []
+        return [
+            f"OMBUDS_NOTIFICATIONS_OFF: unknown kind {', '.join(unknown)}; "
+            f"the kinds are {', '.join(KINDS)}"
+        ]
+
+    def tells(self, kind: str) -> bool:
+        """Whether the office sends notifications of this kind at all."""
+        return kind not in self.notifications_off
 
     def department_of(self, respondent: str | None) -> str | None:
         """The configured department a respondent names, or None."""

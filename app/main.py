@@ -40,6 +40,7 @@ from app.kit.permissions import PERMISSIONS, Role
 from app.mediation.router import router as mediation_router
 from app.messages.router import router as messages_router
 from app.middleware import LimitsAndHeaders, ProblemCORS, page_policy
+from app.notifications.router import router as notifications_router
 from app.records.router import router as records_router
 from app.reference import router as reference_router
 from app.remedies.router import router as remedies_router
@@ -47,7 +48,7 @@ from app.retaliation.router import router as retaliation_router
 from app.retention.router import router as retention_router
 from app.search.router import router as search_router
 from app.statistics.router import router as statistics_router
-from app.web import acting, i18n, pages, problems, rendering, residents
+from app.web import acting, emails, i18n, pages, problems, rendering, residents
 from app.web.console.routes import router as console_router
 
 log = logging.getLogger("ombuds")
@@ -166,8 +167,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(export.router)
     app.include_router(export.me_router)
     app.include_router(erasure_router)
+    app.include_router(notifications_router)
     # The public pages (HTML, outside the API's contract) and their one stylesheet.
     app.include_router(pages.router)
+    app.include_router(emails.router)
     app.include_router(console_router)
     app.mount("/static", StaticFiles(directory=rendering.STATIC_DIR), name="static")
     # A refusal on a page a browser reads is a page in the reader's language, not JSON.

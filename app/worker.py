@@ -2,7 +2,8 @@
 
 Each round it seals new audit entries into the hash chain, folds noted changes into the
 statistics aggregate, purges cases past their retention, delivers due releases to the
-monitoring module, sends the due email notifications (app/notifications), publishes the
+monitoring module, writes the reminders of deadlines coming due and the heads' daily digests,
+sends the due email notifications (app/notifications), publishes the
 statistics releases of closed periods, and forgets delivered pushes after the configured time.
 Everything is coordinated through PostgreSQL (SKIP LOCKED, advisory locks).
 """
@@ -27,6 +28,7 @@ from app.attachments.storage import LocalStorage
 from app.audit.chain import roll_up, seal
 from app.config import Settings
 from app.crypto import Sealer
+from app.deadlines import reminders
 from app.heartbeat import Heartbeat, heartbeat_path
 from app.kit import metrics
 from app.kit.outbound import PinnedTransport
@@ -66,6 +68,7 @@ class Round:
     unreleased: int = 0  # periods due whose release failed (logged; tried again at the next check)
     forgotten: int = 0
     mailed: int = 0  # notifications sent
+    reminded: int = 0  # reminders and digests written (each once, whichever worker writes it)
     mail_failed: int = 0  # notifications not sent this time (retried later, or dead)
     purged: int = 0
     rolled_up: int = 0  # audit entries past the longest retention, rolled into an anchor
@@ -82,6 +85,7 @@ class Round:
             or self.purged
             or self.released
             or self.mailed
+            or self.reminded
             or self.mail_failed
         )
 
@@ -93,6 +97,7 @@ class Worker:
     http: httpx.AsyncClient
     next_release_check: datetime = field(default_factory=lambda: datetime.min.replace(tzinfo=UTC))
     next_forget: datetime = field(default_factory=lambda: datetime.min.replace(tzinfo=UTC))
+    next_remind: datetime = field(default_factory=lambda: datetime.min.replace(tzinfo=UTC))
     storage: LocalStorage = field(init=False)
     sealer: Sealer = field(init=False)
     mailer: mail.Transport = field(init=False)
@@ -115,6 +120,7 @@ class Worker:
             ("seal", self.seal),
             ("fold", self.fold),
             ("deliver", self.deliver),
+            ("remind", self.remind_if_due),
             ("notify", self.notify),
             ("purge", self.purge),
             ("release", self.release_if_due),
@@ -144,6 +150,17 @@ class Worker:
         if self.settings.monitoring_url is not None:
             outcome = await relay.deliver_batch(self.pool, self.http, self.settings)
             done.delivered, done.failed = outcome.delivered, outcome.failed
+
+    async def remind_if_due(self, done: Round) -> None:
+        """Every few minutes: the reminders of deadlines coming due, and the heads' digests
+        (app.deadlines.reminders; each written once, however many workers look)."""
+        now = datetime.now(UTC)
+        if now < self.next_remind:
+            return
+        self.next_remind = now + timedelta(minutes=5)
+        async with self.pool.connection() as conn:
+            done.reminded = await reminders.remind(conn, self.settings, now)
+            done.reminded += await reminders.digest(conn, self.settings, now)
 
     async def notify(self, done: Round) -> None:
         outcome = await notifications.send_batch(self.pool, self.settings, self.sealer, self.mailer)

@@ -26,15 +26,15 @@ c AS (
   INSERT INTO complaints (
     id, reference, receipt_hash, track, status, summary, description, rights_affected,
     discrimination_grounds, respondent, department, incident_from, incident_to, incident_location,
-    remedy_sought, language, anonymous, complainant_subject, reporter_alias, acknowledge_by,
-    feedback_by)
+    remedy_sought, language, anonymous, email_updates, complainant_subject, reporter_alias,
+    acknowledge_by, feedback_by)
   SELECT
     %(id)s, %(prefix)s || '-' || to_char(now() AT TIME ZONE 'UTC', 'YYYY') || '-'
       || lpad(b.n::text, greatest(6, length(b.n::text)), '0'),
     %(receipt_hash)s, b.track, 'submitted', b.summary, b.description, b.rights_affected,
     b.discrimination_grounds, b.respondent, %(department)s, (b.incident->>'date_from')::date,
     (b.incident->>'date_to')::date, b.incident->>'location', b.remedy_sought, b.language,
-    %(anonymous)s, %(complainant_subject)s, %(reporter_alias)s,
+    %(anonymous)s, %(email_updates)s, %(complainant_subject)s, %(reporter_alias)s,
     now() + make_interval(days => %(ack_days)s),
     now() + make_interval(days => %(ack_days)s) + make_interval(months => %(feedback_months)s)
   FROM b
@@ -59,6 +59,13 @@ _FILE_TRAITS = """traits AS (
   SELECT c.id, %(traits_key)s::text, %(traits_sealed)s::bytea FROM c
 ),
 """
+# The complainant is told the complaint was received (an email that never holds the receipt),
+# when they gave an email and chose it, and the office sends that kind.
+_FILE_TOLD = """told AS (
+  INSERT INTO notifications (kind, complaint_id, recipient, language)
+  SELECT 'filing_received', c.id, 'complainant', %(told_language)s FROM c
+),
+"""
 _FILED_TRAIL = ",\n".join(
     (
         timeline_cte("c", "id", "'file'", "NULL", "status"),
@@ -73,13 +80,14 @@ FROM c
 
 
 @cache
-def file_sql(contact: bool, named: bool, traits: bool) -> str:
+def file_sql(contact: bool, named: bool, traits: bool, told: bool = False) -> str:
     """The filing statement, with a CTE only for the parts this complaint has: a table the
     statement does not touch costs PostgreSQL nothing (an unused CTE still opens it)."""
     parts = (
         (_FILE_CONTACT if contact else "")
         + (_FILE_NAMED if named else "")
         + (_FILE_TRAITS if traits else "")
+        + (_FILE_TOLD if told else "")
     )
     return compose(_FILE_HEAD + "{parts}" + _FILE_TAIL, parts=parts, trail=_FILED_TRAIL)
 

@@ -63,6 +63,7 @@ from app.kit.errors import (
 )
 from app.kit.http import check_version
 from app.kit.ids import uuid7
+from app.kit.notify import email_language
 from app.kit.pagination import decode_cursor, encode_cursor
 from app.kit.permissions import Permission, Role
 from app.kit.principals import Actor, Principal, actor_of, reporter_actor
@@ -91,6 +92,15 @@ async def file_complaint(
     return await _file(conn, settings, sealer, body, principal)
 
 
+def _emailed(body: ComplaintIn) -> bool | None:
+    """True when the complainant gave an email and did not choose another channel: their case's
+    emails are on. None otherwise: they are never emailed."""
+    contact = body.contact
+    if contact is None or not contact.email or contact.preferred_channel not in (None, "email"):
+        return None
+    return True
+
+
 async def _file(
     conn: Conn, settings: Settings, sealer: Sealer, body: ComplaintIn, principal: Principal | None
 ) -> Filed:
@@ -112,10 +122,13 @@ async def _file(
         traits_key, traits_sealed = sealer.seal(traits, complaint_id, CHARACTERISTICS)
     ack_days, feedback_months = settings.deadlines(body.track)
     alias = pseudonym(settings, complaint_id) if body.track is Track.anti_corruption else None
+    emailed = _emailed(body)
+    told = bool(emailed) and settings.tells("filing_received")
     sql = queries.file_sql(
         contact=contact_sealed is not None,
         named=named_sealed is not None,
         traits=body.characteristics is not None,
+        told=told,
     )
     cur = await conn.execute(
         sql,
@@ -133,6 +146,8 @@ async def _file(
                 settings.receipt_key.get_secret_value().encode(), receipt
             ),
             "anonymous": body.contact is None and resident is None,
+            "email_updates": emailed,
+            "told_language": email_language(body.language) if told else None,
             "complainant_subject": resident,
             "reporter_alias": alias,
             "department": settings.department_of(body.respondent),

@@ -139,7 +139,7 @@ WITH c AS (
   UPDATE complaints SET
     summary = %(erased)s, description = %(erased)s, remedy_sought = %(erased)s,
     respondent = NULL, incident_location = NULL, incident_from = NULL, incident_to = NULL,
-    legal_hold_reason = NULL, complainant_subject = NULL, anonymous = true,
+    legal_hold_reason = NULL, complainant_subject = NULL, anonymous = true, email_updates = NULL,
     version = version + 1, updated_at = now()
   WHERE id = %(id)s
   RETURNING *

@@ -15,6 +15,32 @@ from app.kit.sql import Conn, compose
 
 COMPLAINANT = "complainant"
 
+# Every notification, by kind: to whom (the recipient's role), and what sets it off. All are sent
+# unless OMBUDS_NOTIFICATIONS_OFF names the kind; a complainant can stop the emails of their case,
+# and staff the kinds they do not want (their preferences in the console).
+KINDS: dict[str, tuple[str, str]] = {
+    "filing_received": ("complainant", "the complaint was filed (never the receipt)"),
+    "acknowledged": ("complainant", "the office acknowledged it"),
+    "feedback_given": ("complainant", "feedback on the handling was given"),
+    "message_from_office": ("complainant", "the office sent a message"),
+    "hearing_scheduled": ("complainant", "a hearing was scheduled"),
+    "hearing_changed": ("complainant", "a hearing was moved"),
+    "hearing_cancelled": ("complainant", "a hearing was cancelled"),
+    "decision_communicated": ("complainant", "the decision was communicated"),
+    "remedy_outcome": ("complainant", "a remedy's implementation was assessed"),
+    "identity_notice": ("complainant", "notice before the reporter's identity is disclosed"),
+    "erasure_answered": ("complainant", "a request to erase personal data was answered"),
+    "assigned": ("staff", "a case was assigned to them"),
+    "message_from_complainant": ("staff", "the complainant wrote on their case"),
+    "deadline_reminder": ("staff", "a deadline on their case is due in a few days"),
+    "overdue_digest": ("staff", "heads of office, daily: the overdue deadlines of their track"),
+    "information_request": ("department", "the office asks the department for information"),
+    "remedy_recommended": ("department", "a remedy is addressed to the department"),
+    "department_reminder": ("department", "a request or remedy is due in a few days"),
+}
+# What staff may turn off for themselves (the console's preferences page).
+STAFF_KINDS = tuple(k for k, (role, _) in KINDS.items() if role == "staff")
+
 _INSERT = """
 INSERT INTO notifications (kind, complaint_id, recipient, language, dedupe)
 VALUES (%(kind)s, %(complaint_id)s, %(recipient)s, %(language)s, %(dedupe)s)
@@ -64,15 +90,23 @@ async def notify(
 
 
 # The complainant is told in the case's language when the emails are written in it, else in
-# English. An anonymous case is never told (the flag is set at filing and by an erasure): whether
-# a case that is not anonymous has an address at all is the sender's to find, when it unseals.
+# English. Only a case whose emails are on is told (`email_updates`: the complainant gave an
+# email and chose it, and has not stopped them); an anonymous case never (an erasure sets both).
+EMAIL_LANGUAGES = ("en", "fr", "es", "ar")
 _LANGUAGE = "CASE WHEN {c}.language IN ('en', 'fr', 'es', 'ar') THEN {c}.language ELSE 'en' END"
+
+
+def email_language(language: str | None) -> str:
+    """The language a complainant's emails are written in (the case's, when there are emails in
+    it)."""
+    return language if language in EMAIL_LANGUAGES else "en"
+
 
 _COMPLAINANT_CTE = """{name} AS (
   INSERT INTO notifications (kind, complaint_id, recipient, language)
   SELECT {kind}, {source}.id, 'complainant', {language}
   FROM {source}
-  WHERE NOT {source}.anonymous AND ({when})
+  WHERE NOT {source}.anonymous AND {source}.email_updates AND ({when})
 )"""
 
 _INSERT_COMPLAINANT = compose(
@@ -80,7 +114,7 @@ _INSERT_COMPLAINANT = compose(
 INSERT INTO notifications (kind, complaint_id, recipient, language)
 SELECT %(kind)s, c.id, 'complainant', {language}
 FROM complaints c
-WHERE c.id = %(complaint_id)s AND NOT c.anonymous
+WHERE c.id = %(complaint_id)s AND NOT c.anonymous AND c.email_updates
 """,
     language=_LANGUAGE.format(c="c"),
 )
@@ -105,14 +139,16 @@ def recipients_cte(
 
 def complainant_cte(source: str, kind: str, *, name: str = "told", when: str = "true") -> str:
     """A CTE telling the complainant, for a statement that writes the complaint as `source` (a
-    CTE returning its `id`, `anonymous` and `language`): `kind` is SQL (a literal or a
-    parameter), and nothing is written for an anonymous case or when `when` is false."""
+    CTE returning its `id`, `anonymous`, `email_updates` and `language`): `kind` is SQL (a
+    literal or a parameter), and nothing is written for a case whose emails are off, an
+    anonymous case, or when `when` is false."""
     return _COMPLAINANT_CTE.format(
         name=name, kind=kind, source=source, language=_LANGUAGE.format(c=source), when=when
     )
 
 
 async def notify_complainant(conn: Conn, kind: str, complaint_id: UUID) -> None:
-    """Queue one email to the complainant of this case, in its language; nothing for an
-    anonymous case. One statement, reading the complaint row only (never its sealed contact)."""
+    """Queue one email to the complainant of this case, in its language; nothing for a case whose
+    emails are off (or an anonymous one). One statement, reading the complaint row only (never
+    its sealed contact)."""
     await conn.execute(_INSERT_COMPLAINANT, {"kind": kind, "complaint_id": complaint_id})

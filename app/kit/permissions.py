@@ -76,6 +76,9 @@ class Permission(StrEnum):
     statistics_read = "statistics.read"
     statistics_publish = "statistics.publish"  # revise a statistics release
     audit_read = "audit.read"
+    # Emails (app/notifications).
+    email_case = "email.case"  # stop or restart the emails about one's own case
+    email_preferences = "email.preferences"  # staff: the kinds of email one receives
 
 
 P = Permission
@@ -110,6 +113,7 @@ _HANDLING = frozenset(
         P.record_write,
         P.retention_read,
         P.erasure_handle,
+        P.email_preferences,
     }
 )
 # What the head of an office adds: decide who handles a case, keep a named person away from it,
@@ -137,6 +141,7 @@ _COMPLAINANT = frozenset(
         P.attachment_read,
         P.attachment_write,
         P.retaliation_report,
+        P.email_case,
         P.record_read,
         P.record_respond,
         P.data_export,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import ssl
 from dataclasses import dataclass
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -26,6 +27,9 @@ from uuid import UUID
 import aiosmtplib
 
 from app.config import Settings
+from app.deadlines.reminders import DIGEST_LINES, Overdue
+from app.notifications.links import unsubscribe_token
+from app.web.console.labels import DEADLINE
 from app.web.i18n import N_, Texts, texts_in
 
 ANTI_CORRUPTION = "anti_corruption"
@@ -34,6 +38,7 @@ ANTI_CORRUPTION = "anti_corruption"
 # here is told as "an update": a kind's name never reaches an email as such (it could say more
 # than the email may). The complainant of the confidential track is only ever told "an update".
 _COMPLAINANT_WHAT: dict[str, str] = {
+    "filing_received": N_("The office received your case."),
     "acknowledged": N_("The office acknowledged receipt of your case."),
     "feedback_given": N_("The office has news on how your case is handled."),
     "decision_communicated": N_("The office has communicated a decision on your case."),
@@ -42,6 +47,7 @@ _COMPLAINANT_WHAT: dict[str, str] = {
     "hearing_changed": N_("A hearing was changed."),
     "hearing_cancelled": N_("A hearing was cancelled."),
     "message_from_office": N_("The office sent you a message."),
+    "remedy_outcome": N_("The office recorded the outcome of a remedy on your case."),
 }
 _STAFF_WHAT: dict[str, str] = {
     "assigned": N_("A case was assigned to you."),
@@ -51,6 +57,17 @@ _DEPARTMENT_WHAT: dict[str, str] = {
     "information_request": N_("The office asks your department for information on a case."),
     "remedy_recommended": N_("The office recommends a remedy to your department."),
 }
+# Reminders: which deadline (the console's own names for them) and when it is due.
+_STAFF_REMINDER = N_("A deadline on the case is due on %(day)s: %(deadline)s.")
+_DEPARTMENT_REMINDER = N_(
+    "Something the office asked of your department is due on %(day)s: %(deadline)s."
+)
+# The heads' digest: the overdue deadlines of their track, each with its case's reference.
+_DIGEST_SUBJECT = N_("Overdue deadlines on the cases of your office")
+_DIGEST_INTRO = N_("These deadlines have passed on cases you may see:")
+_DIGEST_LINE = N_("%(reference)s: %(deadline)s, due on %(day)s. %(link)s")
+_DIGEST_MORE = N_("There are more. The deadlines board lists them all: %(link)s")
+_STOP = N_("To stop these emails, open: %(link)s")
 _UPDATE = N_("There is an update on the case.")
 
 # The complainant's subject is the residents' pages' own words (already in the catalogs).
@@ -82,6 +99,9 @@ class Notice:
     complaint_id: UUID | None
     reference: str | None
     track: str | None
+    deadline: str | None = None  # a reminder's deadline (its kind)
+    due_at: datetime | None = None
+    overdue: tuple[Overdue, ...] = ()  # a digest's lines, read at send time
 
     @property
     def role(self) -> str:
@@ -116,11 +136,42 @@ def _complainant(settings: Settings, texts: Texts, notice: Notice) -> tuple[str,
     return texts(_COMPLAINANT_SUBJECT), [*lines, texts(_COMPLAINANT_SAFE)]
 
 
+def _deadline(texts: Texts, notice: Notice) -> dict[str, str]:
+    name = DEADLINE.get(notice.deadline or "")
+    return {
+        "day": texts.day(notice.due_at) if notice.due_at else "-",
+        "deadline": texts(name).lower() if name else "-",
+    }
+
+
 def _staff(settings: Settings, texts: Texts, notice: Notice) -> tuple[str, list[str]]:
+    if notice.kind == "overdue_digest":
+        return _digest(settings, texts, notice)
     reference = notice.reference or "-"
     path = f"/console/cases/{notice.complaint_id}" if notice.complaint_id else "/console"
     how = texts(_STAFF_HOW, reference=reference, link=_link(settings, path))
-    return texts(_STAFF_SUBJECT, reference=reference), [_what(texts, _STAFF_WHAT, notice.kind), how]
+    if notice.kind == "deadline_reminder":
+        what = texts(_STAFF_REMINDER, **_deadline(texts, notice))
+    else:
+        what = _what(texts, _STAFF_WHAT, notice.kind)
+    return texts(_STAFF_SUBJECT, reference=reference), [what, how]
+
+
+def _digest(settings: Settings, texts: Texts, notice: Notice) -> tuple[str, list[str]]:
+    lines = [
+        texts(
+            _DIGEST_LINE,
+            reference=item.reference,
+            deadline=texts(DEADLINE.get(item.deadline, item.deadline)).lower(),
+            day=texts.day(item.due_at),
+            link=_link(settings, f"/console/cases/{item.complaint_id}"),
+        )
+        for item in notice.overdue[:DIGEST_LINES]
+    ]
+    paragraphs = [texts(_DIGEST_INTRO), "\n".join(lines)]
+    if len(notice.overdue) > DIGEST_LINES:
+        paragraphs.append(texts(_DIGEST_MORE, link=_link(settings, "/console/deadlines")))
+    return texts(_DIGEST_SUBJECT), paragraphs
 
 
 def _department(settings: Settings, texts: Texts, notice: Notice) -> tuple[str, list[str]]:
@@ -130,7 +181,11 @@ def _department(settings: Settings, texts: Texts, notice: Notice) -> tuple[str, 
     else:
         subject = texts(_DEPARTMENT_SUBJECT)
     how = texts(_DEPARTMENT_HOW, link=_link(settings, "/portal"))
-    return subject, [_what(texts, _DEPARTMENT_WHAT, notice.kind), how]
+    if notice.kind == "department_reminder":
+        what = texts(_DEPARTMENT_REMINDER, **_deadline(texts, notice))
+    else:
+        what = _what(texts, _DEPARTMENT_WHAT, notice.kind)
+    return subject, [what, how]
 
 
 def compose(settings: Settings, notice: Notice, to: list[str]) -> EmailMessage:
@@ -149,9 +204,15 @@ def compose(settings: Settings, notice: Notice, to: list[str]) -> EmailMessage:
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = message_id(settings, notice.id)
     message["Auto-Submitted"] = "auto-generated"
-    if notice.role == "complainant":
-        message["List-Unsubscribe"] = f"<{_link(settings, '/case')}>"
-    message.set_content("\n\n".join([*paragraphs, texts(_AUTOMATIC)]) + "\n")
+    closing = [texts(_AUTOMATIC)]
+    if notice.role in ("complainant", "staff"):
+        # One click stops them (RFC 8058): the complainant's emails about this case, or this
+        # kind for a staff member. A department's requests are the office's, not a list.
+        stop = _link(settings, f"/unsubscribe/{unsubscribe_token(settings, notice.id)}")
+        message["List-Unsubscribe"] = f"<{stop}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        closing.append(texts(_STOP, link=stop))
+    message.set_content("\n\n".join([*paragraphs, *closing]) + "\n")
     message["Content-Language"] = texts.lang  # after the content: set_content clears Content-*
     return message
 

@@ -11,7 +11,8 @@ from sqlmodel import SQLModel
 
 from app.kit.columns import code, code_domain, column, moment, serial, text_field
 
-NOTIFICATION_STATUS = code_domain("notification_status", ["pending", "sent", "dead"])
+# `withheld`: not sent on purpose (the kind turned off, the recipient opted out, no address).
+NOTIFICATION_STATUS = code_domain("notification_status", ["pending", "sent", "dead", "withheld"])
 
 
 class Notification(SQLModel, table=True):
@@ -40,6 +41,9 @@ class Notification(SQLModel, table=True):
     language: str = text_field(server_default="en")
     # A reminder is sent once per deadline and recipient, however many workers look for it.
     dedupe: str | None = text_field(nullable=True, unique=True)
+    # A reminder's deadline (its kind, as in the deadlines view) and when it is due.
+    deadline: str | None = text_field(nullable=True)
+    due_at: datetime | None = moment(nullable=True)
     status: str = code(NOTIFICATION_STATUS, server_default="pending")
     attempts: int = column(sa.Integer, server_default="0")
     next_attempt_at: datetime = moment(now=True)

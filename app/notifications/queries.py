@@ -17,12 +17,13 @@ WITH due AS MATERIALIZED (
   SET next_attempt_at = now() + make_interval(secs => %(lease)s)
   FROM due
   WHERE n.id = due.id
-  RETURNING n.id, n.kind, n.complaint_id, n.recipient, n.language, n.attempts
+  RETURNING n.id, n.kind, n.complaint_id, n.recipient, n.language, n.attempts, n.deadline,
+            n.due_at
 )
-SELECT cl.id, cl.kind, cl.complaint_id, cl.recipient, cl.language, cl.attempts,
-       c.reference, c.track,
+SELECT cl.id, cl.kind, cl.complaint_id, cl.recipient, cl.language, cl.attempts, cl.deadline,
+       cl.due_at, c.reference, c.track, c.email_updates,
        cc.key_id AS contact_key, cc.sealed AS contact_sealed,
-       s.email AS staff_email
+       s.email AS staff_email, s.emails_off AS staff_emails_off, s.roles AS staff_roles
 FROM claimed cl
 LEFT JOIN complaints c ON c.id = cl.complaint_id
 LEFT JOIN complainant_contacts cc
@@ -53,6 +54,13 @@ RETURNING status
 DEAD = """
 UPDATE notifications
 SET status = 'dead', attempts = attempts + %(tried)s, last_error = %(error)s
+WHERE id = %(id)s AND status = 'pending'
+"""
+
+# Not sent on purpose: the kind turned off, the recipient opted out, no address.
+WITHHELD = """
+UPDATE notifications
+SET status = 'withheld', last_error = %(reason)s
 WHERE id = %(id)s AND status = 'pending'
 """
 

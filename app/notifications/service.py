@@ -6,8 +6,12 @@ that dies mid-batch only delays its rows until the lease runs out. For each row 
 address (the complainant's: their sealed contact, opened here, at send time, and nowhere else;
 a staff member's: the staff directory; a department's: OMBUDS_DEPARTMENT_EMAILS), sends, and
 records the outcome at once. A temporary failure backs off exponentially with jitter until
-OMBUDS_NOTIFICATION_MAX_ATTEMPTS; a refusal, or no address to send to, makes the row dead until
-someone replays it.
+OMBUDS_NOTIFICATION_MAX_ATTEMPTS; a refusal makes the row dead until someone replays it.
+
+A row is `withheld` (not sent, on purpose, and not a failure) when the office turned its kind off
+(OMBUDS_NOTIFICATIONS_OFF), when the complainant stopped the emails of their case or the staff
+member turned the kind off for themselves (checked again here: the choice may come after the row
+was written), or when there is no address to send it to.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import asyncio
 import logging
 import random
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -24,6 +28,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from app.config import Settings
 from app.crypto import Sealer
+from app.deadlines.reminders import DIGEST_LINES, Overdue, overdue_for
 from app.kit.errors import AppError
 from app.kit.sealed import CONTACT, ContactOut, open_sealed
 from app.kit.sql import Conn
@@ -33,6 +38,9 @@ from app.notifications import queries as q
 log = logging.getLogger("ombuds.notifications")
 
 NO_ADDRESS = "no email address"
+TURNED_OFF = "the office does not send this kind"
+STOPPED = "the complainant stopped the emails of this case"
+STAFF_OFF = "the staff member turned this kind off"
 
 
 @dataclass
@@ -41,6 +49,7 @@ class Outcome:
     sent: int = 0
     retried: int = 0  # failed this time, tried again later
     dead: int = 0
+    withheld: int = 0  # not sent on purpose
 
 
 @dataclass(frozen=True)
@@ -103,7 +112,7 @@ def addresses(settings: Settings, sealer: Sealer, row: dict[str, Any]) -> list[s
     return []
 
 
-def notice_of(row: dict[str, Any]) -> mail.Notice:
+def notice_of(row: dict[str, Any], overdue: tuple[Overdue, ...] = ()) -> mail.Notice:
     return mail.Notice(
         id=int(row["id"]),
         kind=str(row["kind"]),
@@ -112,7 +121,48 @@ def notice_of(row: dict[str, Any]) -> mail.Notice:
         complaint_id=row["complaint_id"],
         reference=row["reference"],
         track=row["track"],
+        deadline=row.get("deadline"),
+        due_at=row.get("due_at"),
+        overdue=overdue,
     )
+
+
+def withheld_because(settings: Settings, row: dict[str, Any]) -> str | None:
+    """Why this row is not to be sent at all, or None."""
+    kind = str(row["kind"])
+    if not settings.tells(kind):
+        return TURNED_OFF
+    role = str(row["recipient"]).partition(":")[0]
+    if role == "complainant" and row["email_updates"] is not True:
+        return STOPPED if row["email_updates"] is False else NO_ADDRESS
+    if role == "staff" and kind in (row["staff_emails_off"] or ()):
+        return STAFF_OFF
+    return None
+
+
+async def _digests(
+    pool: AsyncConnectionPool[Any], settings: Settings, rows: list[dict[str, Any]]
+) -> dict[int, tuple[Overdue, ...]]:
+    """The overdue items of each digest in the batch, read now (the row holds none of them): one
+    more than a digest lists, so the email can say there are more."""
+    found: dict[int, tuple[Overdue, ...]] = {}
+    wanted = [r for r in rows if r["kind"] == "overdue_digest" and r["staff_roles"] is not None]
+    if not wanted:
+        return found
+    now = datetime.now(UTC)
+    async with pool.connection() as conn:
+        for row in wanted:
+            found[int(row["id"])] = tuple(
+                await overdue_for(
+                    conn,
+                    str(row["recipient"]).partition(":")[2],
+                    list(row["staff_roles"]),
+                    settings.stale_after_months,
+                    now,
+                    DIGEST_LINES + 1,
+                )
+            )
+    return found
 
 
 async def send_batch(
@@ -126,11 +176,12 @@ async def send_batch(
         )
         rows = await cur.fetchall()
     outcome = Outcome(claimed=len(rows))
+    digests = await _digests(pool, settings, rows)
     limit = asyncio.Semaphore(settings.worker_concurrency)
 
     async def one(row: dict[str, Any]) -> None:
         async with limit:
-            await _send_one(pool, settings, sealer, transport, row, outcome)
+            await _send_one(pool, settings, sealer, transport, row, outcome, digests)
 
     await asyncio.gather(*(one(r) for r in rows))
     return outcome
@@ -143,16 +194,23 @@ async def _send_one(
     transport: mail.Transport,
     row: dict[str, Any],
     outcome: Outcome,
+    digests: dict[int, tuple[Overdue, ...]],
 ) -> None:
-    try:
-        to = addresses(settings, sealer, row)
-    except _Unopened:
-        await _retry(pool, settings, row, "the complainant's contact did not open", outcome)
+    reason = withheld_because(settings, row)
+    if reason is None:
+        try:
+            to = addresses(settings, sealer, row)
+        except _Unopened:
+            await _retry(pool, settings, row, "the complainant's contact did not open", outcome)
+            return
+        if not to:
+            reason = NO_ADDRESS
+    if reason is None and row["kind"] == "overdue_digest" and not digests.get(int(row["id"])):
+        reason = "nothing is overdue any more"
+    if reason is not None:
+        await _withhold(pool, row, reason, outcome)
         return
-    if not to:
-        await _dead(pool, row, NO_ADDRESS, tried=0, outcome=outcome)
-        return
-    message = mail.compose(settings, notice_of(row), to)
+    message = mail.compose(settings, notice_of(row, digests.get(int(row["id"]), ())), to)
     try:
         await transport.send(message, to)
     except mail.Permanent as refused:
@@ -193,6 +251,14 @@ async def _retry(
         outcome.dead += 1
     else:
         outcome.retried += 1
+
+
+async def _withhold(
+    pool: AsyncConnectionPool[Any], row: dict[str, Any], reason: str, outcome: Outcome
+) -> None:
+    async with pool.connection() as conn:
+        await conn.execute(q.WITHHELD, {"id": row["id"], "reason": reason})
+    outcome.withheld += 1
 
 
 async def _dead(

@@ -9,7 +9,7 @@ from app.complaints.workflow import Status
 from app.findings.models import FindingOutcome
 from app.kit.access import lock, reach
 from app.kit.errors import Conflict, NotFound
-from app.kit.notify import department, notify
+from app.kit.notify import department, notify, notify_complainant
 from app.kit.pagination import split_page
 from app.kit.principals import Principal
 from app.kit.sql import Conn, Params, all_rows, compose
@@ -98,6 +98,8 @@ async def assess(
     )
     if await cur.fetchone() is None:
         raise NotFound("No remedy with this id belongs to this complaint.")
+    # The complainant is told that the outcome of a remedy was recorded (not which, nor how).
+    await notify_complainant(conn, "remedy_outcome", complaint_id)
     return (await _for_complaint(conn, principal, complaint_id, remedy_id))[0]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as pg
 from sqlmodel import SQLModel
 
 from app.kit.columns import column, key, moment, text_field, texts
@@ -24,5 +25,7 @@ class StaffMember(SQLModel, table=True):
     department: str | None = text_field(nullable=True)
     # Set from the command line: a sign-in does not overwrite it with the provider's claims.
     pinned: bool = column(sa.Boolean, server_default=sa.false())
+    # The kinds of notification this member turned off for themselves (app.kit.notify.KINDS).
+    emails_off: list[str] = column(pg.ARRAY(sa.Text), server_default=sa.text("'{}'::text[]"))
     first_seen: datetime = moment(now=True)
     last_seen: datetime = moment(now=True)

@@ -196,19 +196,25 @@ async def test_each_recipient_gets_a_content_free_email_in_their_language(
     assert complainant["Content-Language"] == "fr"
     assert complainant["Message-ID"] == f"<ombuds-notification-{to_complainant}@city.example>"
     assert complainant["Auto-Submitted"] == "auto-generated"
-    assert complainant["List-Unsubscribe"] == "<https://ombuds.city.example/case>"
+    # One click stops the case's emails (RFC 8058): a link signed for this notification.
+    stop = f"https://ombuds.city.example/unsubscribe/{to_complainant}."
+    assert complainant["List-Unsubscribe"].strip().startswith(f"<{stop}")
+    assert complainant["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert not complainant.is_multipart()
     assert complainant.get_content_type() == "text/plain"
     text = complainant.get_content()  # type: ignore[attr-defined]
     assert "https://ombuds.city.example/follow" in text
     assert filed["reference"] in text  # the ombudsperson track: the reference is no secret
     assert "Human Rights Office" in text
+    assert f"Pour ne plus recevoir ces courriels, ouvrez : {stop}" in text
 
     officer = email.message_from_bytes(by_to[("alice@city.example",)], policy=email.policy.default)
     assert officer["Subject"] == f"Case {filed['reference']}: an update"
     assert officer["Content-Language"] == "en"
     assert officer["Message-ID"] == f"<ombuds-notification-{to_staff}@city.example>"
-    assert officer["List-Unsubscribe"] is None
+    assert officer["List-Unsubscribe"].strip().startswith(
+        f"<https://ombuds.city.example/unsubscribe/{to_staff}."
+    )
     text = officer.get_content()  # type: ignore[attr-defined]
     assert f"https://ombuds.city.example/console/cases/{cid}" in text
     assert "The complainant sent a message on the case." in text
@@ -218,6 +224,7 @@ async def test_each_recipient_gets_a_content_free_email_in_their_language(
     assert housing["Content-Language"] == "es"
     assert housing["Message-ID"] == f"<ombuds-notification-{to_housing}@city.example>"
     assert "https://ombuds.city.example/portal" in housing.get_content()  # type: ignore[attr-defined]
+    assert housing["List-Unsubscribe"] is None  # the office's requests are not a mailing list
 
     for _, raw in inbox.received:
         assert_content_free(everything(raw), filed)
@@ -249,7 +256,7 @@ async def test_the_confidential_track_is_not_named(
         assert "https://ombuds.city.example/follow" in text
 
 
-async def test_no_address_is_a_dead_notification_that_says_so(
+async def test_nowhere_to_send_it_is_withheld_not_a_failure(
     client: httpx.AsyncClient, db: Any, pool: Any, settings: Settings, smtp: tuple[Inbox, int]
 ) -> None:
     inbox, port = smtp
@@ -269,21 +276,52 @@ async def test_no_address_is_a_dead_notification_that_says_so(
 
     outcome = await send(pool, via(settings, port))
 
-    assert (outcome.sent, outcome.dead) == (0, 4)
+    assert (outcome.sent, outcome.dead, outcome.withheld) == (0, 0, 4)
     assert inbox.received == []
     for notification_id in ids:
-        dead = row(db, notification_id)
-        assert (dead["status"], dead["attempts"], dead["last_error"]) == (
-            "dead",
+        withheld = row(db, notification_id)
+        assert (withheld["status"], withheld["attempts"], withheld["last_error"]) == (
+            "withheld",
             0,
             "no email address",
         )
+    async with pool.connection() as conn:  # nothing failed: the case page has nothing to say
+        assert await service.dead_of_case(conn, UUID(by_phone["id"])) == []
+
+
+async def test_what_was_turned_off_or_stopped_is_withheld_even_once_queued(
+    client: httpx.AsyncClient, db: Any, pool: Any, settings: Settings, smtp: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp
+    stopped, kept = await file(client, db), await file(client, db)
     async with pool.connection() as conn:
-        listed = await service.dead_of_case(conn, UUID(by_phone["id"]))
-    assert [(d.id, d.recipient, d.last_error) for d in listed] == [
-        (ids[1], "complainant", "no email address"),
-        (ids[2], "staff:nobody", "no email address"),
-        (ids[3], "department:Police", "no email address"),
+        await set_member(
+            conn, subject="alice", name="Alice", email="alice@city.example", roles=["ombudsperson"]
+        )
+    ids = [
+        await queue(pool, "acknowledged", stopped["id"], COMPLAINANT),
+        await queue(pool, "feedback_given", kept["id"], COMPLAINANT),  # turned off by the office
+        await queue(pool, "assigned", kept["id"], staff("alice")),  # turned off by Alice
+        await queue(pool, "message_from_complainant", kept["id"], staff("alice")),
+        await queue(pool, "acknowledged", kept["id"], COMPLAINANT),
+    ]
+    # Chosen after the rows were written: the worker looks again when it sends.
+    db.execute("UPDATE complaints SET email_updates = false WHERE id = %s", (stopped["id"],))
+    db.execute("UPDATE staff SET emails_off = '{assigned}' WHERE subject = 'alice'")
+
+    outcome = await send(pool, via(settings, port, notifications_off=["feedback_given"]))
+
+    assert (outcome.sent, outcome.withheld, outcome.dead) == (2, 3, 0)
+    assert [(row(db, i)["status"], row(db, i)["last_error"]) for i in ids] == [
+        ("withheld", "the complainant stopped the emails of this case"),
+        ("withheld", "the office does not send this kind"),
+        ("withheld", "the staff member turned this kind off"),
+        ("sent", None),
+        ("sent", None),
+    ]
+    assert sorted(to for to, _ in inbox.received) == [
+        ["alice@city.example"],
+        ["resident-7@example.org"],
     ]
 
 

@@ -21,12 +21,13 @@ HEARING = {
 }
 
 
-def told(db: Any, complaint_id: str) -> list[tuple[str, str, str]]:
-    """The case's notification rows, oldest first: (kind, recipient, language)."""
+def told(db: Any, complaint_id: str, *, filing: bool = False) -> list[tuple[str, str, str]]:
+    """The case's notification rows, oldest first: (kind, recipient, language); those after the
+    filing's own (`filing_received`, tested on its own below) unless `filing`."""
     rows = db.execute(
         "SELECT kind, recipient, language, complaint_id::text AS cid, status FROM notifications "
-        "WHERE complaint_id = %s ORDER BY id",
-        (complaint_id,),
+        "WHERE complaint_id = %s AND (kind <> 'filing_received' OR %s) ORDER BY id",
+        (complaint_id, filing),
     ).fetchall()
     assert all(r["cid"] == complaint_id and r["status"] == "pending" for r in rows)
     return [(r["kind"], r["recipient"], r["language"]) for r in rows]
@@ -56,13 +57,31 @@ async def test_acknowledgement_tells_the_complainant_in_their_language(
     assert told(db, french["id"]) == [("acknowledged", "complainant", "fr")]
 
 
-async def test_a_resident_without_contact_details_is_not_anonymous(
+async def test_the_filing_is_told_only_to_whoever_gave_an_email_and_chose_it(
     client: httpx.AsyncClient, auth: Any, file_complaint: Any, db: Any
 ) -> None:
-    resident = auth("resident", sub="resident-7")
-    filed = await file_complaint(headers=resident, language="es")
-    await act(client, auth("ombudsperson_staff"), filed["id"], "acknowledge")
-    assert told(db, filed["id"]) == [("acknowledged", "complainant", "es")]
+    french = await file_complaint(contact=CONTACT, language="fr")
+    german = await file_complaint(contact={**CONTACT, "preferred_channel": "email"}, language="de")
+    by_phone = await file_complaint(contact={**CONTACT, "preferred_channel": "phone"})
+    no_email = await file_complaint(contact={"phone": "+33 1 23 45 67 89"})
+    anonymous = await file_complaint()
+    # A signed-in resident who gave no contact is not anonymous, but has no email to be told at.
+    resident = await file_complaint(headers=auth("resident", sub="resident-7"), language="es")
+    assert told(db, french["id"], filing=True) == [("filing_received", "complainant", "fr")]
+    assert told(db, german["id"], filing=True) == [("filing_received", "complainant", "en")]
+    for case in (by_phone, no_email, anonymous, resident):
+        assert told(db, case["id"], filing=True) == []
+    emails = {
+        c["id"]: db.execute(
+            "SELECT email_updates FROM complaints WHERE id = %s", (c["id"],)
+        ).fetchone()["email_updates"]
+        for c in (french, german, by_phone, no_email, anonymous, resident)
+    }
+    assert list(emails.values()) == [True, True, None, None, None, None]
+    # Nothing after the filing reaches those who are not emailed either.
+    for case in (by_phone, resident):
+        await act(client, auth("ombudsperson_staff"), case["id"], "acknowledge")
+        assert told(db, case["id"], filing=True) == []
 
 
 async def test_feedback_and_decisions_that_give_it_tell_the_complainant(
@@ -198,7 +217,7 @@ async def test_a_signed_in_resident_and_the_office_tell_each_other(
     client: httpx.AsyncClient, auth: Any, file_complaint: Any, db: Any
 ) -> None:
     resident = auth("resident", sub="resident-9")
-    filed = await file_complaint(headers=resident, language="es")  # no contact, not anonymous
+    filed = await file_complaint(headers=resident, contact=CONTACT, language="es")
     db.execute("UPDATE complaints SET handler_subject = 'handler-2' WHERE id = %s", (filed["id"],))
     path = f"/v1/complaints/{filed['id']}/messages"
     for headers in (resident, auth("ombudsperson_staff", sub="handler-2")):
@@ -208,6 +227,17 @@ async def test_a_signed_in_resident_and_the_office_tell_each_other(
         ("message_from_complainant", "staff:handler-2", "en"),
         ("message_from_office", "complainant", "es"),
     ]
+    # A resident who gave no email is not told of the office's message; the handler still is.
+    unreachable = await file_complaint(headers=resident, language="es")
+    db.execute(
+        "UPDATE complaints SET handler_subject = 'handler-2' WHERE id = %s", (unreachable["id"],)
+    )
+    for headers in (resident, auth("ombudsperson_staff", sub="handler-2")):
+        response = await client.post(
+            f"/v1/complaints/{unreachable['id']}/messages", json={"body": "A word."}, headers=headers
+        )
+        assert response.status_code == 201, response.text
+    assert told(db, unreachable["id"]) == [("message_from_complainant", "staff:handler-2", "en")]
 
 
 async def test_hearings_scheduled_moved_and_cancelled_are_told(

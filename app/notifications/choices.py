@@ -1,0 +1,103 @@
+"""Who wants the emails: a complainant's choice for their case, a staff member's for themselves,
+and the one-click link (RFC 8058) that stops them from an email. Each choice is recorded in the
+audit trail; none is a change to the case (its version, and its activity, stay as they were)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from app.kit.access import reach
+from app.kit.errors import Conflict
+from app.kit.notify import STAFF_KINDS
+from app.kit.principals import Principal
+from app.kit.sql import Conn
+from app.kit.trail import audit
+from app.notifications.schemas import CaseEmails, EmailPreferences
+
+_CASE = "SELECT email_updates FROM complaints WHERE id = %(id)s"
+_SET_CASE = """
+UPDATE complaints SET email_updates = %(on)s
+WHERE id = %(id)s AND email_updates IS NOT NULL
+RETURNING email_updates
+"""
+_PREFERENCES = "SELECT emails_off FROM staff WHERE subject = %(subject)s"
+# A member the directory does not know yet (an API-only token) is entered with their roles.
+_SET_PREFERENCES = """
+INSERT INTO staff (subject, roles, emails_off) VALUES (%(subject)s, %(roles)s, %(off)s)
+ON CONFLICT (subject) DO UPDATE SET emails_off = EXCLUDED.emails_off
+RETURNING emails_off
+"""
+# The one-click link: what the notification it names stops.
+_NOTIFICATION = "SELECT kind, complaint_id, recipient FROM notifications WHERE id = %(id)s"
+_STOP_STAFF_KIND = """
+UPDATE staff SET emails_off = array_append(emails_off, %(kind)s)
+WHERE subject = %(subject)s AND NOT (%(kind)s = ANY(emails_off))
+"""
+
+
+def _state(value: bool | None) -> CaseEmails:
+    return CaseEmails(emails="unavailable" if value is None else "on" if value else "off")
+
+
+async def case_emails(conn: Conn, principal: Principal, complaint_id: UUID) -> CaseEmails:
+    await reach(conn, principal, complaint_id)
+    row = await (await conn.execute(_CASE, {"id": complaint_id})).fetchone()
+    assert row is not None  # reached just above
+    return _state(row["email_updates"])
+
+
+async def set_case_emails(
+    conn: Conn, principal: Principal, complaint_id: UUID, on: bool
+) -> CaseEmails:
+    case = await reach(conn, principal, complaint_id)
+    row = await (await conn.execute(_SET_CASE, {"id": complaint_id, "on": on})).fetchone()
+    if row is None:
+        raise Conflict(
+            "No email address was given with this complaint, or another channel was chosen: "
+            "the office does not email about it."
+        )
+    action = "notification.case_emails_on" if on else "notification.case_emails_off"
+    await audit(conn, case.actor(principal), action, "complaint", complaint_id)
+    return _state(row["email_updates"])
+
+
+def _preferences(off: list[str]) -> EmailPreferences:
+    return EmailPreferences(
+        off=[k for k in STAFF_KINDS if k in off],  # type: ignore[misc]
+        kinds=list(STAFF_KINDS),  # type: ignore[arg-type]
+    )
+
+
+async def preferences(conn: Conn, principal: Principal) -> EmailPreferences:
+    row = await (await conn.execute(_PREFERENCES, {"subject": principal.subject})).fetchone()
+    return _preferences(list(row["emails_off"]) if row else [])
+
+
+async def set_preferences(conn: Conn, principal: Principal, off: list[str]) -> EmailPreferences:
+    params: dict[str, Any] = {
+        "subject": principal.subject,
+        "roles": sorted(r.value for r in principal.roles),
+        "off": [k for k in STAFF_KINDS if k in off],
+    }
+    row = await (await conn.execute(_SET_PREFERENCES, params)).fetchone()
+    assert row is not None
+    await audit(conn, principal.actor, "notification.preferences", "staff", principal.subject)
+    return _preferences(list(row["emails_off"]))
+
+
+async def stop(conn: Conn, notification_id: int) -> str | None:
+    """What the one-click link of this notification stops, now stopped: `case` (the
+    complainant's emails about the case) or `kind` (that kind, for the staff member); None when
+    the notification is gone (its case purged) or is not one a link stops."""
+    row = await (await conn.execute(_NOTIFICATION, {"id": notification_id})).fetchone()
+    if row is None:
+        return None
+    role, _, name = str(row["recipient"]).partition(":")
+    if role == "complainant" and row["complaint_id"] is not None:
+        await conn.execute(_SET_CASE, {"id": row["complaint_id"], "on": False})
+        return "case"
+    if role == "staff" and row["kind"] in STAFF_KINDS:
+        await conn.execute(_STOP_STAFF_KIND, {"subject": name, "kind": row["kind"]})
+        return "kind"
+    return None

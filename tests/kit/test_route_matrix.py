@@ -119,6 +119,8 @@ ROUTES: dict[tuple[str, str], Spec] = {
         },
     ),
     ("GET", f"{C}/export"): spec(FILERS),
+    ("GET", f"{C}/email-updates"): spec(FILERS),
+    ("PUT", f"{C}/email-updates"): spec(FILERS, body={"emails": False}),
     ("GET", f"{C}/findings"): spec(FILERS | HANDLERS),
     ("PUT", f"{C}/findings"): spec(
         HANDLERS,
@@ -259,6 +261,8 @@ ROUTES: dict[tuple[str, str], Spec] = {
         },
     ),
     ("GET", "/v1/me/export"): spec({RESIDENT}),
+    ("GET", "/v1/me/email-preferences"): spec(HANDLERS),
+    ("PUT", "/v1/me/email-preferences"): spec(HANDLERS, body={"off": ["overdue_digest"]}),
     ("GET", "/v1/remedies"): spec({DEPARTMENT}),
     ("GET", "/v1/remedies/{remedy_id}"): spec({DEPARTMENT}, status="remedy_follow_up"),
     ("POST", "/v1/remedies/{remedy_id}/reports"): spec(

@@ -234,7 +234,9 @@ async def test_a_signed_in_resident_and_the_office_tell_each_other(
     )
     for headers in (resident, auth("ombudsperson_staff", sub="handler-2")):
         response = await client.post(
-            f"/v1/complaints/{unreachable['id']}/messages", json={"body": "A word."}, headers=headers
+            f"/v1/complaints/{unreachable['id']}/messages",
+            json={"body": "A word."},
+            headers=headers,
         )
         assert response.status_code == 201, response.text
     assert told(db, unreachable["id"]) == [("message_from_complainant", "staff:handler-2", "en")]
@@ -443,3 +445,30 @@ async def test_remedies_are_told_to_their_departments_when_recommended(
     # During follow-up a new remedy is seen at once: its department is told at once.
     await recommend(client, head, filed["id"], department="education")
     assert told(db, filed["id"])[2:] == [("remedy_recommended", "department:education", "en")]
+
+
+async def test_a_remedy_assessed_tells_the_complainant_that_an_outcome_was_recorded(
+    client: httpx.AsyncClient, auth: Any, file_complaint: Any, db: Any
+) -> None:
+    head = auth("ombudsperson")
+    filed = await file_complaint(contact=CONTACT, language="ar")
+    anonymous = await file_complaint()
+    for case in (filed, anonymous):
+        await write_findings(client, db, head, case["id"])
+        remedy = await recommend(client, head, case["id"])
+        await act(client, head, case["id"], "recommend_remedies")
+        before = told(db, case["id"])
+        path = f"/v1/complaints/{case['id']}/remedies/{remedy['id']}/assessment"
+        assessed = await client.post(
+            path, json={"assessment": "implemented", "note": "Checked on site."}, headers=head
+        )
+        assert assessed.status_code == 200, assessed.text
+        assert told(db, case["id"])[len(before) :] == (
+            [("remedy_outcome", "complainant", "ar")] if case is filed else []
+        )
+        # An assessment revised is a new outcome: told again.
+        again = await client.post(
+            path, json={"assessment": "not_implemented", "note": "Broken again."}, headers=head
+        )
+        assert again.status_code == 200, again.text
+        assert len(told(db, case["id"])) == len(before) + (2 if case is filed else 0)

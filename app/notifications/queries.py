@@ -4,7 +4,7 @@ from __future__ import annotations
 
 # Due rows, claimed and leased in one committed statement (as the outbox's relay does: the batch
 # chosen once, a MATERIALIZED CTE), with what sending needs: the case's reference and track, the
-# complainant's sealed contact (opened by the worker), the staff member's address.
+# complainant's sealed contact (opened by the worker), the staff member's address and language.
 CLAIM = """
 WITH due AS MATERIALIZED (
   SELECT id FROM notifications
@@ -20,7 +20,8 @@ WITH due AS MATERIALIZED (
   RETURNING n.id, n.kind, n.complaint_id, n.recipient, n.language, n.attempts, n.deadline,
             n.due_at
 )
-SELECT cl.id, cl.kind, cl.complaint_id, cl.recipient, cl.language, cl.attempts, cl.deadline,
+SELECT cl.id, cl.kind, cl.complaint_id, cl.recipient,
+       coalesce(s.language, cl.language) AS language, cl.attempts, cl.deadline,
        cl.due_at, c.reference, c.track, c.email_updates,
        cc.key_id AS contact_key, cc.sealed AS contact_sealed,
        s.email AS staff_email, s.emails_off AS staff_emails_off, s.roles AS staff_roles

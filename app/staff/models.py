@@ -27,5 +27,7 @@ class StaffMember(SQLModel, table=True):
     pinned: bool = column(sa.Boolean, server_default=sa.false())
     # The kinds of notification this member turned off for themselves (app.kit.notify.KINDS).
     emails_off: list[str] = column(pg.ARRAY(sa.Text), server_default=sa.text("'{}'::text[]"))
+    # The console's language at their last sign-in: their emails are written in it.
+    language: str | None = text_field(nullable=True)
     first_seen: datetime = moment(now=True)
     last_seen: datetime = moment(now=True)

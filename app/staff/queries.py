@@ -4,13 +4,14 @@ from __future__ import annotations
 
 # A sign-in: the provider's name and email, unless an operator pinned them.
 REMEMBER = """
-INSERT INTO staff (subject, name, email, roles, department)
-VALUES (%(subject)s, %(name)s, %(email)s, %(roles)s, %(department)s)
+INSERT INTO staff (subject, name, email, roles, department, language)
+VALUES (%(subject)s, %(name)s, %(email)s, %(roles)s, %(department)s, %(language)s)
 ON CONFLICT (subject) DO UPDATE SET
   name = CASE WHEN staff.pinned THEN staff.name ELSE EXCLUDED.name END,
   email = CASE WHEN staff.pinned THEN staff.email ELSE EXCLUDED.email END,
   roles = EXCLUDED.roles,
   department = EXCLUDED.department,
+  language = coalesce(EXCLUDED.language, staff.language),
   last_seen = now()
 """
 

@@ -50,13 +50,17 @@ async def remember(
     email: str | None,
     roles: Iterable[str],
     department: str | None,
+    language: str | None = None,
 ) -> None:
+    """A sign-in: who they are as the provider says, and the language they use the console in
+    (their emails are written in it)."""
     params = {
         "subject": subject,
         "name": _clean(name),
         "email": _clean(email, 320),
         "roles": sorted(set(roles)),
         "department": department,
+        "language": language,
     }
     await conn.execute(q.REMEMBER, params)
 

@@ -4,7 +4,8 @@
   (never emailed), true when they are emailed, false once they stopped the emails (one-click link
   or the case page). Cases filed before this revision with a contact are set to true: the worker
   still finds out at send time whether the contact holds an email.
-- `staff.emails_off`: the kinds of notification a staff member turned off for themselves.
+- `staff.emails_off`: the kinds of notification a staff member turned off for themselves;
+  `staff.language`: the console's language at their last sign-in, which their emails are in.
 - `notifications.deadline` and `due_at`: which deadline a reminder is about, and when it is due.
 - status `withheld`: not sent on purpose (the kind is turned off, the complainant or staff member
   opted out, or there is no address to send to); never shown as a failure.
@@ -32,6 +33,7 @@ UPDATE complaints c SET email_updates = true
 WHERE NOT c.anonymous
   AND EXISTS (SELECT 1 FROM complainant_contacts cc WHERE cc.complaint_id = c.id);
 ALTER TABLE staff ADD COLUMN emails_off text[] DEFAULT '{}'::text[] NOT NULL;
+ALTER TABLE staff ADD COLUMN language text;
 ALTER TABLE notifications ADD COLUMN deadline text;
 ALTER TABLE notifications ADD COLUMN due_at timestamptz;
 ALTER DOMAIN notification_status DROP CONSTRAINT notification_status_check;
@@ -50,6 +52,7 @@ ALTER DOMAIN notification_status ADD CONSTRAINT notification_status_check
     CHECK ((VALUE = ANY (ARRAY['dead'::text, 'pending'::text, 'sent'::text])));
 ALTER TABLE notifications DROP COLUMN due_at;
 ALTER TABLE notifications DROP COLUMN deadline;
+ALTER TABLE staff DROP COLUMN language;
 ALTER TABLE staff DROP COLUMN emails_off;
 ALTER TABLE complaints DROP COLUMN email_updates;
 """

@@ -180,3 +180,13 @@ async def test_the_pages_may_continue_a_form_at_the_provider_only(
     async with browser_client(app) as plain:
         without = (await plain.get("/console/sign-in")).headers
     assert "form-action 'self';" in without["content-security-policy"]
+
+
+async def test_the_console_language_is_remembered_for_the_emails(
+    console: httpx.AsyncClient, idp: Idp, db: Any
+) -> None:
+    console.cookies.set("lang", "fr")
+    done = await console.get(await to_provider(console, idp))
+    assert done.status_code == 303, done.text
+    row = db.execute("SELECT language FROM staff WHERE name = 'Ada Lovelace'").fetchone()
+    assert row == {"language": "fr"}

@@ -199,6 +199,7 @@ async def sign_in(request: Request) -> Response:
             email=None,
             roles=[chosen.value],
             department=principal.department,
+            language=texts_for(request).lang,
         )
     return _signed_in(request, principal, name, values.get("next", ""))
 
@@ -257,6 +258,7 @@ async def callback(request: Request) -> Response:
             email=done.email,
             roles=[r.value for r in principal.roles],
             department=principal.department,
+            language=texts_for(request).lang,
         )
     return _signed_in(request, principal, done.name, pending.next)
 

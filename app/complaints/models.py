@@ -126,8 +126,8 @@ class Complaint(SQLModel, table=True):
         nullable=True,
     )
     anonymous: bool = column(sa.Boolean)
-    # Emails about the case (app/notifications): NULL when the complainant gave no email or
-    # chose another channel, true while they are emailed, false once they stopped them.
+    # Emails about the case (app/notifications): NULL when the complainant gave no email, true
+    # while they are emailed, false when they chose another channel or stopped the emails.
     email_updates: bool | None = column(sa.Boolean, nullable=True)
     complainant_subject: str | None = text_field(nullable=True)
     # Anti-corruption track: the reporter's pseudonym ("Reporter 3F9A1C", keyed on the case), the

@@ -93,12 +93,13 @@ async def file_complaint(
 
 
 def _emailed(body: ComplaintIn) -> bool | None:
-    """True when the complainant gave an email and did not choose another channel: their case's
-    emails are on. None otherwise: they are never emailed."""
+    """Whether the case's emails are on: yes when the complainant gave an email and did not
+    choose another channel; off (they may turn them on) when they chose another one; None (never
+    emailed) when they gave no email."""
     contact = body.contact
-    if contact is None or not contact.email or contact.preferred_channel not in (None, "email"):
+    if contact is None or not contact.email:
         return None
-    return True
+    return contact.preferred_channel in (None, "email")
 
 
 async def _file(
@@ -123,7 +124,7 @@ async def _file(
     ack_days, feedback_months = settings.deadlines(body.track)
     alias = pseudonym(settings, complaint_id) if body.track is Track.anti_corruption else None
     emailed = _emailed(body)
-    told = bool(emailed) and settings.tells("filing_received")
+    told = emailed is True and settings.tells("filing_received")
     sql = queries.file_sql(
         contact=contact_sealed is not None,
         named=named_sealed is not None,

@@ -39,7 +39,7 @@ log = logging.getLogger("ombuds.notifications")
 
 NO_ADDRESS = "no email address"
 TURNED_OFF = "the office does not send this kind"
-STOPPED = "the complainant stopped the emails of this case"
+STOPPED = "the complainant's emails about this case are off"
 STAFF_OFF = "the staff member turned this kind off"
 
 

@@ -1,8 +1,8 @@
 """Notifications: who chose to be emailed, and what was not sent on purpose.
 
-- `complaints.email_updates`: NULL when the complainant gave no email or chose another channel
-  (never emailed), true when they are emailed, false once they stopped the emails (one-click link
-  or the case page). Cases filed before this revision with a contact are set to true: the worker
+- `complaints.email_updates`: NULL when the complainant gave no email (never emailed), true when
+  they are emailed, false when they chose another channel or stopped the emails (one-click link
+  or the case page; they may turn them on again). Cases filed before this revision with a contact are set to true: the worker
   still finds out at send time whether the contact holds an email.
 - `staff.emails_off`: the kinds of notification a staff member turned off for themselves;
   `staff.language`: the console's language at their last sign-in, which their emails are in.

@@ -28,6 +28,13 @@ async def test_a_complainant_stops_and_restarts_the_emails_of_their_case(
     assert (await client.get(path, headers=me)).json() == {"emails": "off"}
     again = await client.put(path, json={"emails": True}, headers=me)
     assert again.json() == {"emails": "on"}
+    # An email given with another channel preferred: off, and theirs to turn on.
+    phone_first = await file_complaint(contact={**CONTACT, "preferred_channel": "phone"})
+    theirs = await receipt_headers(phone_first)
+    other = f"/v1/complaints/{phone_first['id']}/email-updates"
+    assert (await client.get(other, headers=theirs)).json() == {"emails": "off"}
+    turned = await client.put(other, json={"emails": True}, headers=theirs)
+    assert turned.json() == {"emails": "on"}
 
     assert (
         db.execute("SELECT version FROM complaints WHERE id = %s", (filed["id"],)).fetchone()
@@ -47,7 +54,7 @@ async def test_a_complainant_stops_and_restarts_the_emails_of_their_case(
 async def test_no_email_given_means_no_emails_to_restart(
     client: httpx.AsyncClient, file_complaint: Any, receipt_headers: Any, db: Any
 ) -> None:
-    by_phone = await file_complaint(contact={**CONTACT, "preferred_channel": "phone"})
+    by_phone = await file_complaint(contact={"phone": "+33 1 23 45 67 89"})
     me = await receipt_headers(by_phone)
     path = f"/v1/complaints/{by_phone['id']}/email-updates"
     assert (await client.get(path, headers=me)).json() == {"emails": "unavailable"}

@@ -313,7 +313,7 @@ async def test_what_was_turned_off_or_stopped_is_withheld_even_once_queued(
 
     assert (outcome.sent, outcome.withheld, outcome.dead) == (2, 3, 0)
     assert [(row(db, i)["status"], row(db, i)["last_error"]) for i in ids] == [
-        ("withheld", "the complainant stopped the emails of this case"),
+        ("withheld", "the complainant's emails about this case are off"),
         ("withheld", "the office does not send this kind"),
         ("withheld", "the staff member turned this kind off"),
         ("sent", None),

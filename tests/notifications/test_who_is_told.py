@@ -77,7 +77,8 @@ async def test_the_filing_is_told_only_to_whoever_gave_an_email_and_chose_it(
         ).fetchone()["email_updates"]
         for c in (french, german, by_phone, no_email, anonymous, resident)
     }
-    assert list(emails.values()) == [True, True, None, None, None, None]
+    # Another channel chosen: off, which they may turn on; no email: never.
+    assert list(emails.values()) == [True, True, False, None, None, None]
     # Nothing after the filing reaches those who are not emailed either.
     for case in (by_phone, resident):
         await act(client, auth("ombudsperson_staff"), case["id"], "acknowledge")

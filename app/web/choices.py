@@ -187,12 +187,20 @@ NOTICES: dict[str, str] = {
     "record": N_("Thank you: your answer on the minutes was recorded."),
     "withdrawn": N_("Your complaint was withdrawn."),
     "erasure": N_("Your request to erase your data was recorded. We answer within a month."),
+    "emails_on": N_("We will email you when there is an update on your case."),
+    "emails_off": N_("We will no longer email you about your case."),
     "signed_out": N_("You are signed out."),
     "draft_kept": N_("Your message was kept: check it below and send it."),
     "expired": N_(
         "For your safety you were signed out after a time without activity. Sign in again."
     ),
 }
+
+# The case's emails turned on when the complaint gave no email address: the API's 409, in the
+# resident's words.
+EMAILS_UNAVAILABLE = N_(
+    "No email address was given with your complaint, so we cannot email you about it."
+)
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,8 @@ from app.kit.sql import Conn
 from app.messages import service as messages
 from app.messages.schemas import MessageIn
 from app.middleware import PAGE_FORM_FILES
+from app.notifications import choices as emails
+from app.notifications.schemas import CaseEmailsIn
 from app.ratelimit import Limit, check, resident_uploads
 from app.records import service as records
 from app.records.schemas import ResponseIn
@@ -71,6 +73,9 @@ _ONE_YEAR = 365 * 24 * 3600
 # The pages that hold nothing of anyone: cached, but checked each time (the language they are in
 # follows the cookie and Accept-Language).
 NOTICE = {"Cache-Control": "no-cache", "Vary": "Accept-Language, Cookie"}
+
+# The emails about the case: whether the complainant is emailed when there is an update.
+CASE_EMAILS = "/v1/complaints/{complaint_id}/email-updates"
 
 
 def _redirect(to: str) -> RedirectResponse:
@@ -477,6 +482,8 @@ async def _case(
             request, principal, "GET", "/v1/complaints/{complaint_id}/attachments"
         )
         files = await attachments.list_attachments(tx, files_reader, case_id)
+        emails_reader = await acting.gate(request, principal, "GET", CASE_EMAILS)
+        case_emails = await emails.case_emails(tx, emails_reader, case_id)
     status = Status(complaint.status)
     page = choices.case_view(complaint, timeline, texts)
     context = {
@@ -494,6 +501,7 @@ async def _case(
         "notice": choices.notice(notice, texts),
         "files_per_form": FILES_PER_FORM,
         "erasure_pending": any(r.status == "pending" for r in erasures.requests),
+        "emails": case_emails.emails,
     }
     session = read(request)[0]
     response = render(
@@ -678,6 +686,37 @@ async def export_data(request: Request) -> Response:
         media_type="application/json",
         headers={**PRIVATE, "Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+# The form's two buttons, as the body of PUT CASE_EMAILS; any other value goes to the API's
+# parser as it came, and is refused by it.
+_EMAILS_CHOSEN = {"on": True, "off": False}
+
+
+@router.post("/case/emails")
+async def choose_case_emails(request: Request) -> Response:
+    got = await _case_form(request)
+    if isinstance(got, Response):
+        return got
+    principal, form = got
+    texts = texts_for(request)
+    assert principal.complaint_id is not None
+    chosen = str(form.get("emails", ""))
+    try:
+        body = forms.validate(CaseEmailsIn, {"emails": _EMAILS_CHOSEN.get(str(chosen), chosen)})
+    except RequestValidationError as exc:
+        errors = forms.errors_of(exc, texts, lambda loc: "emails")
+        return await _case(request, principal, errors, {}, status_code=422)
+    try:
+        async with transaction(request) as tx:
+            writer = await acting.gate(request, principal, "PUT", CASE_EMAILS)
+            done = await emails.set_case_emails(tx, writer, principal.complaint_id, body.emails)
+    except Conflict as exc:
+        errors = FormErrors(general=[texts(choices.EMAILS_UNAVAILABLE)])
+        return await _case(request, principal, errors, {}, "", exc.status)
+    except AppError as exc:
+        return acting.refusal_page(request, exc)
+    return _redirect(f"/case?done=emails_{done.emails}#emails")
 
 
 @router.post("/case/erasure")

@@ -704,6 +704,8 @@ PAGES: dict[tuple[str, str], str] = {
     ("GET", "/accessibility"): "public",
     ("GET", "/statistics"): "public",
     ("GET", "/statistics/releases/{release_id}"): "public",
+    ("GET", "/unsubscribe/{token}"): "public",
+    ("POST", "/unsubscribe/{token}"): "public",
     ("GET", "/case"): "receipt",
     ("POST", "/case/messages"): "receipt",
     ("POST", "/case/records/{record_id}"): "receipt",
@@ -711,6 +713,7 @@ PAGES: dict[tuple[str, str], str] = {
     ("POST", "/case/withdraw"): "receipt",
     ("POST", "/case/export"): "receipt",
     ("POST", "/case/erasure"): "receipt",
+    ("POST", "/case/emails"): "receipt",
     ("GET", "/case/retaliation"): "receipt",
     ("POST", "/case/retaliation"): "receipt",
 }

@@ -37,6 +37,8 @@ from playwright.async_api import (
 )
 
 from app.config import Settings
+from app.kit.notify import COMPLAINANT
+from app.notifications.links import unsubscribe_token
 from tests.conftest import DEPARTMENTS, TokenFactory, complaint_body, serving
 from tests.web.browser import (
     CHROMIUM,
@@ -52,6 +54,7 @@ from tests.web.browser import (
     tab_to,
     too_wide,
 )
+from tests.web.test_case_emails import queued
 
 if not HAS_CHROMIUM:
     warnings.warn(NO_CHROMIUM, stacklevel=1)
@@ -166,10 +169,15 @@ class Reader:
         return " ".join((await self.page.inner_text(selector)).split())
 
 
-async def file_by_mouse(reader: Reader, track: str = "ombudsperson") -> dict[str, str]:
-    """A filing through the form (filled and sent with the mouse): the reference and receipt."""
+async def file_by_mouse(
+    reader: Reader, track: str = "ombudsperson", email: str = ""
+) -> dict[str, str]:
+    """A filing through the form (filled and sent with the mouse): the reference and receipt;
+    with `email`, the office emails about the case."""
     await reader.go(f"/file?track={track}")
     page = reader.page
+    if email:
+        await page.fill("#contact_email", email)
     await page.fill("#summary", "Eviction without a hearing")
     await page.fill("#description", "The housing department evicted my family without hearing us.")
     await page.check("input[name=rights][value=adequate_housing]")
@@ -225,7 +233,13 @@ async def check(axe: Axe, reader: Reader, lang: str, name: str, photo: bool = Tr
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 async def test_every_page_in_every_state_passes_axe_and_reflows(
-    browser: Browser, server: str, staff: Any, db: Any, lang: str
+    browser: Browser,
+    server: str,
+    staff: Any,
+    db: Any,
+    settings: Settings,
+    database_url: str,
+    lang: str,
 ) -> None:
     axe = Axe()
     # Three quarters of the pixels (the CSS pixels are the same): a picture in the documentation
@@ -266,6 +280,29 @@ async def test_every_page_in_every_state_passes_axe_and_reflows(
         await check(axe, reader, lang, "case-errors")
         await reader.go("/case/withdraw")
         await check(axe, reader, lang, "withdraw")
+        # The case filed without an email says so in its part "Emails about your case" (seen in
+        # the case's picture); one filed with an email offers to stop them, then to restart.
+        await reader.go("/case")
+        assert await page.locator("#emails").count() == 1
+        assert await page.locator("form[action='/case/emails']").count() == 0
+        mailed = await file_by_mouse(reader, email="amina@example.org")
+        await reader.go("/case")
+        assert await page.locator("form[action='/case/emails'] button[value=off]").count() == 1
+        await check(axe, reader, lang, "case-emails-on", photo=False)
+        await reader.send("form[action='/case/emails'] button[value=off]")
+        assert page.url.endswith("/case?done=emails_off#emails")
+        assert await page.locator("form[action='/case/emails'] button[value=on]").count() == 1
+        await check(axe, reader, lang, "case-emails-off", photo=False)
+        # The link in an email: what it stops, asked; then stopped; a link that does not work.
+        row = db.execute("SELECT id FROM complaints WHERE reference = %s", [mailed["reference"]])
+        notice = await queued(database_url, "acknowledged", str(row.fetchone()["id"]), COMPLAINANT)
+        await reader.go(f"/unsubscribe/{unsubscribe_token(settings, notice)}")
+        await check(axe, reader, lang, "unsubscribe")
+        await reader.send("form[action^='/unsubscribe/'] button[type=submit]")
+        assert await page.locator("form[action^='/unsubscribe/']").count() == 0
+        await check(axe, reader, lang, "unsubscribe-stopped", photo=False)
+        await reader.go("/unsubscribe/1.forged", 404)
+        await check(axe, reader, lang, "unsubscribe-unknown", photo=False)
 
         await reader.go("/follow")
         await check(axe, reader, lang, "follow")

@@ -127,6 +127,8 @@ CONSOLE_PAGES: dict[tuple[str, str], str] = {
     ("GET", "/console/inquiries/new"): "staff",
     ("POST", "/console/inquiries/new"): "staff",
     ("GET", "/console/deadlines"): "staff",
+    ("GET", "/console/preferences"): "staff",
+    ("POST", "/console/preferences"): "staff",
     ("GET", "/portal"): "department",
     ("GET", "/portal/requests/{request_id}"): "department",
     ("POST", "/portal/requests/{request_id}/answer"): "department",

@@ -76,6 +76,7 @@ PICTURES = frozenset(
         "console-case-en",
         "console-portal-en",
         "console-deadlines-en",
+        "console-preferences-en",
         "console-case-ar",
     }
 )
@@ -614,6 +615,17 @@ async def test_every_console_page_in_every_state_passes_axe(
         await sign_in(head, "di", "ombudsperson", name="Di Head")
         await head.go("/console/deadlines")
         await check(axe, head, lang, "deadlines (head)", measure=True)
+
+        # Email preferences: the four kinds, one unticked and saved (the notice).
+        await head.go("/console/preferences")
+        await check(axe, head, lang, "preferences", measure=True, photo="console-preferences")
+        await head.page.uncheck("#preferences-receive-3")
+        async with head.page.expect_navigation() as navigation:
+            await head.page.click("#form-preferences button[type=submit]")
+        saved = await navigation.value
+        assert saved is not None and saved.url.endswith("/console/preferences?done=saved")
+        assert not await head.page.is_checked("#preferences-receive-3")
+        await check(axe, head, lang, "preferences saved", measure=True)
 
         # The department's portal: the list, a request and a remedy, each refused once.
         await sign_in(dept, "clerk", "respondent", name="Hal Clerk", department=DEPARTMENT)

@@ -234,3 +234,11 @@ MEASURE_STATUS: dict[str, str] = {
     "granted": N_("Granted"),
     "refused": N_("Refused"),
 }
+
+# The kinds of email a staff member may turn off for themselves (their email preferences).
+EMAIL_KIND: dict[str, str] = {
+    "assigned": N_("A case is assigned to me"),
+    "message_from_complainant": N_("The complainant writes on my case"),
+    "deadline_reminder": N_("A deadline on my case is due in a few days"),
+    "overdue_digest": N_("Daily digest of overdue deadlines (heads of office)"),
+}

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.web.console import case, dashboard, files, inbox, inquiries, portal, signin
+from app.web.console import (
+    case,
+    dashboard,
+    files,
+    inbox,
+    inquiries,
+    portal,
+    preferences,
+    signin,
+)
 from app.web.console.sections import identity
 
 router = APIRouter(include_in_schema=False)
@@ -16,3 +25,4 @@ router.include_router(inquiries.router)
 router.include_router(identity.router)
 router.include_router(portal.router)
 router.include_router(dashboard.router)
+router.include_router(preferences.router)

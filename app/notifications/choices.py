@@ -4,6 +4,7 @@ audit trail; none is a change to the case (its version, and its activity, stay a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -74,7 +75,7 @@ async def preferences(conn: Conn, principal: Principal) -> EmailPreferences:
     return _preferences(list(row["emails_off"]) if row else [])
 
 
-async def set_preferences(conn: Conn, principal: Principal, off: list[str]) -> EmailPreferences:
+async def set_preferences(conn: Conn, principal: Principal, off: Sequence[str]) -> EmailPreferences:
     params: dict[str, Any] = {
         "subject": principal.subject,
         "roles": sorted(r.value for r in principal.roles),

@@ -212,8 +212,10 @@ async def test_each_recipient_gets_a_content_free_email_in_their_language(
     assert officer["Subject"] == f"Case {filed['reference']}: an update"
     assert officer["Content-Language"] == "en"
     assert officer["Message-ID"] == f"<ombuds-notification-{to_staff}@city.example>"
-    assert officer["List-Unsubscribe"].strip().startswith(
-        f"<https://ombuds.city.example/unsubscribe/{to_staff}."
+    assert (
+        officer["List-Unsubscribe"]
+        .strip()
+        .startswith(f"<https://ombuds.city.example/unsubscribe/{to_staff}.")
     )
     text = officer.get_content()  # type: ignore[attr-defined]
     assert f"https://ombuds.city.example/console/cases/{cid}" in text

@@ -55,8 +55,7 @@ async def set_case_emails(
     row = await (await conn.execute(_SET_CASE, {"id": complaint_id, "on": on})).fetchone()
     if row is None:
         raise Conflict(
-            "No email address was given with this complaint, or another channel was chosen: "
-            "the office does not email about it."
+            "No email address was given with this complaint: the office cannot email about it."
         )
     action = "notification.case_emails_on" if on else "notification.case_emails_off"
     await audit(conn, case.actor(principal), action, "complaint", complaint_id)

@@ -206,7 +206,7 @@ async def test_each_recipient_gets_a_content_free_email_in_their_language(
     assert "https://ombuds.city.example/follow" in text
     assert filed["reference"] in text  # the ombudsperson track: the reference is no secret
     assert "Human Rights Office" in text
-    assert f"Pour ne plus recevoir ces courriels, ouvrez : {stop}" in text
+    assert f"Pour ne plus recevoir ces e-mails, ouvrez\u00a0: {stop}" in text
 
     officer = email.message_from_bytes(by_to[("alice@city.example",)], policy=email.policy.default)
     assert officer["Subject"] == f"Case {filed['reference']}: an update"
@@ -671,3 +671,22 @@ def test_department_addresses_come_from_a_json_object(monkeypatch: pytest.Monkey
     with pytest.raises(ConfigurationError) as refused:
         load_settings()
     assert refused.value.problems == ["OMBUDS_DEPARTMENT_EMAILS: is not valid JSON"]
+
+
+async def test_a_staff_member_is_written_to_in_their_console_language(
+    client: httpx.AsyncClient, db: Any, pool: Any, settings: Settings, smtp: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp
+    filed = await file(client, db)
+    async with pool.connection() as conn:
+        await set_member(
+            conn, subject="hana", name="Hana", email="hana@city.example", roles=["ombudsperson"]
+        )
+    db.execute("UPDATE staff SET language = 'es' WHERE subject = 'hana'")
+    await queue(pool, "assigned", filed["id"], staff("hana"))  # written in English
+
+    assert (await send(pool, via(settings, port))).sent == 1
+
+    (message,) = inbox.messages()
+    assert message["Content-Language"] == "es"
+    assert message["Subject"] == f"Caso {filed['reference']}: novedades"

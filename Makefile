@@ -9,7 +9,7 @@ PORT   ?= 8000
 LOCALES := fr es ar
 MO := $(foreach l,$(LOCALES),app/locale/$(l)/LC_MESSAGES/messages.mo)
 
-.PHONY: catalogs run test bench bench-pages bench-search bench-search-1m bench-filing bench-statistics lint format openapi lock migrate fuzz mutation screenshots clean
+.PHONY: catalogs run test bench bench-pages bench-search bench-search-1m bench-filing bench-notifications bench-statistics lint format openapi lock migrate fuzz mutation screenshots clean
 CHROMIUM := /usr/bin/chromium
 
 # The virtual environment is rebuilt whenever the lock file or the project metadata changes.
@@ -47,7 +47,7 @@ screenshots: $(STAMP) $(CHROMIUM)
 	OMBUDS_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -n0 tests/web/test_console_browser.py
 
 ## Benchmarks (not part of the tests), each figure against a reference measured in the same run.
-bench: bench-filing bench-statistics bench-pages bench-search
+bench: bench-filing bench-statistics bench-pages bench-search bench-notifications
 
 ## Filing (worker on and off, two processes, rate limit on) against a raw INSERT, the statistics
 ## fold against filing, deliveries against a plain client (about 4 minutes).
@@ -68,6 +68,11 @@ bench-search: $(STAMP)
 ## disk while it runs; each database is dropped after its round).
 bench-search-1m: $(STAMP)
 	$(BIN)/python bench/search.py --sizes 10000,100000,1000000
+
+## Emails per second of one worker to a local SMTP server against a plain SMTP client, and filing
+## with the complainant's filing_received email on against off (about 2 minutes).
+bench-notifications: $(STAMP)
+	$(BIN)/python bench/notifications.py
 
 ## Statistics at 10,000 and 1,000,000 complaints: releases, reads, folding (about 10 minutes).
 bench-statistics: $(STAMP)

@@ -178,12 +178,18 @@ async def send_batch(
     outcome = Outcome(claimed=len(rows))
     digests = await _digests(pool, settings, rows)
     limit = asyncio.Semaphore(settings.worker_concurrency)
+    # A transport that can keep its connections for the batch (SMTP) sends the batch over them.
+    batch = transport.batch() if rows and isinstance(transport, mail.SmtpTransport) else None
 
     async def one(row: dict[str, Any]) -> None:
         async with limit:
-            await _send_one(pool, settings, sealer, transport, row, outcome, digests)
+            await _send_one(pool, settings, sealer, batch or transport, row, outcome, digests)
 
-    await asyncio.gather(*(one(r) for r in rows))
+    if batch is None:
+        await asyncio.gather(*(one(r) for r in rows))
+        return outcome
+    async with batch:
+        await asyncio.gather(*(one(r) for r in rows))
     return outcome
 
 

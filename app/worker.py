@@ -45,6 +45,7 @@ from app.statistics.folding import fold
 log = logging.getLogger("ombuds.worker")
 
 SEAL_BATCH = 5000  # audit entries sealed per round
+NOTIFY_SECONDS = 5.0  # at most this long sending emails in one round, while batches come full
 # Delivered pushes are forgotten after a while; without a monitoring module configured, nobody
 # waits for pending ones either (the releases themselves stay, frozen, in their table).
 _FORGET = """
@@ -163,8 +164,18 @@ class Worker:
             done.reminded += await reminders.digest(conn, self.settings, now)
 
     async def notify(self, done: Round) -> None:
-        outcome = await notifications.send_batch(self.pool, self.settings, self.sealer, self.mailer)
-        done.mailed, done.mail_failed = outcome.sent, outcome.retried + outcome.dead
+        """Batches of due emails while full ones keep coming, for up to NOTIFY_SECONDS a round:
+        one batch a round fell behind a burst of filings (each round is long under load)."""
+        until = time.monotonic() + NOTIFY_SECONDS
+        while True:
+            outcome = await notifications.send_batch(
+                self.pool, self.settings, self.sealer, self.mailer
+            )
+            done.mailed += outcome.sent
+            done.mail_failed += outcome.retried + outcome.dead
+            if outcome.claimed < self.settings.worker_batch_size or time.monotonic() >= until:
+                return
+            self.beat()
 
     async def purge(self, done: Round) -> None:
         async with self.pool.connection() as conn:

@@ -18,11 +18,11 @@ WITH due AS MATERIALIZED (
   FROM due
   WHERE n.id = due.id
   RETURNING n.id, n.kind, n.complaint_id, n.recipient, n.language, n.attempts, n.deadline,
-            n.due_at
+            n.due_at, n.next_attempt_at AS leased_until
 )
 SELECT cl.id, cl.kind, cl.complaint_id, cl.recipient,
        coalesce(s.language, cl.language) AS language, cl.attempts, cl.deadline,
-       cl.due_at, c.reference, c.track, c.email_updates,
+       cl.due_at, cl.leased_until, c.reference, c.track, c.email_updates,
        cc.key_id AS contact_key, cc.sealed AS contact_sealed,
        s.email AS staff_email, s.emails_off AS staff_emails_off, s.roles AS staff_roles
 FROM claimed cl
@@ -32,6 +32,15 @@ LEFT JOIN complainant_contacts cc
 LEFT JOIN staff s
   ON starts_with(cl.recipient, 'staff:') AND s.subject = substr(cl.recipient, 7)
 ORDER BY cl.id
+"""
+
+# Just before sending: the lease renewed, if it is still this worker's (unchanged since it was
+# claimed or last renewed). A batch slower than its lease would otherwise see its last rows claimed
+# by another worker and sent twice; a row renewed by another worker is theirs, and skipped here.
+RENEW = """
+UPDATE notifications SET next_attempt_at = now() + make_interval(secs => %(lease)s)
+WHERE id = %(id)s AND status = 'pending' AND next_attempt_at = %(leased_until)s
+RETURNING next_attempt_at
 """
 
 SENT = """

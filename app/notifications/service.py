@@ -217,6 +217,8 @@ async def _send_one(
         await _withhold(pool, row, reason, outcome)
         return
     message = mail.compose(settings, notice_of(row, digests.get(int(row["id"]), ())), to)
+    if not await _still_ours(pool, settings, row):
+        return
     try:
         await transport.send(message, to)
     except mail.Permanent as refused:
@@ -229,6 +231,24 @@ async def _send_one(
     # Message-ID.
     await mark_sent(pool, int(row["id"]))
     outcome.sent += 1
+
+
+async def _still_ours(
+    pool: AsyncConnectionPool[Any], settings: Settings, row: dict[str, Any]
+) -> bool:
+    """Renew the row's lease if it is still this worker's; False when another worker has it."""
+    params = {
+        "id": row["id"],
+        "lease": settings.worker_lease_seconds,
+        "leased_until": row["leased_until"],
+    }
+    async with pool.connection() as conn:
+        renewed = await (await conn.execute(q.RENEW, params)).fetchone()
+    if renewed is None:
+        log.info("notification %s is another worker's now (its lease ran out): skipped", row["id"])
+        return False
+    row["leased_until"] = renewed["next_attempt_at"]
+    return True
 
 
 async def mark_sent(pool: AsyncConnectionPool[Any], notification_id: int) -> None:

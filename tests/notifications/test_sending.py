@@ -25,7 +25,7 @@ from app.crypto import Sealer
 from app.kit.notify import COMPLAINANT, department, notify, staff
 from app.notifications import mail, service
 from app.staff.service import set_member
-from app.worker import Worker, http_client, make_pool
+from app.worker import Round, Worker, http_client, make_pool
 from tests.conftest import act, complaint_body, free_port
 
 CONTACT = {"name": "Amina Haddad", "email": "resident-7@example.org"}
@@ -690,3 +690,56 @@ async def test_a_staff_member_is_written_to_in_their_console_language(
     (message,) = inbox.messages()
     assert message["Content-Language"] == "es"
     assert message["Subject"] == f"Caso {filed['reference']}: novedades"
+
+
+@dataclass
+class SlowInbox(Inbox):
+    """An SMTP server taking `delay` seconds over each email."""
+
+    delay: float = 0.3
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        await asyncio.sleep(self.delay)
+        return await super().handle_DATA(server, session, envelope)
+
+
+async def test_a_batch_slower_than_its_lease_is_not_sent_twice_by_another_worker(
+    client: httpx.AsyncClient, db: Any, pool: Any, settings: Settings
+) -> None:
+    inbox, port = SlowInbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()  # type: ignore[no-untyped-call]
+    try:
+        filed = await file(client, db)
+        for _ in range(6):
+            await queue(pool, "acknowledged", filed["id"], COMPLAINANT)
+        # One email at a time, 0.3 s each: the batch of six outlasts its lease of one second.
+        slow = via(settings, port, worker_lease_seconds=1.0, worker_concurrency=1)
+        first = asyncio.create_task(send(pool, slow))
+        await asyncio.sleep(1.3)  # the rows not yet sent are free for another worker
+        second = await send(pool, slow)
+        done = await first
+    finally:
+        controller.stop()  # type: ignore[no-untyped-call]
+    ids = [m["Message-ID"] for m in inbox.messages()]
+    assert len(ids) == 6 and len(set(ids)) == 6, ids
+    assert second.claimed > 0 and done.sent + second.sent == 6
+    rows = db.execute("SELECT status, attempts FROM notifications ORDER BY id").fetchall()
+    assert [(r["status"], r["attempts"]) for r in rows] == [("sent", 1)] * 6
+
+
+async def test_a_worker_round_sends_full_batches_until_the_queue_is_empty(
+    client: httpx.AsyncClient, db: Any, pool: Any, settings: Settings, smtp: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp
+    filed = await file(client, db)
+    for _ in range(25):
+        await queue(pool, "acknowledged", filed["id"], COMPLAINANT)
+    small = via(settings, port, worker_batch_size=10)
+    async with http_client(small) as http:
+        worker = Worker(small, pool, http)
+        done = Round()
+        await worker.notify(done)
+    # Three batches in one round (10, 10, 5), not one batch a round behind a burst.
+    assert (done.mailed, done.mail_failed) == (25, 0)
+    assert len(inbox.received) == 25

@@ -85,9 +85,10 @@ CALLERS: list[tuple[str, dict[str, str]]] = [
     ("/v1/indicators", _token(Role.monitor, subject="monitor")),
     ("/v1/reports", _token(Role.monitor, subject="monitor")),
     ("/v1/audit", _token(Role.auditor, subject="auditor")),
+    ("/v1/me/email-preferences", _token(Role.ombudsperson, subject="head")),
     ("/v1/me", OWNER),
 ]
-FILER_ONLY = ("/export", "/retaliation", "/response")
+FILER_ONLY = ("/export", "/retaliation", "/response", "/email-updates")
 HEADS = _token(Role.ombudsperson, Role.oversight_head, subject="head")
 
 

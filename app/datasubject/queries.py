@@ -132,6 +132,9 @@ ERASE = [
     _pseudonymise("messages", "author_subject"),
     _pseudonymise("timeline_entries", "actor_subject"),
     _pseudonymise("erasure_requests", "recorded_by"),
+    # The emails about the case, sent or not: nobody is emailed about an erased case (its
+    # contact is gone), and what was emailed to whom about it goes with the rest.
+    "DELETE FROM notifications WHERE complaint_id = %(id)s",
 ]
 ERASE_COMPLAINT = compose(
     """

@@ -148,9 +148,11 @@ async def decide(
             raise Conflict("A legal hold is set on this case: it cannot be erased.")
         if Status(current["complaint_status"]) not in TERMINAL:
             raise Conflict("The case is open: withdraw or close it before erasing it.")
-    # The data subject is told of the answer: written before an erasure, which makes the case
-    # anonymous (whether an address is left to send it to is the sender's to find).
-    await notify_complainant(conn, "erasure_answered", complaint_id)
+    # The data subject is emailed a refusal. An erasure takes their address with the rest (and
+    # every email about the case): the office answers it through the channel the request came
+    # by, and the case page says it.
+    if body.decision is Decision.refuse:
+        await notify_complainant(conn, "erasure_answered", complaint_id)
     if body.decision is Decision.execute:
         cur = await conn.execute(queries.FILES, {"id": complaint_id})
         files = [r["id"] for r in await cur.fetchall()]

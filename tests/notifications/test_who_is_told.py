@@ -389,8 +389,11 @@ async def test_an_erasure_answered_is_told_refused_or_executed(
         decided = await client.post(decision, json=answer, headers=head)
         assert decided.status_code == 200, decided.text
     assert told(db, refused_case["id"]) == [("erasure_answered", "complainant", "fr")]
-    # Written before the erasure makes the case anonymous: the sender finds no address left.
-    assert told(db, executed_case["id"]) == [("erasure_answered", "complainant", "ar")]
+    # An erasure takes the address with the rest, and every email about the case: none is left.
+    assert told(db, executed_case["id"]) == []
+    assert db.execute(
+        "SELECT count(*) AS n FROM notifications WHERE complaint_id = %s", (executed_case["id"],)
+    ).fetchone() == {"n": 0}
     assert told(db, anonymous["id"]) == []
 
 

@@ -55,6 +55,16 @@ WHERE created_at < now() - make_interval(days => %(days)s)
 """
 
 
+# Emails sent or withheld are forgotten after the same keep period (a reminder's row is kept past
+# its reminder's notice, so it is not written again); a dead one stays until it is replayed (the
+# case page says it could not be delivered).
+_FORGET_EMAILS = """
+DELETE FROM notifications
+WHERE status IN ('sent', 'withheld')
+  AND created_at < now() - make_interval(days => greatest(%(days)s, %(reminder_days)s + 1))
+"""
+
+
 class ReleasesFailed(Exception):
     """Some periods due were not released this round (each logged with its error)."""
 
@@ -228,7 +238,15 @@ class Worker:
                     "delivering": self.settings.monitoring_url is not None,
                 },
             )
-            return cur.rowcount
+            forgotten = cur.rowcount
+            cur = await conn.execute(
+                _FORGET_EMAILS,
+                {
+                    "days": self.settings.outbox_keep_days,
+                    "reminder_days": self.settings.reminder_days,
+                },
+            )
+            return forgotten + cur.rowcount
 
 
 def http_client(settings: Settings) -> httpx.AsyncClient:

@@ -743,3 +743,27 @@ async def test_a_worker_round_sends_full_batches_until_the_queue_is_empty(
     # Three batches in one round (10, 10, 5), not one batch a round behind a burst.
     assert (done.mailed, done.mail_failed) == (25, 0)
     assert len(inbox.received) == 25
+
+
+async def test_emails_sent_or_withheld_are_forgotten_after_the_keep_period_dead_ones_stay(
+    client: httpx.AsyncClient, db: Any, pool: Any, settings: Settings
+) -> None:
+    filed = await file(client, db)
+    ids = {
+        status: await queue(pool, "acknowledged", filed["id"], COMPLAINANT)
+        for status in ("sent", "withheld", "dead", "pending", "recent")
+    }
+    for status, notification_id in ids.items():
+        db.execute(
+            "UPDATE notifications SET status = %s, created_at = now() - %s::interval WHERE id = %s",
+            (
+                "sent" if status == "recent" else status,
+                "29 days" if status == "recent" else "31 days",
+                notification_id,
+            ),
+        )
+    keep = Settings(**{**settings.model_dump(), "outbox_keep_days": 30})
+    async with http_client(keep) as http:
+        await Worker(keep, pool, http).forget_if_due(Round())
+    left = db.execute("SELECT id FROM notifications ORDER BY id").fetchall()
+    assert [r["id"] for r in left] == [ids["dead"], ids["pending"], ids["recent"]]

@@ -127,6 +127,8 @@ async def test_each_kind_reaches_its_recipient_only_and_says_what_happened(
     if recipient == "complainant" and confidential:
         # Only that there is an update, with "the office": no kind, no reference, no track.
         assert body.startswith("There is an update on your case with the office.")
+        if kind != "identity_notice":
+            assert line not in body
         for word in ("corruption", "anti", "confidential", "hearing", "decision", "remedy"):
             assert word not in text.lower(), word
         assert filed["reference"] not in text

@@ -129,6 +129,9 @@ class Complaint(SQLModel, table=True):
     # Emails about the case (app/notifications): NULL when the complainant gave no email, true
     # while they are emailed, false when they chose another channel or stopped the emails.
     email_updates: bool | None = column(sa.Boolean, nullable=True)
+    # On the confidential track: the reporter asked that the emails say what happened, with the
+    # office's name and the reference (by default only "an update", from "the office").
+    email_detailed: bool = column(sa.Boolean, server_default=sa.false())
     complainant_subject: str | None = text_field(nullable=True)
     # Anti-corruption track: the reporter's pseudonym ("Reporter 3F9A1C", keyed on the case), the
     # name under which everything the reporter does on the case is recorded and shown.

@@ -16,12 +16,14 @@ from app.kit.sql import Conn
 from app.kit.trail import audit
 from app.notifications.schemas import CaseEmails, EmailPreferences
 
-_CASE = "SELECT email_updates FROM complaints WHERE id = %(id)s"
+_CASE = "SELECT email_updates, email_detailed, track FROM complaints WHERE id = %(id)s"
 _SET_CASE = """
-UPDATE complaints SET email_updates = %(on)s
+UPDATE complaints SET email_updates = %(on)s,
+  email_detailed = coalesce(%(detailed)s::boolean, email_detailed)
 WHERE id = %(id)s AND email_updates IS NOT NULL
-RETURNING email_updates
+RETURNING email_updates, email_detailed, track
 """
+CONFIDENTIAL = "anti_corruption"
 _PREFERENCES = "SELECT emails_off FROM staff WHERE subject = %(subject)s"
 # A member the directory does not know yet (an API-only token) is entered with their roles.
 _SET_PREFERENCES = """
@@ -37,29 +39,42 @@ WHERE subject = %(subject)s AND NOT (%(kind)s = ANY(emails_off))
 """
 
 
-def _state(value: bool | None) -> CaseEmails:
-    return CaseEmails(emails="unavailable" if value is None else "on" if value else "off")
+def _state(row: dict[str, Any]) -> CaseEmails:
+    value = row["email_updates"]
+    return CaseEmails(
+        emails="unavailable" if value is None else "on" if value else "off",
+        detailed=row["email_detailed"] if row["track"] == CONFIDENTIAL else None,
+    )
 
 
 async def case_emails(conn: Conn, principal: Principal, complaint_id: UUID) -> CaseEmails:
     await reach(conn, principal, complaint_id)
     row = await (await conn.execute(_CASE, {"id": complaint_id})).fetchone()
     assert row is not None  # reached just above
-    return _state(row["email_updates"])
+    return _state(row)
 
 
 async def set_case_emails(
-    conn: Conn, principal: Principal, complaint_id: UUID, on: bool
+    conn: Conn, principal: Principal, complaint_id: UUID, on: bool, detailed: bool | None = None
 ) -> CaseEmails:
     case = await reach(conn, principal, complaint_id)
-    row = await (await conn.execute(_SET_CASE, {"id": complaint_id, "on": on})).fetchone()
+    if detailed is not None and case.track != CONFIDENTIAL:
+        raise Conflict(
+            "Only the confidential track's emails can be made to say more: this case's emails "
+            "already name the office, the reference and what happened."
+        )
+    params = {"id": complaint_id, "on": on, "detailed": detailed}
+    row = await (await conn.execute(_SET_CASE, params)).fetchone()
     if row is None:
         raise Conflict(
             "No email address was given with this complaint: the office cannot email about it."
         )
     action = "notification.case_emails_on" if on else "notification.case_emails_off"
     await audit(conn, case.actor(principal), action, "complaint", complaint_id)
-    return _state(row["email_updates"])
+    if detailed is not None:
+        kind = "detailed" if detailed else "neutral"
+        await audit(conn, case.actor(principal), f"notification.{kind}", "complaint", complaint_id)
+    return _state(row)
 
 
 def _preferences(off: list[str]) -> EmailPreferences:
@@ -95,7 +110,7 @@ async def stop(conn: Conn, notification_id: int) -> str | None:
         return None
     role, _, name = str(row["recipient"]).partition(":")
     if role == "complainant" and row["complaint_id"] is not None:
-        await conn.execute(_SET_CASE, {"id": row["complaint_id"], "on": False})
+        await conn.execute(_SET_CASE, {"id": row["complaint_id"], "on": False, "detailed": None})
         return "case"
     if role == "staff" and row["kind"] in STAFF_KINDS:
         await conn.execute(_STOP_STAFF_KIND, {"subject": name, "kind": row["kind"]})

@@ -3,7 +3,8 @@
 An email says only that something of a given kind happened on a case and how to open it: never
 the case's text, names or findings, never a receipt. The complainant of the confidential
 (anti-corruption) track is written to as by "the office", with no reference: nothing in the
-email or its headers tells which track or function the case is with. Each notification keeps
+email or its headers tells which track or function the case is with, unless the reporter asked
+for emails that say more (`complaints.email_detailed`). Each notification keeps
 one Message-ID across attempts, so a copy sent twice (a worker that died between sending and
 recording) is one message to the reader's mail program.
 
@@ -103,6 +104,7 @@ class Notice:
     complaint_id: UUID | None
     reference: str | None
     track: str | None
+    detailed: bool = False  # the confidential track's reporter asked for emails that say more
     deadline: str | None = None  # a reminder's deadline (its kind)
     due_at: datetime | None = None
     overdue: tuple[Overdue, ...] = ()  # a digest's lines, read at send time
@@ -127,7 +129,8 @@ def _what(texts: Texts, kinds: dict[str, str], kind: str) -> str:
 
 
 def _complainant(settings: Settings, texts: Texts, notice: Notice) -> tuple[str, list[str]]:
-    confidential = notice.track == ANTI_CORRUPTION or notice.track is None
+    # Unless the reporter asked for emails that say more (their case page, or the API).
+    confidential = notice.track in (ANTI_CORRUPTION, None) and not notice.detailed
     office = texts(_NEUTRAL_OFFICE) if confidential else settings.office_name
     if confidential or not notice.reference:
         update = texts(_COMPLAINANT_UPDATE, office=office)

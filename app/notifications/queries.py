@@ -22,7 +22,7 @@ WITH due AS MATERIALIZED (
 )
 SELECT cl.id, cl.kind, cl.complaint_id, cl.recipient,
        coalesce(s.language, cl.language) AS language, cl.attempts, cl.deadline,
-       cl.due_at, cl.leased_until, c.reference, c.track, c.email_updates,
+       cl.due_at, cl.leased_until, c.reference, c.track, c.email_updates, c.email_detailed,
        cc.key_id AS contact_key, cc.sealed AS contact_sealed,
        s.email AS staff_email, s.emails_off AS staff_emails_off, s.roles AS staff_roles
 FROM claimed cl

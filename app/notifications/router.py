@@ -37,14 +37,16 @@ async def get_case_emails(complaint_id: UUID, tx: Tx, principal: CaseChooser) ->
     description=(
         "For the complainant. The emails never hold the case's content. They can be restarted "
         "only when an email address was given with the complaint (409 otherwise). The one-click "
-        "link in every email stops them too (RFC 8058)."
+        "link in every email stops them too (RFC 8058). On the confidential track the emails "
+        "say only that there is an update, from 'the office'; `detailed: true` asks for emails "
+        "that name the office, the reference and what happened (409 on the other track)."
     ),
     responses=CASE_WRITE,
 )
 async def put_case_emails(
     complaint_id: UUID, body: CaseEmailsIn, tx: Tx, principal: CaseChooser
 ) -> CaseEmails:
-    return await choices.set_case_emails(tx, principal, complaint_id, body.emails)
+    return await choices.set_case_emails(tx, principal, complaint_id, body.emails, body.detailed)
 
 
 @router.get(

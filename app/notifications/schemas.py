@@ -12,15 +12,29 @@ StaffKind = Literal["assigned", "message_from_complainant", "deadline_reminder",
 
 
 class CaseEmails(BaseModel):
-    """Whether the complainant is emailed about this case: `on`; `off` (they stopped the emails:
-    from the case page, the API or the one-click link in an email); `unavailable` (no email
-    was given with the complaint, or another channel was chosen: the office does not email)."""
+    """Whether the complainant is emailed about this case: `on`; `off` (another channel was
+    chosen at filing, or they stopped the emails: from the case page, the API or the one-click
+    link in an email); `unavailable` (no email was given with the complaint)."""
 
     emails: Literal["on", "off", "unavailable"]
+    detailed: bool | None = Field(
+        description=(
+            "On the confidential track: whether the emails name the office, the case's reference "
+            "and what happened (the reporter asked for it); by default they say only that there "
+            "is an update, from 'the office'. null on the other track, whose emails always do."
+        )
+    )
 
 
 class CaseEmailsIn(Strict):
     emails: bool = Field(description="true to receive the emails about this case, false to stop")
+    detailed: bool = Field(
+        default=None,  # type: ignore[assignment]
+        description=(
+            "Confidential track only: true for emails that name the office, the reference and "
+            "what happened; false for neutral ones. Omit to leave it as it is."
+        ),
+    )
 
 
 class EmailPreferences(BaseModel):

@@ -121,6 +121,7 @@ def notice_of(row: dict[str, Any], overdue: tuple[Overdue, ...] = ()) -> mail.No
         complaint_id=row["complaint_id"],
         reference=row["reference"],
         track=row["track"],
+        detailed=bool(row.get("email_detailed")),
         deadline=row.get("deadline"),
         due_at=row.get("due_at"),
         overdue=overdue,

@@ -189,6 +189,10 @@ NOTICES: dict[str, str] = {
     "erasure": N_("Your request to erase your data was recorded. We answer within a month."),
     "emails_on": N_("We will email you when there is an update on your case."),
     "emails_off": N_("We will no longer email you about your case."),
+    "emails_detailed": N_(
+        "Your emails will name the office, your case's reference and what happened."
+    ),
+    "emails_neutral": N_("Your emails will say only that there is an update, from the office."),
     "signed_out": N_("You are signed out."),
     "draft_kept": N_("Your message was kept: check it below and send it."),
     "expired": N_(
@@ -200,6 +204,11 @@ NOTICES: dict[str, str] = {
 # resident's words.
 EMAILS_UNAVAILABLE = N_(
     "No email address was given with your complaint, so we cannot email you about it."
+)
+# Asked on the other track's case (the page does not offer it there).
+EMAILS_SAY_ALL = N_(
+    "Your emails already name the office, your case's reference and what happened: only the "
+    "confidential track's emails say less."
 )
 
 

@@ -502,6 +502,7 @@ async def _case(
         "files_per_form": FILES_PER_FORM,
         "erasure_pending": any(r.status == "pending" for r in erasures.requests),
         "emails": case_emails.emails,
+        "emails_detailed": case_emails.detailed,
     }
     session = read(request)[0]
     response = render(
@@ -702,20 +703,31 @@ async def choose_case_emails(request: Request) -> Response:
     texts = texts_for(request)
     assert principal.complaint_id is not None
     chosen = str(form.get("emails", ""))
+    payload: dict[str, Any] = {"emails": _EMAILS_CHOSEN.get(chosen, chosen)}
+    if "detailed" in form:  # the confidential track's second form: what the emails say
+        detailed = str(form.get("detailed", ""))
+        payload["detailed"] = _EMAILS_CHOSEN.get(detailed, detailed)
     try:
-        body = forms.validate(CaseEmailsIn, {"emails": _EMAILS_CHOSEN.get(str(chosen), chosen)})
+        body = forms.validate(CaseEmailsIn, payload)
     except RequestValidationError as exc:
         errors = forms.errors_of(exc, texts, lambda loc: "emails")
         return await _case(request, principal, errors, {}, status_code=422)
     try:
         async with transaction(request) as tx:
             writer = await acting.gate(request, principal, "PUT", CASE_EMAILS)
-            done = await emails.set_case_emails(tx, writer, principal.complaint_id, body.emails)
+            done = await emails.set_case_emails(
+                tx, writer, principal.complaint_id, body.emails, body.detailed
+            )
     except Conflict as exc:
+        if body.detailed is not None:  # the other track's emails: nothing more to ask for
+            errors = FormErrors(general=[texts(choices.EMAILS_SAY_ALL)])
+            return await _case(request, principal, errors, {}, "", exc.status)
         errors = FormErrors(general=[texts(choices.EMAILS_UNAVAILABLE)])
         return await _case(request, principal, errors, {}, "", exc.status)
     except AppError as exc:
         return acting.refusal_page(request, exc)
+    if body.detailed is not None:
+        return _redirect(f"/case?done=emails_{'detailed' if body.detailed else 'neutral'}#emails")
     return _redirect(f"/case?done=emails_{done.emails}#emails")
 
 

@@ -4,6 +4,9 @@
   they are emailed, false when they chose another channel or stopped the emails (one-click link
   or the case page; they may turn them on again). Cases filed before this revision with a contact are set to true: the worker
   still finds out at send time whether the contact holds an email.
+- `complaints.email_detailed`: on the confidential track, the reporter asked that their emails
+  name the office, the case's reference and what happened (by default they say only that there
+  is an update, from "the office").
 - `staff.emails_off`: the kinds of notification a staff member turned off for themselves;
   `staff.language`: the console's language at their last sign-in, which their emails are in.
 - `notifications.deadline` and `due_at`: which deadline a reminder is about, and when it is due.
@@ -29,6 +32,7 @@ def upgrade() -> None:
     op.execute(
         """
 ALTER TABLE complaints ADD COLUMN email_updates boolean;
+ALTER TABLE complaints ADD COLUMN email_detailed boolean DEFAULT false NOT NULL;
 UPDATE complaints c SET email_updates = true
 WHERE NOT c.anonymous
   AND EXISTS (SELECT 1 FROM complainant_contacts cc WHERE cc.complaint_id = c.id);
@@ -54,6 +58,7 @@ ALTER TABLE notifications DROP COLUMN due_at;
 ALTER TABLE notifications DROP COLUMN deadline;
 ALTER TABLE staff DROP COLUMN language;
 ALTER TABLE staff DROP COLUMN emails_off;
+ALTER TABLE complaints DROP COLUMN email_detailed;
 ALTER TABLE complaints DROP COLUMN email_updates;
 """
     )

@@ -21,20 +21,20 @@ async def test_a_complainant_stops_and_restarts_the_emails_of_their_case(
     path = f"/v1/complaints/{filed['id']}/email-updates"
     version = db.execute("SELECT version FROM complaints WHERE id = %s", (filed["id"],)).fetchone()
 
-    assert (await client.get(path, headers=me)).json() == {"emails": "on"}
+    assert (await client.get(path, headers=me)).json() == {"emails": "on", "detailed": None}
     stopped = await client.put(path, json={"emails": False}, headers=me)
     assert stopped.status_code == 200, stopped.text
-    assert stopped.json() == {"emails": "off"}
-    assert (await client.get(path, headers=me)).json() == {"emails": "off"}
+    assert stopped.json() == {"emails": "off", "detailed": None}
+    assert (await client.get(path, headers=me)).json() == {"emails": "off", "detailed": None}
     again = await client.put(path, json={"emails": True}, headers=me)
-    assert again.json() == {"emails": "on"}
+    assert again.json() == {"emails": "on", "detailed": None}
     # An email given with another channel preferred: off, and theirs to turn on.
     phone_first = await file_complaint(contact={**CONTACT, "preferred_channel": "phone"})
     theirs = await receipt_headers(phone_first)
     other = f"/v1/complaints/{phone_first['id']}/email-updates"
-    assert (await client.get(other, headers=theirs)).json() == {"emails": "off"}
+    assert (await client.get(other, headers=theirs)).json() == {"emails": "off", "detailed": None}
     turned = await client.put(other, json={"emails": True}, headers=theirs)
-    assert turned.json() == {"emails": "on"}
+    assert turned.json() == {"emails": "on", "detailed": None}
 
     assert (
         db.execute("SELECT version FROM complaints WHERE id = %s", (filed["id"],)).fetchone()
@@ -57,11 +57,14 @@ async def test_no_email_given_means_no_emails_to_restart(
     by_phone = await file_complaint(contact={"phone": "+33 1 23 45 67 89"})
     me = await receipt_headers(by_phone)
     path = f"/v1/complaints/{by_phone['id']}/email-updates"
-    assert (await client.get(path, headers=me)).json() == {"emails": "unavailable"}
+    assert (await client.get(path, headers=me)).json() == {
+        "emails": "unavailable",
+        "detailed": None,
+    }
     response = await client.put(path, json={"emails": True}, headers=me)
     refused(response, 409, "conflict")
     assert "No email address was given with this complaint" in response.json()["detail"]
-    assert (await client.get(path, headers=me)).json() == {"emails": "unavailable"}
+    assert (await client.get(path, headers=me)).json()["emails"] == "unavailable"
     bad = await client.put(path, json={"emails": "yes please"}, headers=me)
     refused(bad, 422, "validation-error")
 
@@ -91,3 +94,43 @@ async def test_staff_turn_kinds_of_email_off_for_themselves(
     assert db.execute("SELECT emails_off FROM staff WHERE subject = 'hana'").fetchone() == {
         "emails_off": []
     }
+
+
+async def test_a_reporter_may_ask_for_emails_that_say_more_on_the_confidential_track(
+    client: httpx.AsyncClient, file_complaint: Any, receipt_headers: Any, db: Any
+) -> None:
+    reporter = await file_complaint(contact=CONTACT, track="anti_corruption")
+    me = await receipt_headers(reporter)
+    path = f"/v1/complaints/{reporter['id']}/email-updates"
+    assert (await client.get(path, headers=me)).json() == {"emails": "on", "detailed": False}
+    asked = await client.put(path, json={"emails": True, "detailed": True}, headers=me)
+    assert asked.json() == {"emails": "on", "detailed": True}
+    # Stopping and restarting the emails keeps the choice; `detailed: false` undoes it.
+    assert (await client.put(path, json={"emails": False}, headers=me)).json() == {
+        "emails": "off",
+        "detailed": True,
+    }
+    undone = await client.put(path, json={"emails": True, "detailed": False}, headers=me)
+    assert undone.json() == {"emails": "on", "detailed": False}
+    actions = db.execute(
+        "SELECT action FROM audit_entries WHERE object_id = %s AND action LIKE 'notification.%%' "
+        "ORDER BY id",
+        (reporter["id"],),
+    ).fetchall()
+    assert [a["action"] for a in actions] == [
+        "notification.case_emails_on",
+        "notification.detailed",
+        "notification.case_emails_off",
+        "notification.case_emails_on",
+        "notification.neutral",
+    ]
+    # The other track's emails already say what happened: nothing to ask for there.
+    complainant = await file_complaint(contact=CONTACT)
+    theirs = await receipt_headers(complainant)
+    other = f"/v1/complaints/{complainant['id']}/email-updates"
+    assert (await client.get(other, headers=theirs)).json() == {"emails": "on", "detailed": None}
+    response = await client.put(other, json={"emails": True, "detailed": True}, headers=theirs)
+    refused(response, 409, "conflict")
+    assert db.execute(
+        "SELECT email_detailed FROM complaints WHERE id = %s", (complainant["id"],)
+    ).fetchone() == {"email_detailed": False}

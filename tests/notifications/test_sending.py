@@ -767,3 +767,20 @@ async def test_emails_sent_or_withheld_are_forgotten_after_the_keep_period_dead_
         await Worker(keep, pool, http).forget_if_due(Round())
     left = db.execute("SELECT id FROM notifications ORDER BY id").fetchall()
     assert [r["id"] for r in left] == [ids["dead"], ids["pending"], ids["recent"]]
+
+
+async def test_a_reporter_who_asked_for_it_is_told_which_office_and_what_happened(
+    client: httpx.AsyncClient, db: Any, pool: Any, settings: Settings, smtp: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp
+    filed = await file(client, db, track="anti_corruption")
+    db.execute("UPDATE complaints SET email_detailed = true WHERE id = %s", (filed["id"],))
+    await queue(pool, "hearing_scheduled", filed["id"], COMPLAINANT)
+
+    assert (await send(pool, via(settings, port))).sent == 1
+
+    ((_, raw),) = inbox.received
+    text = everything(raw)
+    assert_content_free(text, filed)  # still nothing of the case's content
+    assert f"There is an update on your case {filed['reference']} with Human Rights Office." in text
+    assert "A hearing was scheduled." in text

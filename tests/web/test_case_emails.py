@@ -333,3 +333,67 @@ async def test_a_link_this_service_did_not_sign_is_a_page_in_words(
         gone = await reader.post(f"/unsubscribe/{real}", data={"List-Unsubscribe": "One-Click"})
     assert gone.status_code == 404
     assert said(gone) == words
+
+
+NEUTRAL_WORDS = (
+    "For your protection, your emails say only that there is an update, from the office: not "
+    "which office, not what happened, not your case's reference. You may ask for emails that say "
+    "these; anyone who can read your mailbox, an employer for instance, could then see them. "
+    "Say in my emails which office and what happened"
+)
+DETAILED_WORDS = (
+    "Your emails name the office, your case's reference and what happened. Anyone who can read "
+    "your mailbox can see them. Keep my emails neutral"
+)
+
+
+def detailed(db: Any) -> bool:
+    return bool(db.execute("SELECT email_detailed FROM complaints").fetchone()["email_detailed"])
+
+
+async def test_a_reporter_asks_for_emails_that_say_more_and_back(
+    browser: httpx.AsyncClient, db: Any
+) -> None:
+    await file_through_form(browser, track="anti_corruption")
+    page = await browser.get("/case")
+    assert emails_part(page.text) == f"{ON_WORDS} {NEUTRAL_WORDS}"
+    asked = await browser.post(
+        "/case/emails",
+        data={"csrf_token": token_of(page.text), "emails": "on", "detailed": "on"},
+    )
+    assert asked.status_code == 303
+    assert asked.headers["location"] == "/case?done=emails_detailed#emails"
+    assert detailed(db) is True and updates(db) is True
+    page = await browser.get("/case?done=emails_detailed")
+    main = Page.parse(page.text).one("main")
+    assert main.iter("p")[0].text() == (
+        "Your emails will name the office, your case's reference and what happened."
+    )
+    assert emails_part(page.text) == f"{ON_WORDS} {DETAILED_WORDS}"
+    back = await browser.post(
+        "/case/emails",
+        data={"csrf_token": token_of(page.text), "emails": "on", "detailed": "off"},
+    )
+    assert back.headers["location"] == "/case?done=emails_neutral#emails"
+    assert detailed(db) is False
+    assert audited(db) == [
+        "notification.case_emails_on",
+        "notification.detailed",
+        "notification.case_emails_on",
+        "notification.neutral",
+    ]
+
+
+async def test_the_other_tracks_case_page_offers_no_such_choice(
+    browser: httpx.AsyncClient, db: Any
+) -> None:
+    await file_through_form(browser)
+    page = await browser.get("/case")
+    assert emails_part(page.text) == ON_WORDS
+    refused = await browser.post(
+        "/case/emails",
+        data={"csrf_token": token_of(page.text), "emails": "on", "detailed": "on"},
+    )
+    assert refused.status_code == 409
+    assert "Your emails already name the office, your case&#39;s reference" in refused.text
+    assert detailed(db) is False

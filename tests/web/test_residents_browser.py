@@ -293,6 +293,14 @@ async def test_every_page_in_every_state_passes_axe_and_reflows(
         assert page.url.endswith("/case?done=emails_off#emails")
         assert await page.locator("form[action='/case/emails'] button[value=on]").count() == 1
         await check(axe, reader, lang, "case-emails-off", photo=False)
+        # On the confidential track, the reporter may ask for emails that say more, and back.
+        await file_by_mouse(reader, track="anti_corruption", email="amina@example.org")
+        await reader.go("/case")
+        await check(axe, reader, lang, "case-emails-neutral", photo=False)
+        await reader.send("form[action='/case/emails'] button[name=detailed][value=on]")
+        assert page.url.endswith("/case?done=emails_detailed#emails")
+        assert await page.locator("button[name=detailed][value=off]").count() == 1
+        await check(axe, reader, lang, "case-emails-detailed", photo=False)
         # The link in an email: what it stops, asked; then stopped; a link that does not work.
         row = db.execute("SELECT id FROM complaints WHERE reference = %s", [mailed["reference"]])
         notice = await queued(database_url, "acknowledged", str(row.fetchone()["id"]), COMPLAINANT)

@@ -95,7 +95,7 @@ async def save_preferences(request: Request) -> Response:
     try:
         async with transaction(request) as tx:
             writer = await acting.gate(request, principal, "PUT", PATH)
-            await choices.set_preferences(tx, writer, list[str](body.off))
+            await choices.set_preferences(tx, writer, body.off)
     except Unauthorized:
         return redirect(f"/console/sign-in?notice=expired&next={HERE}")
     except AppError as exc:

@@ -22,7 +22,8 @@ $(STAMP): requirements-dev.lock pyproject.toml
 
 ## Serve the API on $(PORT). Without DATABASE_URL an embedded PostgreSQL runs with its data in ./var/.
 run: $(STAMP) $(MO)
-	PORT=$(PORT) $(BIN)/ombuds serve --migrate --with-worker
+	PORT=$(PORT) OMBUDS_PUBLIC_URL="$${OMBUDS_PUBLIC_URL:-http://127.0.0.1:$(PORT)}" \
+		$(BIN)/ombuds serve --migrate --with-worker
 
 ## Lint, check formatting and types, then run the whole test suite against a real PostgreSQL
 ## (the pages in Debian's Chromium too).

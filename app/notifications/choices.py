@@ -11,7 +11,7 @@ from uuid import UUID
 from app.kit.access import reach
 from app.kit.errors import Conflict
 from app.kit.notify import STAFF_KINDS
-from app.kit.principals import Principal
+from app.kit.principals import PUBLIC, Principal
 from app.kit.sql import Conn
 from app.kit.trail import audit
 from app.notifications.schemas import CaseEmails, EmailPreferences
@@ -24,6 +24,7 @@ WHERE id = %(id)s AND email_updates IS NOT NULL
 RETURNING email_updates, email_detailed, track
 """
 CONFIDENTIAL = "anti_corruption"
+_ONE_CLICK = "notification.one_click_stop"
 _PREFERENCES = "SELECT emails_off FROM staff WHERE subject = %(subject)s"
 # A member the directory does not know yet (an API-only token) is entered with their roles.
 _SET_PREFERENCES = """
@@ -33,6 +34,7 @@ RETURNING emails_off
 """
 # The one-click link: what the notification it names stops.
 _NOTIFICATION = "SELECT kind, complaint_id, recipient FROM notifications WHERE id = %(id)s"
+_STOP_CASE = "UPDATE complaints SET email_updates = false WHERE id = %(id)s AND email_updates"
 _STOP_STAFF_KIND = """
 UPDATE staff SET emails_off = array_append(emails_off, %(kind)s)
 WHERE subject = %(subject)s AND NOT (%(kind)s = ANY(emails_off))
@@ -109,10 +111,16 @@ async def stop(conn: Conn, notification_id: int) -> str | None:
     if row is None:
         return None
     role, _, name = str(row["recipient"]).partition(":")
+    # Whoever clicked is known only by the link: the trail names the public, when it changed
+    # something (a mail program may post twice).
     if role == "complainant" and row["complaint_id"] is not None:
-        await conn.execute(_SET_CASE, {"id": row["complaint_id"], "on": False, "detailed": None})
+        cur = await conn.execute(_STOP_CASE, {"id": row["complaint_id"]})
+        if cur.rowcount:
+            await audit(conn, PUBLIC, _ONE_CLICK, "complaint", row["complaint_id"])
         return "case"
     if role == "staff" and row["kind"] in STAFF_KINDS:
-        await conn.execute(_STOP_STAFF_KIND, {"subject": name, "kind": row["kind"]})
+        cur = await conn.execute(_STOP_STAFF_KIND, {"subject": name, "kind": row["kind"]})
+        if cur.rowcount:
+            await audit(conn, PUBLIC, _ONE_CLICK, "staff", name)
         return "kind"
     return None

@@ -244,6 +244,12 @@ async def test_the_link_asks_first_and_its_button_stops_the_case_emails(
             "emails back on, sign in to your case with your receipt. Follow your case"
         )
     assert updates(db) is False
+    # In the audit trail, by whoever held the link (the public: nobody signed in).
+    trail = db.execute(
+        "SELECT actor_role, object_type FROM audit_entries WHERE action LIKE 'notification.%'"
+    ).fetchall()
+    assert audited(db) == ["notification.one_click_stop"]
+    assert [(r["actor_role"], r["object_type"]) for r in trail] == [("public", "complaint")]
     # The case page says so, and offers them again.
     assert emails_part((await browser.get("/case")).text) == OFF_WORDS
 
@@ -275,6 +281,13 @@ async def test_the_link_in_a_staff_email_stops_that_kind(
         assert (await reader.post(link, data={"List-Unsubscribe": "One-Click"})).status_code == 200
     assert off_for(db, "ana") == ["deadline_reminder"]
     assert updates(db) is True  # the complainant's emails are theirs
+    trail = db.execute(
+        "SELECT action, object_type, object_id FROM audit_entries "
+        "WHERE action LIKE 'notification.%' ORDER BY id"
+    ).fetchall()
+    assert [(r["action"], r["object_type"], r["object_id"]) for r in trail] == [
+        ("notification.one_click_stop", "staff", "ana"),  # once: the second post changed nothing
+    ]
 
 
 async def test_a_mail_program_stops_them_with_one_post_and_no_cookie(

@@ -119,50 +119,40 @@ def _probe_worker(settings: Settings, max_age: float | None) -> int:
     return 0 if alive else 1
 
 
-def _outbox(args: argparse.Namespace) -> int:
+def _queue(args: argparse.Namespace, replay: str, status: str, noun: str) -> int:
+    """`status` (rows per state, the oldest of each) or `replay` (dead rows back to pending) of a
+    queue the worker works through: the outbox's events, the notifications' emails."""
     import psycopg
     from psycopg.rows import dict_row
 
     from app.db import libpq_url, resolve_database_url
-    from app.outbox.relay import REPLAY, STATUS
 
     url = libpq_url(resolve_database_url(get_settings()))
     with psycopg.connect(url, autocommit=True, row_factory=dict_row) as conn:
         if args.action == "replay":
             ids = args.id or None
             if ids is None and not args.all:
-                print("name the dead events to replay with --id, or --all", file=sys.stderr)
+                print(f"name the dead {noun} to replay with --id, or --all", file=sys.stderr)
                 return 2
-            replayed = conn.execute(REPLAY, {"ids": ids}).fetchall()
-            print(f"replaying {len(replayed)} dead events")
+            replayed = conn.execute(replay, {"ids": ids}).fetchall()
+            print(f"replaying {len(replayed)} dead {noun}")
             return 0
-        for row in conn.execute(STATUS).fetchall():
+        for row in conn.execute(status).fetchall():
             oldest = row["oldest"].isoformat() if row["oldest"] else "-"
-            print(f"{row['status']:<10} {row['events']:>8}  oldest {oldest}")
+            print(f"{row['status']:<10} {row['rows']:>8}  oldest {oldest}")
     return 0
+
+
+def _outbox(args: argparse.Namespace) -> int:
+    from app.outbox.relay import REPLAY, STATUS
+
+    return _queue(args, REPLAY, STATUS, "events")
 
 
 def _notifications(args: argparse.Namespace) -> int:
-    import psycopg
-    from psycopg.rows import dict_row
-
-    from app.db import libpq_url, resolve_database_url
     from app.notifications.queries import REPLAY, STATUS
 
-    url = libpq_url(resolve_database_url(get_settings()))
-    with psycopg.connect(url, autocommit=True, row_factory=dict_row) as conn:
-        if args.action == "replay":
-            ids = args.id or None
-            if ids is None and not args.all:
-                print("name the dead notifications to replay with --id, or --all", file=sys.stderr)
-                return 2
-            replayed = conn.execute(REPLAY, {"ids": ids}).fetchall()
-            print(f"replaying {len(replayed)} dead notifications")
-            return 0
-        for row in conn.execute(STATUS).fetchall():
-            oldest = row["oldest"].isoformat() if row["oldest"] else "-"
-            print(f"{row['status']:<10} {row['notifications']:>8}  oldest {oldest}")
-    return 0
+    return _queue(args, REPLAY, STATUS, "notifications")
 
 
 def _audit(args: argparse.Namespace) -> int:

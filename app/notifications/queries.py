@@ -82,7 +82,7 @@ RETURNING id
 """
 
 STATUS = """
-SELECT status, count(*) AS notifications, min(created_at) AS oldest
+SELECT status, count(*) AS rows, min(created_at) AS oldest
 FROM notifications GROUP BY status ORDER BY status
 """
 

@@ -303,12 +303,6 @@ async def replay(conn: Conn, ids: list[int] | None) -> list[int]:
     return [int(r["id"]) for r in await cur.fetchall()]
 
 
-async def status(conn: Conn) -> list[dict[str, Any]]:
-    """Per status: how many, and the oldest's creation."""
-    cur = await conn.execute(q.STATUS)
-    return list(await cur.fetchall())
-
-
 async def dead_of_case(conn: Conn, complaint_id: UUID) -> list[DeadNotification]:
     """A case's notifications that could not be delivered (their errors name no address)."""
     cur = await conn.execute(q.DEAD_OF_CASE, {"complaint_id": complaint_id})

@@ -205,6 +205,6 @@ RETURNING id
 """
 
 STATUS = """
-SELECT status, count(*) AS events, min(created_at) AS oldest
+SELECT status, count(*) AS rows, min(created_at) AS oldest
 FROM outbox_events GROUP BY status ORDER BY status
 """

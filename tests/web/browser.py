@@ -15,7 +15,7 @@ from typing import Any
 
 from axe_playwright_python.async_playwright import Axe
 from PIL import Image
-from playwright.async_api import Page
+from playwright.async_api import BrowserContext, ConsoleMessage, Page
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's; Playwright's own download is never used
 HAS_CHROMIUM = CHROMIUM.exists()
@@ -31,6 +31,32 @@ MIN_TARGET = 24
 # pixels high) may take.
 SCREENSHOT_AIM = 150_000
 MAX_SCREENSHOT = 250_000
+
+
+class Watched:
+    """One person's browser: a context, one tab, and what went wrong in it (`complaints`): console
+    errors and warnings, page errors, and a failed load of anything but the page itself (a
+    refused page answers with its status, 422 or 404, which the console reports too: only its
+    stylesheet or icon failing would be a defect)."""
+
+    def __init__(self, base: str, context: BrowserContext, page: Page) -> None:
+        self.base, self.context, self.page = base, context, page
+        self.complaints: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda e: self.complaints.append(str(e)))
+        page.on(
+            "response",
+            lambda r: (
+                self.complaints.append(f"{r.status} {r.url}")
+                if r.status >= 400 and r.request.resource_type != "document"
+                else None
+            ),
+        )
+
+    def _console(self, message: ConsoleMessage) -> None:
+        failed = "Failed to load resource: the server responded with a status of"
+        if message.type in ("error", "warning") and not message.text.startswith(failed):
+            self.complaints.append(message.text)
 
 
 async def axe_violations(axe: Axe, page: Page) -> tuple[int, str]:

@@ -33,8 +33,6 @@ import pytest
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import (
     Browser,
-    BrowserContext,
-    ConsoleMessage,
     Page,
     ViewportSize,
     async_playwright,
@@ -47,6 +45,7 @@ from tests.web.browser import (
     HAS_CHROMIUM,
     MAX_SCREENSHOT,
     NO_CHROMIUM,
+    Watched,
     axe_violations,
     sideways_overflow,
     small_png,
@@ -110,27 +109,8 @@ async def browser() -> AsyncIterator[Browser]:
             await chromium.close()
 
 
-class Person:
+class Person(Watched):
     """One person's browser: a context in their language, one tab, what its console says."""
-
-    def __init__(self, base: str, context: BrowserContext, page: Page) -> None:
-        self.base, self.context, self.page = base, context, page
-        self.complaints: list[str] = []
-        page.on("console", self._console)
-        page.on("pageerror", lambda e: self.complaints.append(str(e)))
-        page.on(
-            "response",
-            lambda r: (
-                self.complaints.append(f"{r.status} {r.url}")
-                if r.status >= 400 and r.request.resource_type != "document"
-                else None
-            ),
-        )
-
-    def _console(self, message: ConsoleMessage) -> None:
-        failed = "Failed to load resource: the server responded with a status of"
-        if message.type in ("error", "warning") and not message.text.startswith(failed):
-            self.complaints.append(message.text)
 
     @classmethod
     async def open(cls, browser: Browser, base: str, lang: str = "en", **options: Any) -> Person:

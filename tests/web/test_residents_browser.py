@@ -29,8 +29,6 @@ import pytest
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import (
     Browser,
-    BrowserContext,
-    ConsoleMessage,
     Page,
     ViewportSize,
     async_playwright,
@@ -45,6 +43,7 @@ from tests.web.browser import (
     HAS_CHROMIUM,
     MAX_SCREENSHOT,
     NO_CHROMIUM,
+    Watched,
     axe_violations,
     focus_shown,
     is_focused,
@@ -121,29 +120,8 @@ def staff(server: str, auth: TokenFactory) -> Any:
     return act
 
 
-class Reader:
+class Reader(Watched):
     """One person's browser: a context in their language, one tab, and what its console says."""
-
-    def __init__(self, base: str, context: BrowserContext, page: Page) -> None:
-        self.base, self.context, self.page = base, context, page
-        self.complaints: list[str] = []
-        page.on("console", self._console)
-        page.on("pageerror", lambda e: self.complaints.append(str(e)))
-        # A refused page answers with its status (422, 404), which the console reports too:
-        # only its stylesheet or icon failing would be a defect.
-        page.on(
-            "response",
-            lambda r: (
-                self.complaints.append(f"{r.status} {r.url}")
-                if r.status >= 400 and r.request.resource_type != "document"
-                else None
-            ),
-        )
-
-    def _console(self, message: ConsoleMessage) -> None:
-        failed = "Failed to load resource: the server responded with a status of"
-        if message.type in ("error", "warning") and not message.text.startswith(failed):
-            self.complaints.append(message.text)
 
     @classmethod
     async def open(cls, browser: Browser, base: str, lang: str, **options: Any) -> Reader:
